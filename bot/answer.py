@@ -1,0 +1,40 @@
+"""The brain's output: everything a front end (console, CLI, Telegram) needs to show an answer.
+
+Kept free of any Telegram import so every front end shares one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One reply to one message.
+
+    ``answered`` is True only when the reply gives information from the record that addresses
+    the question (including an honest "not among the named agreements"); declines, "the record
+    does not say", greetings and "did you mean" are not answers.
+    """
+
+    text: str
+    answered: bool
+    intent: str
+    confidence: float
+    sources: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    topic: str | None = None
+    candidates: tuple[str, ...] = field(default=())  # "did you mean" options, as questions
+
+    def to_json(self, question: str) -> dict[str, Any]:
+        """The machine-readable form printed by ``visitbot ask --json``."""
+        return {
+            "question": question,
+            "answered": self.answered,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 3),
+            "text": self.text,
+            "sources": list(self.sources),
+            "suggestions": list(self.suggestions),
+        }
