@@ -1,0 +1,205 @@
+"""Read and check the knowledge files, with errors a person can act on.
+
+A mistake in a knowledge file must never reach users as a wrong answer, nor take the bot
+down: every problem is reported as FILE, FIELD and WHAT IS WRONG, before the store is touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import ValidationError
+
+from knowledge.models import ALL_QTYPES, Language, Record
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_RECORD = PACKAGE_DIR / "visit.yaml"
+DEFAULT_LANGUAGE = PACKAGE_DIR / "language.yaml"
+
+# Concepts the understanding step adds by itself: one per kind of question ("when_q", ...).
+QTYPE_CONCEPTS = frozenset(f"{q}_q" for q in ALL_QTYPES)
+
+
+class KnowledgeError(Exception):
+    """A knowledge file is unusable. ``str()`` names the file, the field and the problem."""
+
+    def __init__(self, path: Path, field: str, problem: str) -> None:
+        self.path, self.field, self.problem = path, field, problem
+        super().__init__(f"{path}: {field}: {problem}")
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """A checked record with its language and the text of its source document."""
+
+    record: Record
+    language: Language
+    source_text: str
+    record_path: Path
+    language_path: Path
+    fingerprint: str
+
+
+def normalise_quotes(text: str) -> str:
+    """Typographic quotes and spacing differ between a document and a YAML file; facts don't."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fingerprint(*paths: Path) -> str:
+    """The content hash that decides whether the store must be rebuilt."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KnowledgeError(path, "(file)", "file not found") from None
+    except UnicodeDecodeError as err:
+        raise KnowledgeError(path, "(file)", f"not UTF-8 text ({err.reason})") from None
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(syntax)"
+        problem = getattr(err, "problem", None) or str(err)
+        raise KnowledgeError(path, where, f"YAML syntax error: {problem}") from None
+    if not isinstance(data, dict):
+        raise KnowledgeError(path, "(top level)", "must be a mapping of fields")
+    return data
+
+
+M = TypeVar("M", Record, Language)
+
+
+def _validate(model: type[M], path: Path, data: Any) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        problem = first["msg"]
+        if first["type"] == "missing":
+            problem = "required field is missing"
+        elif "input" in first and first["type"] not in ("missing",):
+            shown = repr(first["input"])
+            problem = f"{problem} (got {shown[:60]})"
+        more = len(err.errors()) - 1
+        if more:
+            problem += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise KnowledgeError(path, field, problem) from None
+
+
+def _check_provenance(record: Record, path: Path, source_text: str) -> None:
+    """Every quoted source sentence must occur, word for word, in the source document."""
+    document = normalise_quotes(source_text)
+
+    def check(field: str, sentence: str) -> None:
+        if normalise_quotes(sentence) not in document:
+            raise KnowledgeError(
+                path, field, f"source sentence not found in {record.source_file}: {sentence[:80]!r}"
+            )
+
+    for i, sentence in enumerate(record.visit.sources):
+        check(f"visit.sources.{i}", sentence)
+    for i, sentence in enumerate(record.agreements.sources):
+        check(f"agreements.sources.{i}", sentence)
+    for i, unnamed in enumerate(record.agreements.unnamed):
+        for j, sentence in enumerate(unnamed.sources):
+            check(f"agreements.unnamed.{i}.sources.{j}", sentence)
+    for section, items in _sections(record):
+        for i, item in enumerate(items):
+            for j, sentence in enumerate(item.sources):
+                check(f"{section}.{i}.sources.{j}", sentence)
+
+
+def _sections(record: Record) -> list[tuple[str, list[Any]]]:
+    return [
+        ("people", record.people),
+        ("agreements.named", record.agreements.named),
+        ("targets", record.targets),
+        ("statements", record.statements),
+        ("facts", record.facts),
+        ("gaps", record.gaps),
+    ]
+
+
+def known_concepts(record: Record, language: Language) -> set[str]:
+    """Concept ids a topic may refer to: declared ones, item aliases, and question kinds."""
+    ids = set(language.concepts) | set(record.concepts) | set(QTYPE_CONCEPTS)
+    ids |= {p.id for p in record.people} | {a.id for a in record.agreements.named}
+    ids |= {u.id for u in record.agreements.unnamed}
+    return ids
+
+
+def topic_ids(record: Record) -> set[str]:
+    """Ids a ``next`` list may point at, including each person's generated "what did X say"."""
+    ids = {item.id for item in record.askables()}
+    ids |= {u.id for u in record.agreements.unnamed}
+    ids |= {f"{p.id}_said" for p in record.people}
+    return ids
+
+
+def _check_references(record: Record, language: Language, path: Path) -> None:
+    concepts = known_concepts(record, language)
+    topics = topic_ids(record)
+    areas = {a.id for a in record.agreements.named}
+    for name in record.anchors:
+        if name not in concepts:
+            raise KnowledgeError(path, "anchors", f"unknown concept {name!r}")
+    for section, items in _sections(record):
+        for i, item in enumerate(items):
+            for g, group in enumerate(item.about):
+                for name in group:
+                    if name not in concepts:
+                        raise KnowledgeError(
+                            path, f"{section}.{i}.about.{g}", f"unknown concept {name!r}"
+                        )
+            for name in item.signals:
+                if name not in concepts:
+                    raise KnowledgeError(path, f"{section}.{i}.signals", f"unknown concept {name!r}")
+            for name in item.next:
+                if name not in topics:
+                    raise KnowledgeError(path, f"{section}.{i}.next", f"unknown topic id {name!r}")
+            if item.person is not None and item.person not in {p.id for p in record.people}:
+                raise KnowledgeError(path, f"{section}.{i}.person", f"unknown person {item.person!r}")
+    for i, unnamed in enumerate(record.agreements.unnamed):
+        for name in unnamed.related_areas:
+            if name not in areas:
+                raise KnowledgeError(
+                    path, f"agreements.unnamed.{i}.related_areas", f"unknown area {name!r}"
+                )
+
+
+def load_files(record_path: Path = DEFAULT_RECORD, language_path: Path = DEFAULT_LANGUAGE) -> Knowledge:
+    """Read, validate and cross-check the knowledge files; raise KnowledgeError on any problem."""
+    record_path, language_path = Path(record_path), Path(language_path)
+    language = _validate(Language, language_path, _read_yaml(language_path))
+    record = _validate(Record, record_path, _read_yaml(record_path))
+    source_path = record_path.parent / record.source_file
+    try:
+        source_text = source_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KnowledgeError(record_path, "source_file", f"{source_path} not found") from None
+    _check_provenance(record, record_path, source_text)
+    _check_references(record, language, record_path)
+    return Knowledge(
+        record=record,
+        language=language,
+        source_text=source_text,
+        record_path=record_path,
+        language_path=language_path,
+        fingerprint=fingerprint(record_path, language_path, source_path),
+    )

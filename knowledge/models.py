@@ -1,0 +1,268 @@
+"""Pydantic models of the knowledge files.
+
+Two files make the bot's knowledge: ``language.yaml`` (how people ask: question words,
+greetings, generic synonyms; shared by every record) and a record file such as ``visit.yaml``
+(what one event's source document says, with provenance). The brain never hard-codes a fact
+or a synonym: adding one is an edit to these files, checked here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+QType = Literal[
+    "count",
+    "how_much",
+    "how_long",
+    "when",
+    "where",
+    "who",
+    "names",
+    "why",
+    "how",
+    "yes_no",
+    "list",
+    "what",
+]
+ALL_QTYPES: tuple[str, ...] = QType.__args__  # type: ignore[attr-defined]
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+def _word(value: Any) -> Any:
+    """YAML reads 37 as a number and yes/no/on/off as booleans; words are text."""
+    if isinstance(value, bool):
+        raise ValueError("YAML read a word like yes/no/on/off as true/false: put it in quotes")
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+Word = Annotated[str, BeforeValidator(_word)]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a field name must not silently drop a fact."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ConceptDef(Strict):
+    """A concept and the words and phrases that express it.
+
+    An alias is a word or phrase (matched after spelling correction and light stemming),
+    ``stem*`` (any word starting with stem, for inflected languages), or ``re:PATTERN``
+    (a regular expression matched against one word).
+    """
+
+    aliases: list[Word] = Field(min_length=1)
+    anchor: bool = True
+    weight: float = Field(default=1.0, gt=0, le=5)
+
+    @field_validator("aliases")
+    @classmethod
+    def _valid_aliases(cls, aliases: list[str]) -> list[str]:
+        for alias in aliases:
+            if not alias.strip():
+                raise ValueError("an alias is empty")
+            if alias.startswith("re:"):
+                try:
+                    re.compile(alias[3:])
+                except re.error as err:
+                    raise ValueError(f"alias {alias!r} is not a valid regular expression: {err}")
+        return aliases
+
+
+class Language(Strict):
+    """How people ask, whatever the record: shared by every record file."""
+
+    schema_version: Literal[1] = 1
+    question_types: dict[QType, list[Word]]
+    concepts: dict[str, ConceptDef]
+    stopwords: list[Word]
+    follow_up_markers: list[Word] = []
+    pronouns: dict[Literal["person", "thing"], list[Word]] = {}
+    replies: dict[str, list[str]] = {}
+
+    @field_validator("concepts")
+    @classmethod
+    def _concept_ids(cls, concepts: dict[str, ConceptDef]) -> dict[str, ConceptDef]:
+        for key in concepts:
+            if not re.match(ID_PATTERN, key):
+                raise ValueError(f"concept id {key!r} must be lowercase letters, digits, _")
+        return concepts
+
+
+class Askable(Strict):
+    """Anything a question can be about: it has an answer and the sentences it rests on.
+
+    ``about``: groups of concept ids; every group must be present in a question (any concept
+    of the group) for this to be a candidate. ``signals``: further concepts that make it a
+    better match, with weights. ``answers``: the kinds of question it answers; a question of
+    another kind (say, "how many" about something with no number) gets "the record does not say".
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    ask: str = Field(min_length=3, description="the canonical question, used for buttons")
+    answer: str = Field(min_length=3)
+    sources: list[str] = Field(min_length=1)
+    about: list[list[str]] = []
+    signals: dict[str, float] = {}
+    answers: list[QType] = ["what", "yes_no", "how", "list"]
+    next: list[str] = []
+    examples: list[str] = []
+    person: str | None = None
+
+
+class Person(Askable):
+    """A person the record names. ``aliases`` include titles and common misspellings."""
+
+    name: str
+    short: str = Field(description="how answers refer to them, e.g. 'President Tokayev'")
+    role: str
+    country: str
+    aliases: list[Word] = Field(min_length=1)
+    answers: list[QType] = ["who", "what", "yes_no", "how", "names"]
+
+
+class Area(Askable):
+    """An agreement area the record names explicitly."""
+
+    name: str
+    group: str
+    aliases: list[Word] = Field(min_length=1)
+    answers: list[QType] = ["what", "yes_no", "how", "list"]
+
+
+class UnnamedArea(Strict):
+    """An area people ask about that the record does NOT name among the agreements.
+
+    ``related`` says what the record does say nearby (with its sources); ``related_areas``
+    points at named areas that come closest.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    aliases: list[Word] = Field(min_length=1)
+    related: str = ""
+    sources: list[str] = []
+    related_areas: list[str] = []
+
+
+class Agreements(Strict):
+    """The documents signed: a total, the sectors they cover, and the areas the record names."""
+
+    total: int = Field(gt=0)
+    described_as: str
+    sectors: list[str]
+    sources: list[str] = Field(min_length=1)
+    named: list[Area] = Field(min_length=1)
+    unnamed: list[UnnamedArea] = []
+
+
+class Statement(Askable):
+    """Something one of the people said, in reported speech (``clause`` follows their name)."""
+
+    speaker: str | None = Field(default=None, description="a person id; empty = both leaders")
+    clause: str = Field(description="e.g. 'called Kazakhstan a strategic partner'")
+    key: bool = Field(default=True, description="included in digests and summaries")
+    answers: list[QType] = ["what", "yes_no", "how", "why", "list"]
+
+
+class Fact(Askable):
+    """Any other fact of the record, with the intent it answers."""
+
+    intent: str = Field(pattern=ID_PATTERN)
+
+
+class Target(Askable):
+    """A goal the record sets (figure, deadline), with its context."""
+
+    figure: str
+    deadline: str
+    context: str = ""
+    answers: list[QType] = ["what", "how_much", "when", "yes_no", "how", "count", "list"]
+
+
+class Gap(Askable):
+    """A detail people ask for that the record does not give: the answer says so."""
+
+    answers: list[QType] = list(ALL_QTYPES)  # type: ignore[arg-type]
+
+
+class Update(Strict):
+    """A later, dated report added to the record (for digests: 'what is new')."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    text: str = Field(min_length=3)
+    source: str = Field(min_length=3, description="where this update comes from")
+
+
+class Visit(Strict):
+    """The event itself: where, when, who. ``year`` stays empty when the record gives none."""
+
+    title: str
+    date: str
+    year: int | None = None
+    place: str
+    venue: str = ""
+    host: str
+    guest: str
+    host_country: str
+    guest_country: str
+    headline: str = Field(description="two lines for /about and digests")
+    sources: list[str] = Field(min_length=1)
+
+
+class Record(Strict):
+    """One event's knowledge: everything the bot may say about it."""
+
+    schema_version: Literal[1] = 1
+    source_file: str = Field(description="the source document, relative to this file")
+    scope: str = Field(description="what the bot knows about, for declines and /help")
+    visit: Visit
+    people: list[Person] = Field(min_length=1)
+    agreements: Agreements
+    targets: list[Target] = []
+    statements: list[Statement] = []
+    facts: list[Fact] = []
+    gaps: list[Gap] = []
+    updates: list[Update] = []
+    concepts: dict[str, ConceptDef] = {}
+    anchors: list[str] = Field(
+        default=[], description="concepts of language.yaml that tie a question to this record"
+    )
+    examples: list[str] = Field(default=[], description="example questions for /start")
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> Record:
+        seen: set[str] = set()
+        for item in self.askables():
+            if item.id in seen:
+                raise ValueError(f"id {item.id!r} is used twice")
+            seen.add(item.id)
+        for unnamed in self.agreements.unnamed:
+            if unnamed.id in seen:
+                raise ValueError(f"id {unnamed.id!r} is used twice")
+            seen.add(unnamed.id)
+        people = {p.id for p in self.people}
+        for field_name, person_id in (("visit.host", self.visit.host), ("visit.guest", self.visit.guest)):
+            if person_id not in people:
+                raise ValueError(f"{field_name}: {person_id!r} is not a person id")
+        for st in self.statements:
+            if st.speaker is not None and st.speaker not in people:
+                raise ValueError(f"statement {st.id!r}: speaker {st.speaker!r} is not a person id")
+        return self
+
+    def askables(self) -> list[Askable]:
+        """Every item a question can land on, in file order."""
+        items: list[Askable] = [*self.people, *self.agreements.named]
+        items += [*self.targets, *self.statements, *self.facts, *self.gaps]
+        return items
+
+    def person(self, person_id: str) -> Person:
+        return next(p for p in self.people if p.id == person_id)

@@ -1,0 +1,260 @@
+"""The SQLite store: the checked knowledge, built with sqlite-utils, readable with its CLI.
+
+The store is derived data: it is (re)built from the knowledge files whenever they change, in
+one transaction, so a reader never sees half a build and a bad file never replaces a good
+store. Other tables in the same file (subscriptions, logs) are never touched by a build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from knowledge.loading import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_RECORD,
+    Knowledge,
+    KnowledgeError,
+    fingerprint,
+    load_files,
+    normalise_quotes,
+)
+from knowledge.models import Language, Record
+
+SCHEMA_VERSION = "1"
+KNOWLEDGE_TABLES = (
+    "visit",
+    "people",
+    "areas",
+    "unnamed_areas",
+    "targets",
+    "statements",
+    "topics",
+    "topic_sources",
+    "sentences",
+    "updates",
+)
+
+
+def split_sentences(document: str) -> list[str]:
+    """The document's sentences and list items, in order (headings included).
+
+    The record has sentences glued together ("in 23 years.Kazakhstan's"), so a full stop
+    followed directly by a capital also ends a sentence.
+    """
+    sentences: list[str] = []
+    for line in document.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\u201c\"])|(?<=[a-z][.!?])(?=[A-Z])", line)
+        sentences.extend(p.strip() for p in parts if p.strip())
+    return sentences
+
+
+@dataclass
+class Store:
+    """An open store: the knowledge it holds and the connection for queries and logs."""
+
+    db: Database
+    knowledge: Knowledge
+    rebuilt: bool
+    warning: str | None = None
+
+    def search_sentences(self, words: list[str], limit: int = 3) -> list[str]:
+        """Sentences of the source document matching all ``words`` (FTS5, best first)."""
+        if not words:
+            return []
+        query = " ".join(f'"{w}"' for w in words if w.replace("'", "").isalnum())
+        if not query:
+            return []
+        try:
+            rows = self.db["sentences"].search(query, limit=limit, columns=["text"])
+            return [row["text"] for row in rows]
+        except sqlite3.Error:
+            return []
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _meta(db: Database) -> dict[str, str]:
+    if "meta" not in db.table_names():
+        return {}
+    return {row["key"]: row["value"] for row in db["meta"].rows}
+
+
+def _drop_knowledge(db: Database) -> None:
+    existing = set(db.table_names())
+    if "sentences" in existing and db["sentences"].detect_fts():
+        db["sentences"].disable_fts()
+    for name in KNOWLEDGE_TABLES:
+        if name in db.table_names():
+            db[name].drop()
+
+
+def _topic_rows(record: Record) -> Iterator[dict[str, Any]]:
+    kinds: list[tuple[str, list[Any]]] = [
+        ("person", record.people),
+        ("area", record.agreements.named),
+        ("target", record.targets),
+        ("statement", record.statements),
+        ("fact", record.facts),
+        ("gap", record.gaps),
+    ]
+    for kind, items in kinds:
+        for item in items:
+            yield {
+                "id": item.id,
+                "kind": kind,
+                "intent": getattr(item, "intent", None),
+                "ask": item.ask,
+                "answer": item.answer,
+                "sources": item.sources,
+            }
+
+
+def _sentence_numbers(quote: str, sentences: list[str]) -> list[int]:
+    wanted = normalise_quotes(quote)
+    normalised = [normalise_quotes(s) for s in sentences]
+    found = [i for i, s in enumerate(normalised) if wanted in s or s in wanted]
+    return found
+
+
+def build(knowledge: Knowledge, db_path: Path) -> None:
+    """Write ``knowledge`` into the store at ``db_path`` in one transaction."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(db_path)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        _write(db, knowledge)
+    finally:
+        db.close()
+
+
+def _write(db: Database, knowledge: Knowledge) -> None:
+    record = knowledge.record
+    sentences = split_sentences(knowledge.source_text)
+    with db.atomic():
+        _drop_knowledge(db)
+        visit = record.visit.model_dump()
+        visit["sources"] = json.dumps(visit["sources"])
+        db["visit"].insert(visit)
+        db["people"].insert_all(
+            (p.model_dump(include={"id", "name", "short", "role", "country", "aliases", "answer"}))
+            for p in record.people
+        )
+        db["areas"].insert_all(
+            (
+                {"id": a.id, "name": a.name, "group": a.group, "aliases": a.aliases,
+                 "answer": a.answer, "source": a.sources[0]}
+                for a in record.agreements.named
+            ),
+            pk="id",
+        )
+        db["unnamed_areas"].insert_all(
+            (u.model_dump() for u in record.agreements.unnamed), pk="id"
+        )
+        db["targets"].insert_all(
+            (t.model_dump(include={"id", "figure", "deadline", "context", "answer"})
+             for t in record.targets),
+            pk="id",
+        )
+        db["statements"].insert_all(
+            (s.model_dump(include={"id", "speaker", "clause", "key", "answer"})
+             for s in record.statements),
+            pk="id",
+        )
+        db["topics"].insert_all(_topic_rows(record), pk="id")
+        db["sentences"].insert_all(
+            ({"n": i, "text": s} for i, s in enumerate(sentences)), pk="n"
+        )
+        db["sentences"].enable_fts(["text"], tokenize="porter", create_triggers=False)
+        db["topic_sources"].insert_all(
+            (
+                {"topic": row["id"], "sentence": n}
+                for row in _topic_rows(record)
+                for quote in row["sources"]
+                for n in _sentence_numbers(quote, sentences)
+            ),
+            foreign_keys=[("topic", "topics", "id"), ("sentence", "sentences", "n")],
+        )
+        db["updates"].insert_all((u.model_dump() for u in record.updates), pk="id")
+        db["updates"].create(  # keep the table even when there are no updates yet
+            {"id": str, "date": str, "text": str, "source": str}, pk="id", if_not_exists=True
+        )
+        meta = {
+            "schema_version": SCHEMA_VERSION,
+            "fingerprint": knowledge.fingerprint,
+            "record_path": str(knowledge.record_path),
+            "language_path": str(knowledge.language_path),
+            "record_json": record.model_dump_json(),
+            "language_json": knowledge.language.model_dump_json(),
+            "source_text": knowledge.source_text,
+        }
+        db["meta"].upsert_all(({"key": k, "value": v} for k, v in meta.items()), pk="key")
+
+
+def _from_meta(meta: dict[str, str]) -> Knowledge:
+    return Knowledge(
+        record=Record.model_validate_json(meta["record_json"]),
+        language=Language.model_validate_json(meta["language_json"]),
+        source_text=meta["source_text"],
+        record_path=Path(meta["record_path"]),
+        language_path=Path(meta["language_path"]),
+        fingerprint=meta["fingerprint"],
+    )
+
+
+def _current_fingerprint(record_path: Path, language_path: Path, meta: dict[str, str]) -> str | None:
+    """The inputs' hash now, if the stored build was made from these same files."""
+    if meta.get("record_path") != str(record_path) or meta.get("language_path") != str(language_path):
+        return None
+    try:
+        stored = Record.model_validate_json(meta["record_json"])
+        source = record_path.parent / stored.source_file
+        return fingerprint(record_path, language_path, source)
+    except (OSError, ValueError):
+        return None
+
+
+def open_store(
+    db_path: Path,
+    record_path: Path = DEFAULT_RECORD,
+    language_path: Path = DEFAULT_LANGUAGE,
+    *,
+    force: bool = False,
+) -> Store:
+    """Open the store, building or rebuilding it first when the knowledge files changed.
+
+    If the files are broken but an earlier good build exists, that build is kept and used,
+    and ``Store.warning`` says what is wrong; with no good build, KnowledgeError is raised.
+    """
+    db_path, record_path, language_path = Path(db_path), Path(record_path), Path(language_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(db_path)
+    meta = _meta(db)
+    fresh = (
+        not force
+        and meta.get("schema_version") == SCHEMA_VERSION
+        and _current_fingerprint(record_path, language_path, meta) == meta.get("fingerprint")
+    )
+    if fresh:
+        return Store(db=db, knowledge=_from_meta(meta), rebuilt=False)
+    try:
+        knowledge = load_files(record_path, language_path)
+    except KnowledgeError as err:
+        if meta.get("schema_version") == SCHEMA_VERSION and "record_json" in meta:
+            return Store(db=db, knowledge=_from_meta(meta), rebuilt=False, warning=str(err))
+        db.close()
+        raise
+    db.execute("PRAGMA journal_mode=WAL")
+    _write(db, knowledge)
+    return Store(db=db, knowledge=knowledge, rebuilt=True)
