@@ -132,6 +132,7 @@ class Area(Askable):
     """An agreement area the record names explicitly."""
 
     name: str
+    short: str = Field(description="a few words, for lists: 'railway', 'UN peacekeeping'")
     group: str
     aliases: list[Word] = Field(min_length=1)
     answers: list[QType] = ["what", "yes_no", "how", "list"]

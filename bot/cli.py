@@ -1,0 +1,175 @@
+"""The ``visitbot`` command: ask, chat, kb, eval, run, digest.
+
+Telegram is imported only by the commands that talk to Telegram, so ``visitbot ask`` starts
+fast enough to be used in scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _brain(settings: Settings):  # type: ignore[no-untyped-def]
+    from bot.brain import Brain
+    from knowledge.store import open_store
+
+    store = open_store(settings.store_path, settings.record_path, settings.language_path)
+    if store.warning:
+        print(f"visitbot: warning: knowledge not rebuilt, using the last good store: "
+              f"{store.warning}", file=sys.stderr)
+    return Brain(store.knowledge, store)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.brain import Context
+    from bot.formatting import plain
+
+    brain = _brain(settings)
+    questions: Sequence[str]
+    if args.question:
+        questions = [" ".join(args.question)]
+    else:
+        questions = (line.rstrip("\n") for line in sys.stdin)  # type: ignore[assignment]
+    out = sys.stdout
+    for question in questions:
+        answer = brain.answer(question, Context())
+        if args.json:
+            out.write(json.dumps(answer.to_json(question), ensure_ascii=False) + "\n")
+        elif args.question:
+            out.write(plain(answer) + "\n")
+        else:
+            out.write(answer.text.replace("\n", " ") + "\n")
+        out.flush()
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import chat
+
+    return chat(_brain(settings))
+
+
+def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
+    from knowledge.loading import KnowledgeError, load_files
+    from knowledge.store import open_store
+
+    try:
+        if args.action == "check":
+            knowledge = load_files(settings.record_path, settings.language_path)
+            record = knowledge.record
+            print(
+                f"ok: {settings.record_path} ({len(record.askables())} topics, "
+                f"{len(record.agreements.named)} named areas, every source sentence found in "
+                f"{record.source_file})"
+            )
+            return 0
+        if args.action == "path":
+            print(settings.store_path)
+            return 0
+        store = open_store(
+            settings.store_path, settings.record_path, settings.language_path, force=True
+        )
+        print(f"built {settings.store_path} from {settings.record_path}")
+        store.close()
+        return 0
+    except KnowledgeError as err:
+        print(f"visitbot: knowledge error: {err}", file=sys.stderr)
+        print("visitbot: the last good store (if any) was left as it was", file=sys.stderr)
+        return 1
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation import evaluate, format_report, load_items
+
+    report = evaluate(_brain(settings), load_items(Path(args.file)))
+    print(format_report(report, show_misses=not args.quiet))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.application import run
+
+    return run(settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port,
+               secret=args.secret)
+
+
+def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.digest_cli import digest_command
+
+    return digest_command(args, settings)
+
+
+def cmd_default(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.token:
+        return cmd_run(argparse.Namespace(webhook_url=None, listen=None, port=None,
+                                          secret=None), settings)
+    print("visitbot: no TELEGRAM_BOT_TOKEN set, starting the console chat "
+          "(set it in the environment or .env to run the Telegram bot)", file=sys.stderr)
+    return cmd_chat(args, settings)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="visitbot",
+        description="Answers questions about President Tokayev's visit to Islamabad, with sources.",
+    )
+    p.set_defaults(func=cmd_default)
+    sub = p.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
+    ask.add_argument("question", nargs="*", help="the question; none = read stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.set_defaults(func=cmd_ask)
+
+    chat = sub.add_parser("chat", help="console chat with conversation context")
+    chat.set_defaults(func=cmd_chat)
+
+    kb = sub.add_parser("kb", help="knowledge store: build, check, path")
+    kb.add_argument("action", choices=["build", "check", "path"])
+    kb.set_defaults(func=cmd_kb)
+
+    ev = sub.add_parser("eval", help="grade the brain on a labelled question file")
+    ev.add_argument("file")
+    ev.add_argument("--quiet", action="store_true", help="no list of misses")
+    ev.set_defaults(func=cmd_eval)
+
+    run = sub.add_parser("run", help="run the Telegram bot (long polling, or a webhook)")
+    run.add_argument("--webhook-url", help="public HTTPS URL Telegram should post updates to")
+    run.add_argument("--listen", default=None, help="webhook: address to listen on")
+    run.add_argument("--port", type=int, default=None, help="webhook: port to listen on")
+    run.add_argument("--secret", default=None, help="webhook: secret token Telegram sends")
+    run.set_defaults(func=cmd_run)
+
+    digest = sub.add_parser("digest", help="print the digest, or 'send' due deliveries")
+    digest.add_argument("action", nargs="?", choices=["show", "send"], default="show")
+    digest.add_argument("--html", action="store_true", help="print the Telegram HTML")
+    digest.set_defaults(func=cmd_digest)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as err:
+        print(f"visitbot: {err}", file=sys.stderr)
+        return 2
+    from knowledge.loading import KnowledgeError
+
+    try:
+        return int(args.func(args, settings))
+    except KnowledgeError as err:
+        print(f"visitbot: knowledge error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

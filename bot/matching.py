@@ -1,0 +1,63 @@
+"""Scoring topics against a parsed question.
+
+A topic is a candidate only when every one of its ``about`` groups is present in the
+question; then it scores by how much of the question it accounts for, and by whether it
+answers the kind of question asked. Everything tunable here is a weight in the knowledge
+files, not a rule about a particular question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.topics import Topic
+from bot.understanding import GENERIC_QTYPES, Lexicon, Parsed
+
+ABOUT_WEIGHT = 3.0
+TYPE_BONUS = 1.5
+TYPE_PENALTY = 1.5
+UNEXPLAINED_PENALTY = 0.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    topic: Topic
+    score: float
+    evidence: float  # what the question's words alone give, before the kind of question
+    matched: frozenset[str]  # the question's concepts this topic accounts for
+    type_ok: bool  # False when the question wants a kind of answer the topic lacks
+
+
+def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
+    concepts = parsed.concepts
+    total = 0.0
+    for group in topic.about:
+        present = [concepts[c] for c in group if c in concepts]
+        if not present:
+            return None
+        total += ABOUT_WEIGHT * max(present)
+    for concept, weight in topic.signals.items():
+        if concept in concepts:
+            total += weight
+    evidence = total
+    type_ok = True
+    qtype = parsed.qtype
+    if qtype and qtype not in GENERIC_QTYPES:
+        if qtype in topic.answers:
+            total += TYPE_BONUS
+        else:
+            total -= TYPE_PENALTY
+            type_ok = False
+    vocabulary = topic.vocabulary
+    for concept in parsed.subject - vocabulary:
+        if lexicon.is_anchor(concept):
+            total -= UNEXPLAINED_PENALTY * concepts[concept]
+    matched = frozenset(c for c in concepts if c in vocabulary)
+    return Candidate(topic, total, evidence, matched, type_ok)
+
+
+def rank(parsed: Parsed, topics: dict[str, Topic], lexicon: Lexicon) -> list[Candidate]:
+    """Candidates, best first; ties keep the knowledge file's order."""
+    found = [c for t in topics.values() if (c := score(t, parsed, lexicon)) is not None]
+    found.sort(key=lambda c: -c.score)
+    return found

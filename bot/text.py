@@ -1,0 +1,63 @@
+"""Normalising what people type, the same way for questions and for knowledge-file aliases.
+
+Whatever is done to a question is done to the aliases too, so "Nishan-e-Pakistan", "nishan e
+pakistan" and "NISHAN E PAKISTAN" meet in the middle.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])(?!(?:st|nd|rd|th)\b)|(?<=[a-z])(?=\d)")
+_NOT_WORD = re.compile(r"[^\w$]+|_+")
+_DOLLAR = re.compile(r"\$")
+_LATIN = re.compile(r"^[a-z]+$")
+
+
+def clean(text: str) -> str:
+    """Drop control characters and unify Unicode forms; keep letters of every script."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def normalise(text: str) -> str:
+    """Lowercase words separated by single spaces; '$' kept as a word of its own."""
+    text = clean(text).casefold()
+    text = _APOSTROPHES.sub("", text)
+    text = _DOLLAR.sub(" $ ", text)
+    text = _DIGIT_LETTER.sub(" ", text)
+    text = _NOT_WORD.sub(" ", text)
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def is_latin(word: str) -> bool:
+    return bool(_LATIN.match(word))
+
+
+def stem(word: str) -> str:
+    """A deliberately light English stemmer: plurals, -ing, -ed, final -e.
+
+    Applied identically to aliases and questions, so it only has to be consistent, not
+    linguistically right ("trade", "trades", "trading", "traded" all become "trad").
+    """
+    if not is_latin(word) or len(word) <= 3:
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    elif word.endswith("es") and len(word) > 4:
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith("ss") and not word.endswith("us"):
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word

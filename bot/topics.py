@@ -1,0 +1,147 @@
+"""Everything a question can land on, in one uniform shape.
+
+The record file has typed sections (people, named and unnamed agreement areas, statements,
+targets, facts, gaps); the brain scores them all the same way. Some topics are derived, not
+written: "what did X say" for each person, from that person's statements, so adding a
+statement or a person needs no new topic and no code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from knowledge.models import Askable, Record
+
+DEFAULT_ANSWERS = frozenset({"what", "yes_no", "how", "list"})
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    kind: str  # person, area, unnamed, statement, said, target, fact, gap
+    intent: str
+    ask: str
+    answer: str
+    sources: tuple[str, ...]
+    about: tuple[frozenset[str], ...]
+    signals: dict[str, float] = field(default_factory=dict)
+    answers: frozenset[str] = DEFAULT_ANSWERS
+    next: tuple[str, ...] = ()
+    person: str | None = None
+    speaker: str | None = None
+    answered: bool = True
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """Every concept this topic can account for in a question."""
+        words: set[str] = set(self.signals)
+        for group in self.about:
+            words |= group
+        return frozenset(words)
+
+
+def _from_askable(item: Askable, kind: str, intent: str, **extra: object) -> Topic:
+    fields: dict[str, object] = {
+        "id": item.id,
+        "kind": kind,
+        "intent": intent,
+        "ask": item.ask,
+        "answer": item.answer,
+        "sources": tuple(item.sources),
+        "about": tuple(frozenset(g) for g in item.about) or (frozenset({item.id}),),
+        "signals": dict(item.signals),
+        "answers": frozenset(item.answers),
+        "next": tuple(item.next),
+        "person": item.person,
+    }
+    fields.update(extra)
+    return Topic(**fields)  # type: ignore[arg-type]
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def named_areas_phrase(record: Record) -> str:
+    """'transit trade and ports, railway, ...' for answers that list the named areas."""
+    return _join([a.short for a in record.agreements.named])
+
+
+def not_among_named(thing: str, record: Record) -> str:
+    """The closed-list answer: the record names some areas of the documents, not all."""
+    agreements = record.agreements
+    named = len(agreements.named)
+    return (
+        f"{thing[:1].upper()}{thing[1:]} is not among the agreement areas the record names. It "
+        f"names {named} areas of the {agreements.total} {agreements.described_as} "
+        f"({named_areas_phrase(record)}), so it cannot say whether any of the others "
+        f"cover {thing}."
+    )
+
+
+def build_topics(record: Record) -> dict[str, Topic]:
+    topics: list[Topic] = []
+    for person in record.people:
+        topics.append(_from_askable(person, "person", "people", person=person.id))
+        said = [s for s in record.statements if s.speaker == person.id]
+        if said:
+            topics.append(
+                Topic(
+                    id=f"{person.id}_said",
+                    kind="said",
+                    intent="statement",
+                    ask=f"What did {person.short} say?",
+                    answer=f"{person.short} " + "; ".join(s.clause for s in said) + ".",
+                    sources=tuple(dict.fromkeys(src for s in said for src in s.sources)),
+                    about=(frozenset({person.id}), frozenset({"say"})),
+                    signals={"what_q": 0.5, "list_q": 0.5},
+                    answers=frozenset({"what", "list", "how", "yes_no"}),
+                    next=tuple(s.id for s in said[:3]),
+                    person=person.id,
+                    speaker=person.id,
+                )
+            )
+    area_signals = {"deal": 1.0, "sign": 0.5}
+    for area in record.agreements.named:
+        signals = {**area_signals, **area.signals}
+        topics.append(_from_askable(area, "area", "agreement_area", signals=signals))
+    agreements = record.agreements
+    for unnamed in agreements.unnamed:
+        text = not_among_named(unnamed.name.lower(), record)
+        if unnamed.related:
+            text += " " + unnamed.related
+        sources = [a.sources[0] for a in agreements.named if a.id in unnamed.related_areas]
+        topics.append(
+            Topic(
+                id=unnamed.id,
+                kind="unnamed",
+                intent="agreement_not_named",
+                ask=f"Was there an agreement on {unnamed.name.lower()}?",
+                answer=text,
+                sources=tuple(dict.fromkeys([*unnamed.sources, *sources, agreements.sources[0]])),
+                about=(frozenset({unnamed.id}),),
+                signals={"deal": 1.0, "sign": 0.5},
+                answers=frozenset({"what", "yes_no", "how", "list", "count", "who", "when"}),
+                next=tuple(unnamed.related_areas[:2]) or ("agreements_named",),
+            )
+        )
+    for target in record.targets:
+        topics.append(_from_askable(target, "target", "trade_target"))
+    for statement in record.statements:
+        topics.append(
+            _from_askable(
+                statement,
+                "statement",
+                "statement",
+                speaker=statement.speaker,
+                person=statement.person or statement.speaker,
+                answers=frozenset(statement.answers) | {"who"},
+            )
+        )
+    for fact in record.facts:
+        topics.append(_from_askable(fact, "fact", fact.intent))
+    for gap in record.gaps:
+        topics.append(_from_askable(gap, "gap", "not_in_record", answered=False))
+    return {t.id: t for t in topics}

@@ -1,0 +1,298 @@
+"""Turning a message into what it asks: concepts, the kind of answer wanted, unknown words.
+
+The design follows what failed before (shared/notes/understanding-questions.md): rather than
+matching whole questions against example phrasings, each word is corrected against the
+knowledge's own vocabulary (rapidfuzz, character by character), then words and phrases are
+mapped to concepts from the knowledge files, and the kind of question ("how many", "when",
+"who") is detected separately, so the brain can notice when the record has no such fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.text import is_latin, normalise, stem
+from knowledge.loading import Knowledge
+
+GENERIC_QTYPES = frozenset({"what", "how", "list", "yes_no"})
+MAX_WORDS = 80
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str  # as typed (normalised), for echoing back
+    word: str  # after spelling correction
+    stem: str
+
+
+@dataclass
+class Parsed:
+    """What one question asks."""
+
+    text: str
+    tokens: list[Token]
+    concepts: dict[str, float] = field(default_factory=dict)  # concept -> weight
+    qtype: str | None = None
+    unknown: list[str] = field(default_factory=list)  # words neither concepts nor record know
+    record_words: list[str] = field(default_factory=list)  # record words no concept explains
+    spans: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # words -> concepts
+    follow_up: bool = False  # starts with "and", "what about", ...
+    person_pronoun: bool = False
+    thing_pronoun: bool = False
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def subject(self) -> set[str]:
+        """Concepts that say what the question is about (not how it is asked)."""
+        return {c for c in self.concepts if not c.endswith("_q")}
+
+
+@dataclass(frozen=True)
+class ConceptInfo:
+    anchor: bool
+    weight: float
+    from_record: bool
+
+
+class Lexicon:
+    """The knowledge files' words, compiled for fast lookup and spelling correction."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        record, language = knowledge.record, knowledge.language
+        self.info: dict[str, ConceptInfo] = {}
+        self._phrases: dict[tuple[str, ...], set[str]] = {}
+        self._prefixes: list[tuple[str, str]] = []
+        self._patterns: list[tuple[re.Pattern[str], str]] = []
+        anchors = set(record.anchors)
+        for name, concept in language.concepts.items():
+            self.info[name] = ConceptInfo(name in anchors, concept.weight, False)
+            self._add_aliases(name, concept.aliases)
+        for name, concept in record.concepts.items():
+            self.info[name] = ConceptInfo(concept.anchor, concept.weight, True)
+            self._add_aliases(name, concept.aliases)
+        named_items = [*record.people, *record.agreements.named, *record.agreements.unnamed]
+        for item in named_items:
+            self.info[item.id] = ConceptInfo(True, 1.0, True)
+            self._add_aliases(item.id, item.aliases)
+
+        self._qtypes: dict[tuple[str, ...], str] = {}
+        for qtype, phrases in language.question_types.items():
+            for phrase in phrases:
+                key = tuple(stem(w) for w in normalise(phrase).split())
+                if key:
+                    self._qtypes.setdefault(key, qtype)
+        self._stopwords = {stem(w) for w in _all_words(language.stopwords)}
+        self._markers = [tuple(normalise(m).split()) for m in language.follow_up_markers]
+        self._markers.sort(key=len, reverse=True)
+        self._person_pronouns = {normalise(p) for p in language.pronouns.get("person", [])}
+        self._thing_pronouns = {normalise(p) for p in language.pronouns.get("thing", [])}
+
+        self.max_phrase = max(len(k) for k in [*self._phrases, *self._qtypes])
+        self._document_stems = {stem(w) for w in _all_words(knowledge.source_text.splitlines())}
+        vocabulary = set(_all_words(knowledge.source_text.splitlines()))
+        vocabulary |= {w for key in self._phrases for w in key}
+        for phrases in language.question_types.values():
+            vocabulary |= set(_all_words(phrases))
+        vocabulary |= set(_all_words(language.stopwords))
+        vocabulary |= set(_all_words(language.follow_up_markers))
+        # Correction targets: words people mean. Alias words first, so ties go to them.
+        alias_words = {w for key in self._phrases for w in key}
+        self._known_stems = {stem(w) for w in vocabulary} | alias_words
+        self._targets = sorted(
+            (w for w in vocabulary if is_latin(w) and len(w) >= 4),
+            key=lambda w: (stem(w) not in alias_words, w),
+        )
+        self._corrections: dict[str, str] = {}
+
+    def _add_aliases(self, concept: str, aliases: Iterable[str]) -> None:
+        for alias in aliases:
+            if alias.startswith("re:"):
+                self._patterns.append((re.compile(alias[3:]), concept))
+            elif alias.endswith("*"):
+                self._prefixes.append((normalise(alias[:-1]), concept))
+            else:
+                key = tuple(stem(w) for w in normalise(alias).split())
+                if key:
+                    self._phrases.setdefault(key, set()).add(concept)
+
+    # -- words ---------------------------------------------------------------------------
+
+    def correct(self, word: str) -> str:
+        """The vocabulary word meant by a mistyped one, or the word itself.
+
+        Tight limits, because correcting a real word into a record word is worse than not
+        correcting: short words only by swapping two letters, 5-7 letters by one edit, longer
+        ones by two.
+        """
+        if not is_latin(word) or len(word) < 4 or stem(word) in self._known_stems:
+            return word
+        cached = self._corrections.get(word)
+        if cached is not None:
+            return cached
+        limit = 1 if len(word) <= 7 else 2
+        best = process.extractOne(
+            word, self._targets, scorer=OSA.distance, score_cutoff=limit
+        )
+        result = word
+        if best is not None:
+            candidate = best[0]
+            if len(word) == 4 and sorted(candidate) != sorted(word):
+                candidate = ""
+            elif len(word) <= 7 and candidate[0] != word[0]:
+                candidate = ""
+            if candidate:
+                result = candidate
+        self._corrections[word] = result
+        return result
+
+    def tokens(self, text: str) -> list[Token]:
+        out = []
+        for surface in normalise(text).split()[:MAX_WORDS]:
+            word = self.correct(surface)
+            out.append(Token(surface, word, stem(word)))
+        return out
+
+    # -- concepts ------------------------------------------------------------------------
+
+    def parse(self, text: str) -> Parsed:
+        tokens = self.tokens(text)
+        parsed = Parsed(text=text, tokens=tokens)
+        parsed.corrections = {t.surface: t.word for t in tokens if t.surface != t.word}
+        stems = [t.stem for t in tokens]
+        start = self._skip_marker(stems, parsed)
+        explained = [j < start for j in range(len(tokens))]
+        self._find_qtype(stems, start, parsed, explained)
+        i = start
+        while i < len(tokens):
+            length, concepts = self._match_at(stems, i)
+            if not length:
+                length, concepts = 1, self._match_word(tokens[i])
+            if concepts:
+                for concept in concepts:
+                    parsed.concepts[concept] = self.info[concept].weight
+                surface = " ".join(t.surface for t in tokens[i : i + length])
+                parsed.spans.append((surface, frozenset(concepts)))
+                for j in range(i, i + length):
+                    explained[j] = True
+            i += length
+        for i, token in enumerate(tokens):
+            if token.surface in self._person_pronouns:
+                parsed.person_pronoun = True
+            if token.surface in self._thing_pronouns:
+                parsed.thing_pronoun = True
+            if explained[i] or token.stem in self._stopwords:
+                continue
+            if token.word in self._person_pronouns or token.word in self._thing_pronouns:
+                continue
+            if token.stem in self._document_stems:
+                parsed.record_words.append(token.word)
+            elif len(token.surface) >= 3 or not is_latin(token.surface):
+                parsed.unknown.append(token.surface)
+        if parsed.qtype:
+            parsed.concepts[f"{parsed.qtype}_q"] = 1.0
+        return parsed
+
+    def _skip_marker(self, stems: list[str], parsed: Parsed) -> int:
+        for marker in self._markers:
+            if marker and tuple(stems[: len(marker)]) == tuple(stem(w) for w in marker):
+                parsed.follow_up = True
+                return len(marker)
+        return 0
+
+    def _find_qtype(
+        self, stems: list[str], start: int, parsed: Parsed, explained: list[bool]
+    ) -> None:
+        """Specific kinds ("how many", "when") win wherever they are; "is/was/did" only count
+        at the start of the question, where English puts them."""
+        found: list[tuple[int, int, str]] = []
+        i = start
+        while i < len(stems):
+            for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
+                qtype = self._qtypes.get(tuple(stems[i : i + length]))
+                if qtype:
+                    found.append((i, length, qtype))
+                    i += length - 1
+                    break
+            i += 1
+        specific = [f for f in found if f[2] not in GENERIC_QTYPES]
+        generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
+        opening = [f for f in found if f[2] == "yes_no" and f[0] <= start]
+        if opening and not specific and (not generic or generic[0][0] > opening[0][0]):
+            parsed.qtype = "yes_no"
+        elif specific:
+            parsed.qtype = specific[0][2]
+        elif generic:
+            parsed.qtype = generic[0][2]
+        elif any(f[2] == "yes_no" and stems[f[0]] in ("any", "anyth") for f in found):
+            parsed.qtype = "yes_no"
+        for i, length, _ in found:
+            for j in range(i, i + length):
+                explained[j] = True
+
+    def _match_at(self, stems: list[str], i: int) -> tuple[int, set[str]]:
+        """The longest alias phrase starting at word i."""
+        for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
+            concepts = self._phrases.get(tuple(stems[i : i + length]))
+            if concepts:
+                return length, concepts
+        return 0, set()
+
+    def _match_word(self, token: Token) -> set[str]:
+        """Stem (``word*``) and pattern (``re:``) aliases, for one word."""
+        found = {c for prefix, c in self._prefixes if token.word.startswith(prefix)}
+        found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
+        return found
+
+    # -- facts about concepts ------------------------------------------------------------
+
+    def is_stopword(self, word: str) -> bool:
+        return stem(word) in self._stopwords
+
+    def is_anchor(self, concept: str) -> bool:
+        info = self.info.get(concept)
+        return bool(info and info.anchor)
+
+    def from_record(self, concept: str) -> bool:
+        info = self.info.get(concept)
+        return bool(info and info.from_record)
+
+
+def _all_words(phrases: Iterable[str]) -> Iterable[str]:
+    for phrase in phrases:
+        yield from normalise(phrase).split()
+
+
+_SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+")
+_SPLIT_JOIN = re.compile(r"\s*(?:,|\band\b|&|\balso\b|\bplus\b|\baur\b|\bthen\b)\s+", re.I)
+
+
+def split_questions(text: str, starts_question: Iterable[str]) -> list[str]:
+    """Split "who came and how many deals?" into its questions.
+
+    A join word ("and", a comma) only splits when what follows starts like a question of its
+    own, so "Pakistan and Kazakhstan signed..." stays whole.
+    """
+    starters = tuple(s.lower() for s in starts_question)
+    parts: list[str] = []
+    for chunk in _SPLIT_PUNCT.split(text):
+        chunk = chunk.strip(" ,.!")
+        if not chunk:
+            continue
+        pieces = _SPLIT_JOIN.split(chunk)
+        current = pieces[0]
+        for piece in pieces[1:]:
+            head = normalise(piece)
+            if head.startswith(starters) and normalise(current):
+                parts.append(current)
+                current = piece
+            else:
+                joiner = _SPLIT_JOIN.search(chunk)
+                sep = joiner.group(0) if joiner else " "
+                current = f"{current}{sep}{piece}"
+        parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
