@@ -93,4 +93,6 @@ def clarify(options: list[Topic], text: str) -> Answer:
 
 def reply(intent: str, text: str, suggestions: tuple[str, ...], conf: float = 0.9) -> Answer:
     """A reply that gives no fact: greeting, decline, help."""
-    return Answer(text=text, answered=False, intent=intent, confidence=conf, suggestions=suggestions)
+    return Answer(
+        text=text, answered=False, intent=intent, confidence=conf, suggestions=suggestions
+    )

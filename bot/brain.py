@@ -31,6 +31,7 @@ AGREEMENT_INTENTS = frozenset(
     {"agreement_area", "agreement_not_named", "agreements_count", "agreements_list"}
 )
 COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement": "statement"}
+GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word", "n37"}) | QTYPE_CONCEPTS
 QUESTION_STARTS = (
     "how", "what", "who", "when", "where", "why", "which", "did", "was", "is", "were", "are",
     "any", "kitne", "kya", "kab", "kahan", "kaun", "tell", "does", "do", "has", "have", "can",
@@ -133,20 +134,26 @@ class Brain:
         return self._with_full_sources(result)
 
     def _apply_context(self, parsed: Parsed, context: Context) -> list[str]:
-        """Resolve "he", "it", "and railway?" against the previous turn; return people named."""
+        """Resolve "he", "it", "and railway?", "how many?" against the previous turn.
+
+        Returns the people the question names (directly or as "he").
+        """
         mentioned = [p for p in self.people if p in parsed.concepts]
         if parsed.person_pronoun and not mentioned and context.last_person:
             parsed.concepts[context.last_person] = 1.0
             mentioned = [context.last_person]
         if not context.turns:
             return mentioned
-        record_subject = {c for c in parsed.subject if self.lexicon.from_record(c)}
         previous = context.last_concepts
-        if (parsed.thing_pronoun or parsed.follow_up) and not record_subject:
+        record_subject = {c for c in parsed.subject if self.lexicon.from_record(c)}
+        leans_back = parsed.thing_pronoun or parsed.follow_up or bool(parsed.qtype)
+        if leans_back and not record_subject and not parsed.unknown:
+            # "how many?", "why?", "and when?": same subject, new question
             for concept, weight in previous.items():
                 if not concept.endswith("_q"):
                     parsed.concepts.setdefault(concept, weight)
         if parsed.follow_up and not parsed.qtype and context.last_qtype:
+            # "and railway?", "what about Sharif?": same question, new subject
             parsed.qtype = context.last_qtype
             parsed.concepts[f"{parsed.qtype}_q"] = 1.0
             for concept, weight in previous.items():
@@ -162,12 +169,10 @@ class Brain:
             return self._reply(smalltalk[0])
         if not any(ch.isalnum() for ch in parsed.text):
             return self._reply("not_understood")
-
-        candidates = [
-            c for c in rank(parsed, self.topics, self.lexicon) if c.evidence >= MIN_SCORE
-        ]
-        if "offtopic" in subject and not any(self.lexicon.is_anchor(c) for c in subject):
+        if "offtopic" in subject and "deal" not in subject:
             return self._reply("off_topic")
+
+        candidates = [c for c in rank(parsed, self.topics, self.lexicon) if c.evidence >= MIN_SCORE]
         if not candidates:
             return self._fallback(parsed)
         best = candidates[0]
@@ -175,32 +180,22 @@ class Brain:
         conf = compose.confidence(best, runner_up)
         topic = best.topic
         suggestions = self.suggestions_for(topic)
-
-        if (
-            "deal" in parsed.concepts
-            and topic.intent not in AGREEMENT_INTENTS
-            and "deal" not in topic.vocabulary
-            and topic.kind != "gap"
-            and parsed.qtype in (None, "yes_no", "what", "list", "how")
-        ):
-            words = self._subject_words(parsed, topic) or parsed.unknown
-            if words:
-                text = self._not_among(words) + " " + compose.strip_yes(topic.answer)
-                return compose.from_topic(
-                    topic, conf, suggestions, text=text, answered=True,
-                    intent="agreement_not_named",
-                )  # fmt: skip
-
         unknown = self._unexplained(parsed)
-        generic_only = not (best.matched - {"deal", "sign", "count_word"}) - set(QTYPE_CONCEPTS)
-        if (
-            unknown
-            and "deal" in parsed.concepts
-            and topic.intent in AGREEMENT_INTENTS
-            and generic_only
-            and parsed.qtype in (None, "yes_no", "what", "list", "how")
-        ):
-            return self._not_among_answer(unknown)
+        closed_question = parsed.qtype in (None, "yes_no", "what", "list", "how")
+
+        # Asked about a deal on something the record ties to no agreement: the closed list.
+        if "deal" in parsed.concepts and closed_question and topic.kind != "gap":
+            generic_only = not (best.matched - GENERIC_DEAL_CONCEPTS)
+            if topic.intent in AGREEMENT_INTENTS and generic_only and unknown:
+                return self._not_among_answer(unknown)
+            if topic.intent not in AGREEMENT_INTENTS and "deal" not in topic.vocabulary:
+                words = self._subject_words(parsed, topic) or unknown
+                if words:
+                    text = self._not_among(words) + " " + compose.strip_yes(topic.answer)
+                    return compose.from_topic(
+                        topic, conf, suggestions, text=text, answered=True,
+                        intent="agreement_not_named",
+                    )  # fmt: skip
 
         ambiguous = self._ambiguity(best, candidates)
         if ambiguous:
@@ -220,17 +215,22 @@ class Brain:
                 topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
             )
 
+        # Something the record does not know is what the question is about.
+        only_by_kind = not (best.matched & subject)
+        if topic.answered and (
+            parsed.objects or (unknown and (only_by_kind or parsed.qtype == "yes_no"))
+        ):
+            words = parsed.objects or unknown
+            text = compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer))
+            return compose.from_topic(
+                topic, conf * 0.8, suggestions, text=text, answered=False, intent="not_in_record"
+            )
+
         group = self._combinable(best, candidates)
         if len(group) > 1:
             text = compose.combined([c.topic for c in group])
             sources = [s for c in group for s in c.topic.sources]
             return compose.from_topic(topic, conf, suggestions, text=text, sources=sources)
-
-        if unknown and parsed.qtype == "yes_no" and topic.answered:
-            text = compose.not_mentioned(unknown, "What it says: " + compose.strip_yes(topic.answer))
-            return compose.from_topic(
-                topic, conf * 0.8, suggestions, text=text, answered=False, intent="not_in_record"
-            )
         return compose.from_topic(topic, conf, suggestions)
 
     # -- helpers -------------------------------------------------------------------------
@@ -241,8 +241,7 @@ class Brain:
         for other in candidates[1:3]:
             if best.score - other.score > TIE or best.score >= 6.5:
                 break
-            same_evidence = other.matched <= best.matched or best.matched <= other.matched
-            if same_evidence and other.topic.intent != best.topic.intent:
+            if other.matched == best.matched and other.topic.intent != best.topic.intent:
                 options.append(other.topic)
         return options if len(options) > 1 else []
 
@@ -259,6 +258,10 @@ class Brain:
             if COMBINABLE.get(other.topic.kind) != family:
                 continue
             own = {c for g in other.topic.about for c in g} & set(other.matched)
+            if other.topic.kind == "unnamed" and set(other.topic.next) & {
+                g.topic.id for g in group
+            }:
+                continue
             if own and not own & covered:
                 group.append(other)
                 covered |= other.matched
@@ -295,11 +298,15 @@ class Brain:
         subject = parsed.subject
         unknown = self._unexplained(parsed)
         anchored = any(self.lexicon.is_anchor(c) for c in subject)
+        talking = bool(subject & {"say", "discuss"})
         if "deal" in parsed.concepts and unknown:
             return self._not_among_answer(unknown)
-        if unknown and anchored:
+        if unknown and (anchored or talking):
             return compose.reply(
-                "not_in_record", compose.not_mentioned(unknown), self._examples, 0.6
+                "not_in_record",
+                compose.not_mentioned(parsed.objects or unknown),
+                self._examples,
+                0.6,
             )
         quoted = self._quote(parsed)
         if quoted:
@@ -312,11 +319,11 @@ class Brain:
         if self.store is None or parsed.unknown:
             return None
         words = [w for w in parsed.record_words if len(w) >= 4 and w.isalpha()]
-        if len(words) < 2:
+        if not words:
             return None
-        found = self.store.search_sentences(words, limit=1)
-        if not found:
-            return None
+        found = self.store.search_sentences(words, limit=2)
+        if not found or (len(words) == 1 and len(found) > 1):
+            return None  # one word that several sentences share says too little
         return Answer(
             text=f"The record says: \u201c{found[0]}\u201d",
             answered=True,

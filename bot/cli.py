@@ -21,8 +21,10 @@ def _brain(settings: Settings):  # type: ignore[no-untyped-def]
 
     store = open_store(settings.store_path, settings.record_path, settings.language_path)
     if store.warning:
-        print(f"visitbot: warning: knowledge not rebuilt, using the last good store: "
-              f"{store.warning}", file=sys.stderr)
+        print(
+            f"visitbot: warning: knowledge not rebuilt, using the last good store: {store.warning}",
+            file=sys.stderr,
+        )
     return Brain(store.knowledge, store)
 
 
@@ -95,8 +97,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.application import run
 
-    return run(settings, webhook_url=args.webhook_url, listen=args.listen, port=args.port,
-               secret=args.secret)
+    return run(
+        settings,
+        webhook_url=args.webhook_url,
+        listen=args.listen,
+        port=args.port,
+        secret=args.secret,
+    )
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
@@ -107,10 +114,14 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_default(args: argparse.Namespace, settings: Settings) -> int:
     if settings.token:
-        return cmd_run(argparse.Namespace(webhook_url=None, listen=None, port=None,
-                                          secret=None), settings)
-    print("visitbot: no TELEGRAM_BOT_TOKEN set, starting the console chat "
-          "(set it in the environment or .env to run the Telegram bot)", file=sys.stderr)
+        return cmd_run(
+            argparse.Namespace(webhook_url=None, listen=None, port=None, secret=None), settings
+        )
+    print(
+        "visitbot: no TELEGRAM_BOT_TOKEN set, starting the console chat "
+        "(set it in the environment or .env to run the Telegram bot)",
+        file=sys.stderr,
+    )
     return cmd_chat(args, settings)
 
 

@@ -97,8 +97,11 @@ def evaluate(brain: Brain, items: list[Item]) -> Report:
 
 
 def format_report(report: Report, *, show_misses: bool = True) -> str:
-    lines = [f"accuracy: {report.accuracy:.1%} ({len(report.results) - len(report.misses)}"
-             f"/{len(report.results)})", ""]
+    lines = [
+        f"accuracy: {report.accuracy:.1%} ({len(report.results) - len(report.misses)}"
+        f"/{len(report.results)})",
+        "",
+    ]
     for key in ("category", "intent"):
         lines.append(f"by {key}:")
         for name, (ok, total) in report.by(key).items():

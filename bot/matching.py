@@ -16,7 +16,8 @@ from bot.understanding import GENERIC_QTYPES, Lexicon, Parsed
 ABOUT_WEIGHT = 3.0
 TYPE_BONUS = 1.5
 TYPE_PENALTY = 1.5
-UNEXPLAINED_PENALTY = 0.5
+UNEXPLAINED_PENALTY = 0.5  # a question word the topic does not account for
+UNEXPLAINED_RECORD_PENALTY = 1.0  # ... when it is one of the record's own concepts
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,10 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
     vocabulary = topic.vocabulary
     for concept in parsed.subject - vocabulary:
         if lexicon.is_anchor(concept):
-            total -= UNEXPLAINED_PENALTY * concepts[concept]
+            penalty = (
+                UNEXPLAINED_RECORD_PENALTY if lexicon.from_record(concept) else UNEXPLAINED_PENALTY
+            )
+            total -= penalty * concepts[concept]
     matched = frozenset(c for c in concepts if c in vocabulary)
     return Candidate(topic, total, evidence, matched, type_ok)
 

@@ -81,11 +81,20 @@ def not_among_named(thing: str, record: Record) -> str:
     )
 
 
+def _spoken_signals(speaker: str | None, signals: dict[str, float]) -> dict[str, float]:
+    """Something a person said is a better match when the question names them and 'said'."""
+    extra = {"say": 0.5}
+    if speaker:
+        extra[speaker] = 1.0
+    return {**extra, **signals}
+
+
 def build_topics(record: Record) -> dict[str, Topic]:
     topics: list[Topic] = []
     for person in record.people:
         topics.append(_from_askable(person, "person", "people", person=person.id))
         said = [s for s in record.statements if s.speaker == person.id]
+        said += [t for t in record.targets if t.person == person.id and t.clause]  # type: ignore[misc]
         if said:
             topics.append(
                 Topic(
@@ -128,7 +137,8 @@ def build_topics(record: Record) -> dict[str, Topic]:
             )
         )
     for target in record.targets:
-        topics.append(_from_askable(target, "target", "trade_target"))
+        signals = _spoken_signals(target.person, target.signals)
+        topics.append(_from_askable(target, "target", "trade_target", signals=signals))
     for statement in record.statements:
         topics.append(
             _from_askable(
@@ -138,6 +148,7 @@ def build_topics(record: Record) -> dict[str, Topic]:
                 speaker=statement.speaker,
                 person=statement.person or statement.speaker,
                 answers=frozenset(statement.answers) | {"who"},
+                signals=_spoken_signals(statement.speaker, statement.signals),
             )
         )
     for fact in record.facts:

@@ -19,8 +19,12 @@ from rapidfuzz.distance import OSA
 from bot.text import is_latin, normalise, stem
 from knowledge.loading import Knowledge
 
-GENERIC_QTYPES = frozenset({"what", "how", "list", "yes_no"})
+GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 MAX_WORDS = 80
+# A word the record does not know, right after one of these, is what the question is about.
+OBJECT_MARKERS = frozenset(
+    {"about", "on", "regarding", "concerning", "for", "with", "in", "re", "over", "mention"}
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ class Parsed:
     concepts: dict[str, float] = field(default_factory=dict)  # concept -> weight
     qtype: str | None = None
     unknown: list[str] = field(default_factory=list)  # words neither concepts nor record know
+    objects: list[str] = field(default_factory=list)  # unknown words after "about", "on", ...
     record_words: list[str] = field(default_factory=list)  # record words no concept explains
     spans: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # words -> concepts
     follow_up: bool = False  # starts with "and", "what about", ...
@@ -66,6 +71,7 @@ class Lexicon:
         record, language = knowledge.record, knowledge.language
         self.info: dict[str, ConceptInfo] = {}
         self._phrases: dict[tuple[str, ...], set[str]] = {}
+        self._titles: dict[tuple[str, ...], set[str]] = {}
         self._prefixes: list[tuple[str, str]] = []
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         anchors = set(record.anchors)
@@ -79,6 +85,8 @@ class Lexicon:
         for item in named_items:
             self.info[item.id] = ConceptInfo(True, 1.0, True)
             self._add_aliases(item.id, item.aliases)
+        for person in record.people:
+            self._add_aliases(person.id, person.titles, self._titles)
 
         self._qtypes: dict[tuple[str, ...], str] = {}
         for qtype, phrases in language.question_types.items():
@@ -92,7 +100,7 @@ class Lexicon:
         self._person_pronouns = {normalise(p) for p in language.pronouns.get("person", [])}
         self._thing_pronouns = {normalise(p) for p in language.pronouns.get("thing", [])}
 
-        self.max_phrase = max(len(k) for k in [*self._phrases, *self._qtypes])
+        self.max_phrase = max(len(k) for k in [*self._phrases, *self._qtypes, *self._titles])
         self._document_stems = {stem(w) for w in _all_words(knowledge.source_text.splitlines())}
         vocabulary = set(_all_words(knowledge.source_text.splitlines()))
         vocabulary |= {w for key in self._phrases for w in key}
@@ -101,7 +109,7 @@ class Lexicon:
         vocabulary |= set(_all_words(language.stopwords))
         vocabulary |= set(_all_words(language.follow_up_markers))
         # Correction targets: words people mean. Alias words first, so ties go to them.
-        alias_words = {w for key in self._phrases for w in key}
+        alias_words = {w for key in [*self._phrases, *self._titles] for w in key}
         self._known_stems = {stem(w) for w in vocabulary} | alias_words
         self._targets = sorted(
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
@@ -109,7 +117,13 @@ class Lexicon:
         )
         self._corrections: dict[str, str] = {}
 
-    def _add_aliases(self, concept: str, aliases: Iterable[str]) -> None:
+    def _add_aliases(
+        self,
+        concept: str,
+        aliases: Iterable[str],
+        table: dict[tuple[str, ...], set[str]] | None = None,
+    ) -> None:
+        table = self._phrases if table is None else table
         for alias in aliases:
             if alias.startswith("re:"):
                 self._patterns.append((re.compile(alias[3:]), concept))
@@ -118,7 +132,7 @@ class Lexicon:
             else:
                 key = tuple(stem(w) for w in normalise(alias).split())
                 if key:
-                    self._phrases.setdefault(key, set()).add(concept)
+                    table.setdefault(key, set()).add(concept)
 
     # -- words ---------------------------------------------------------------------------
 
@@ -135,9 +149,7 @@ class Lexicon:
         if cached is not None:
             return cached
         limit = 1 if len(word) <= 7 else 2
-        best = process.extractOne(
-            word, self._targets, scorer=OSA.distance, score_cutoff=limit
-        )
+        best = process.extractOne(word, self._targets, scorer=OSA.distance, score_cutoff=limit)
         result = word
         if best is not None:
             candidate = best[0]
@@ -167,9 +179,17 @@ class Lexicon:
         start = self._skip_marker(stems, parsed)
         explained = [j < start for j in range(len(tokens))]
         self._find_qtype(stems, start, parsed, explained)
+        titles: list[tuple[str, set[str]]] = []
         i = start
         while i < len(tokens):
-            length, concepts = self._match_at(stems, i)
+            length, concepts = self._match_at(stems, i, self._titles)
+            if length:
+                titles.append((" ".join(t.surface for t in tokens[i : i + length]), concepts))
+                for j in range(i, i + length):
+                    explained[j] = True
+                i += length
+                continue
+            length, concepts = self._match_at(stems, i, self._phrases)
             if not length:
                 length, concepts = 1, self._match_word(tokens[i])
             if concepts:
@@ -193,6 +213,14 @@ class Lexicon:
                 parsed.record_words.append(token.word)
             elif len(token.surface) >= 3 or not is_latin(token.surface):
                 parsed.unknown.append(token.surface)
+                before = {t.word for t in tokens[max(0, i - 3) : i]}
+                if before & OBJECT_MARKERS:
+                    parsed.objects.append(token.surface)
+        if not parsed.unknown:  # "president" is Tokayev, "president of america" is not
+            for surface, concepts in titles:
+                parsed.spans.append((surface, frozenset(concepts)))
+                for concept in concepts:
+                    parsed.concepts[concept] = self.info[concept].weight
         if parsed.qtype:
             parsed.concepts[f"{parsed.qtype}_q"] = 1.0
         return parsed
@@ -234,10 +262,12 @@ class Lexicon:
             for j in range(i, i + length):
                 explained[j] = True
 
-    def _match_at(self, stems: list[str], i: int) -> tuple[int, set[str]]:
-        """The longest alias phrase starting at word i."""
+    def _match_at(
+        self, stems: list[str], i: int, table: dict[tuple[str, ...], set[str]]
+    ) -> tuple[int, set[str]]:
+        """The longest alias phrase of ``table`` starting at word i."""
         for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
-            concepts = self._phrases.get(tuple(stems[i : i + length]))
+            concepts = table.get(tuple(stems[i : i + length]))
             if concepts:
                 return length, concepts
         return 0, set()

@@ -125,6 +125,9 @@ class Person(Askable):
     role: str
     country: str
     aliases: list[Word] = Field(min_length=1)
+    titles: list[Word] = Field(
+        default=[], description="aliases that only count when nothing in the message is unknown"
+    )
     answers: list[QType] = ["who", "what", "yes_no", "how", "names"]
 
 
@@ -135,7 +138,7 @@ class Area(Askable):
     short: str = Field(description="a few words, for lists: 'railway', 'UN peacekeeping'")
     group: str
     aliases: list[Word] = Field(min_length=1)
-    answers: list[QType] = ["what", "yes_no", "how", "list"]
+    answers: list[QType] = ["what", "yes_no", "how"]
 
 
 class UnnamedArea(Strict):
@@ -185,6 +188,7 @@ class Target(Askable):
     figure: str
     deadline: str
     context: str = ""
+    clause: str = Field(default="", description="reported speech after the person's name")
     answers: list[QType] = ["what", "how_much", "when", "yes_no", "how", "count", "list"]
 
 

@@ -157,9 +157,9 @@ _CONFLICT_WEBHOOK = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
 )
-_QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+_QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 _NOT_MODIFIED = (
-    "Bad Request: message is not modified: specified new message content and reply markup "
+    "message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
 )
 _CHAT_ACTIONS = frozenset(
@@ -266,6 +266,8 @@ class Call(tuple):
 
     def __repr__(self) -> str:
         extra = f" fault={self.fault}" if self.fault else ""
+        if self.status != 200 and self.description:
+            extra += f" {self.description!r}"
         return f"Call({self.method} -> {self.status}{extra} {_short(self.params)})"
 
 
@@ -875,7 +877,7 @@ class FakeBotAPI:
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},  # how long stop() waits for the loop
             name=f"FakeBotAPI:{self.port}",
             daemon=True,
         )
@@ -957,9 +959,10 @@ class FakeBotAPI:
 
     def sent_messages(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """What users saw, oldest first: successful sendMessage / editMessageText /
-        editMessageReplyMarkup. Each entry has ``method, chat_id, message_id, text`` (as sent,
-        markup included), ``plain_text`` (as displayed), ``parse_mode``, ``entities``,
-        ``reply_markup`` (parsed dict or None), ``date``, ``at`` and the raw ``params``."""
+        editMessageReplyMarkup (and sendPhoto / sendDocument / sendLocation). Each entry has
+        ``method, chat_id, message_id, text`` (as sent, markup included; the caption for
+        media), ``plain_text`` (as displayed), ``parse_mode``, ``entities``, ``reply_markup``
+        (parsed dict or None), ``date``, ``at`` and the raw ``params``."""
         with self._cond:
             return [dict(m) for m in self._outbox if chat_id is None or m["chat_id"] == chat_id]
 
@@ -1007,7 +1010,7 @@ class FakeBotAPI:
     # ---------------------------------------------------------------- counting
 
     def message_counts(self) -> dict[int, int]:
-        """Successful sendMessage calls per chat id (exactly-once checks)."""
+        """Successful sendMessage (and other send*) calls per chat id: exactly-once checks."""
         with self._cond:
             return dict(self._sent_counts)
 
@@ -1117,7 +1120,7 @@ class FakeBotAPI:
             entry = self._outbox[index]
             if chat_id is not None and entry["chat_id"] != chat_id:
                 continue
-            if not include_edits and entry["method"] != "sendMessage":
+            if not include_edits and not entry["method"].startswith("send"):
                 continue
             self._cursors[key] = index + 1
             return dict(entry)
@@ -1718,6 +1721,9 @@ class FakeBotAPI:
                     result = entry[1](self, params, ctx)
                 except ApiError as exc:
                     error = exc
+                except Exception as exc:  # a bug in a handler: say so instead of hanging up
+                    ctx.fault = "handler_crash"
+                    error = ApiError(500, f"Internal Server Error: FakeBotAPI {method}: {exc!r}")
             if error is None:
                 reply.body = _dump({"ok": True, "result": result})
             else:
@@ -1860,8 +1866,8 @@ class FakeBotAPI:
                 "method": ctx.method,
                 "chat_id": msg["chat"]["id"],
                 "message_id": msg["message_id"],
-                "text": params.get("text", msg.get("text")),
-                "plain_text": msg.get("text"),
+                "text": params.get("text", params.get("caption", msg.get("text"))),
+                "plain_text": msg.get("text", msg.get("caption")),
                 "parse_mode": params.get("parse_mode"),
                 "entities": msg.get("entities", []),
                 "reply_markup": params.get("reply_markup"),
