@@ -147,7 +147,7 @@ class Brain:
         previous = context.last_concepts
         record_subject = {c for c in parsed.subject if self.lexicon.from_record(c)}
         leans_back = parsed.thing_pronoun or parsed.follow_up or bool(parsed.qtype)
-        if leans_back and not record_subject and not parsed.unknown:
+        if leans_back and not record_subject and not parsed.unknown and not parsed.record_words:
             # "how many?", "why?", "and when?": same subject, new question
             for concept, weight in previous.items():
                 if not concept.endswith("_q"):
@@ -209,6 +209,13 @@ class Brain:
                     topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
                 )
 
+        # The question is about X (strong evidence) but asks a detail X lacks ("who was the
+        # previous visitor?"): say so rather than answer a weaker topic that fits the kind.
+        lacking = next(
+            (c for c in candidates if not c.type_ok and c.evidence >= best.evidence + 1.5), None
+        )
+        if lacking is not None and parsed.qtype:
+            best, topic = lacking, lacking.topic
         if not best.type_ok and parsed.qtype:
             text = compose.missing_detail(topic, parsed.qtype)
             return compose.from_topic(
@@ -226,7 +233,7 @@ class Brain:
                 topic, conf * 0.8, suggestions, text=text, answered=False, intent="not_in_record"
             )
 
-        group = self._combinable(best, candidates)
+        group = self._combinable(best, candidates, parsed)
         if len(group) > 1:
             text = compose.combined([c.topic for c in group])
             sources = [s for c in group for s in c.topic.sources]
@@ -241,11 +248,14 @@ class Brain:
         for other in candidates[1:3]:
             if best.score - other.score > TIE or best.score >= 6.5:
                 break
-            if other.matched == best.matched and other.topic.intent != best.topic.intent:
+            same = other.matched == best.matched and other.type_ok == best.type_ok
+            if same and other.topic.intent != best.topic.intent:
                 options.append(other.topic)
         return options if len(options) > 1 else []
 
-    def _combinable(self, best: Candidate, candidates: list[Candidate]) -> list[Candidate]:
+    def _combinable(
+        self, best: Candidate, candidates: list[Candidate], parsed: Parsed
+    ) -> list[Candidate]:
         """Topics of the same kind matched by different words: "railway and maritime?"."""
         family = COMBINABLE.get(best.topic.kind)
         group = [best]

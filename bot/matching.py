@@ -18,6 +18,8 @@ TYPE_BONUS = 1.5
 TYPE_PENALTY = 1.5
 UNEXPLAINED_PENALTY = 0.5  # a question word the topic does not account for
 UNEXPLAINED_RECORD_PENALTY = 1.0  # ... when it is one of the record's own concepts
+FIRST_PERSON_BONUS = 0.3
+NARROW_PENALTY = 0.5
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,16 @@ class Candidate:
 def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
     concepts = parsed.concepts
     total = 0.0
+    used: set[str] = set()
     for group in topic.about:
-        present = [concepts[c] for c in group if c in concepts]
+        present = [c for c in group if c in concepts]
         if not present:
             return None
-        total += ABOUT_WEIGHT * max(present)
+        fresh = [c for c in present if c not in used]
+        if fresh:  # one word can satisfy two groups, but only counts once
+            best = max(fresh, key=lambda c: concepts[c])
+            used.add(best)
+            total += ABOUT_WEIGHT * concepts[best]
     for concept, weight in topic.signals.items():
         if concept in concepts:
             total += weight
@@ -49,6 +56,8 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
         else:
             total -= TYPE_PENALTY
             type_ok = False
+    elif qtype in ("what", "how") and qtype not in topic.answers:
+        total -= NARROW_PENALTY  # a who-only topic for a "what" question
     vocabulary = topic.vocabulary
     for concept in parsed.subject - vocabulary:
         if lexicon.is_anchor(concept):
@@ -56,6 +65,8 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
                 UNEXPLAINED_RECORD_PENALTY if lexicon.from_record(concept) else UNEXPLAINED_PENALTY
             )
             total -= penalty * concepts[concept]
+    if topic.kind == "said" and topic.person == parsed.first_person:
+        total += FIRST_PERSON_BONUS  # "how did Sharif feel about the guest": Sharif speaks
     matched = frozenset(c for c in concepts if c in vocabulary)
     return Candidate(topic, total, evidence, matched, type_ok)
 
@@ -63,5 +74,5 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
 def rank(parsed: Parsed, topics: dict[str, Topic], lexicon: Lexicon) -> list[Candidate]:
     """Candidates, best first; ties keep the knowledge file's order."""
     found = [c for t in topics.values() if (c := score(t, parsed, lexicon)) is not None]
-    found.sort(key=lambda c: -c.score)
+    found.sort(key=lambda c: (-c.score, not c.type_ok))
     return found

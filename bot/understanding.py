@@ -21,6 +21,7 @@ from knowledge.loading import Knowledge
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 MAX_WORDS = 80
+RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "where", "when"})
 # A word the record does not know, right after one of these, is what the question is about.
 OBJECT_MARKERS = frozenset(
     {"about", "on", "regarding", "concerning", "for", "with", "in", "re", "over", "mention"}
@@ -50,6 +51,7 @@ class Parsed:
     person_pronoun: bool = False
     thing_pronoun: bool = False
     corrections: dict[str, str] = field(default_factory=dict)
+    first_person: str | None = None  # the person named first: usually the one speaking
 
     @property
     def subject(self) -> set[str]:
@@ -72,21 +74,28 @@ class Lexicon:
         self.info: dict[str, ConceptInfo] = {}
         self._phrases: dict[tuple[str, ...], set[str]] = {}
         self._titles: dict[tuple[str, ...], set[str]] = {}
+        self._alias_surface: set[str] = set()  # alias words as written, to correct towards
         self._prefixes: list[tuple[str, str]] = []
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         anchors = set(record.anchors)
+        self._implied: dict[str, str] = {}
         for name, concept in language.concepts.items():
             self.info[name] = ConceptInfo(name in anchors, concept.weight, False)
             self._add_aliases(name, concept.aliases)
+            if concept.asks:
+                self._implied[name] = concept.asks
         for name, concept in record.concepts.items():
             self.info[name] = ConceptInfo(concept.anchor, concept.weight, True)
             self._add_aliases(name, concept.aliases)
+            if concept.asks:
+                self._implied[name] = concept.asks
         named_items = [*record.people, *record.agreements.named, *record.agreements.unnamed]
         for item in named_items:
             self.info[item.id] = ConceptInfo(True, 1.0, True)
             self._add_aliases(item.id, item.aliases)
         for person in record.people:
             self._add_aliases(person.id, person.titles, self._titles)
+        self._people = [p.id for p in record.people]
 
         self._qtypes: dict[tuple[str, ...], str] = {}
         for qtype, phrases in language.question_types.items():
@@ -103,7 +112,7 @@ class Lexicon:
         self.max_phrase = max(len(k) for k in [*self._phrases, *self._qtypes, *self._titles])
         self._document_stems = {stem(w) for w in _all_words(knowledge.source_text.splitlines())}
         vocabulary = set(_all_words(knowledge.source_text.splitlines()))
-        vocabulary |= {w for key in self._phrases for w in key}
+        vocabulary |= self._alias_surface
         for phrases in language.question_types.values():
             vocabulary |= set(_all_words(phrases))
         vocabulary |= set(_all_words(language.stopwords))
@@ -130,7 +139,9 @@ class Lexicon:
             elif alias.endswith("*"):
                 self._prefixes.append((normalise(alias[:-1]), concept))
             else:
-                key = tuple(stem(w) for w in normalise(alias).split())
+                words = normalise(alias).split()
+                self._alias_surface.update(words)
+                key = tuple(stem(w) for w in words)
                 if key:
                     table.setdefault(key, set()).add(concept)
 
@@ -211,6 +222,8 @@ class Lexicon:
                 continue
             if token.stem in self._document_stems:
                 parsed.record_words.append(token.word)
+            elif token.stem in self._known_stems:
+                continue  # a word of some alias, just not one matched here
             elif len(token.surface) >= 3 or not is_latin(token.surface):
                 parsed.unknown.append(token.surface)
                 before = {t.word for t in tokens[max(0, i - 3) : i]}
@@ -221,6 +234,11 @@ class Lexicon:
                 parsed.spans.append((surface, frozenset(concepts)))
                 for concept in concepts:
                     parsed.concepts[concept] = self.info[concept].weight
+        parsed.first_person = next((c for c in parsed.concepts if c in self._people), None)
+        if parsed.qtype is None:  # "visit date?" asks when, "deal value?" how much
+            parsed.qtype = next(
+                (self._implied[c] for c in parsed.concepts if c in self._implied), None
+            )
         if parsed.qtype:
             parsed.concepts[f"{parsed.qtype}_q"] = 1.0
         return parsed
@@ -247,6 +265,18 @@ class Lexicon:
                     i += length - 1
                     break
             i += 1
+        # "people who are in jail", "the date when": a question word after a noun starts a
+        # relative clause, not a question (English only: Roman Urdu puts "kab" last).
+        found = [
+            f
+            for f in found
+            if not (
+                f[0] > start
+                and stems[f[0]] in RELATIVE_WORDS
+                and stems[f[0] - 1] not in self._stopwords
+                and not any(g[0] < f[0] < g[0] + g[1] or g[0] + g[1] == f[0] for g in found)
+            )
+        ]
         specific = [f for f in found if f[2] not in GENERIC_QTYPES]
         generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
         opening = [f for f in found if f[2] == "yes_no" and f[0] <= start]

@@ -61,6 +61,9 @@ class ConceptDef(Strict):
     aliases: list[Word] = Field(min_length=1)
     anchor: bool = True
     weight: float = Field(default=1.0, gt=0, le=5)
+    asks: QType | None = Field(
+        default=None, description="the kind of question it implies when none is asked: date -> when"
+    )
 
     @field_validator("aliases")
     @classmethod
