@@ -186,8 +186,9 @@ class Brain:
         # Asked about a deal on something the record ties to no agreement: the closed list.
         if "deal" in parsed.concepts and closed_question and topic.kind != "gap":
             generic_only = not (best.matched - GENERIC_DEAL_CONCEPTS)
-            if topic.intent in AGREEMENT_INTENTS and generic_only and unknown:
-                return self._not_among_answer(unknown)
+            dealt = [w for w in unknown if w in parsed.objects or parsed.near(w, "deal")]
+            if topic.intent in AGREEMENT_INTENTS and generic_only and dealt:
+                return self._not_among_answer(dealt)
             if topic.intent not in AGREEMENT_INTENTS and "deal" not in topic.vocabulary:
                 words = self._subject_words(parsed, topic) or unknown
                 if words:
@@ -204,6 +205,10 @@ class Brain:
         if topic.speaker and mentioned and topic.speaker not in mentioned:
             if not any(p in topic.vocabulary for p in mentioned):
                 who = self.people[mentioned[0]].short
+                if parsed.qtype in ("yes_no", "who"):  # "was it Tokayev who spoke on Gaza?"
+                    speaker = self.people[topic.speaker].short
+                    text = f"No: the record attributes this to {speaker}, not {who}. {topic.answer}"
+                    return compose.from_topic(topic, conf, suggestions, text=text)
                 text = f"The record does not say that {who} said this. {topic.answer}"
                 return compose.from_topic(
                     topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
@@ -214,7 +219,7 @@ class Brain:
         lacking = next(
             (c for c in candidates if not c.type_ok and c.evidence >= best.evidence + 1.5), None
         )
-        if lacking is not None and parsed.qtype:
+        if lacking is not None and parsed.qtype != "when":  # every event has the record's date
             best, topic = lacking, lacking.topic
         if not best.type_ok and parsed.qtype:
             text = compose.missing_detail(topic, parsed.qtype)
@@ -224,14 +229,20 @@ class Brain:
 
         # Something the record does not know is what the question is about.
         only_by_kind = not (best.matched & subject)
-        if topic.answered and (
-            parsed.objects or (unknown and (only_by_kind or parsed.qtype == "yes_no"))
-        ):
-            words = parsed.objects or unknown
+        asked_about = parsed.objects if topic.kind not in ("area", "unnamed") else []
+        if topic.answered and (asked_about or (unknown and only_by_kind)):
+            words = asked_about or unknown
             text = compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer))
             return compose.from_topic(
                 topic, conf * 0.8, suggestions, text=text, answered=False, intent="not_in_record"
             )
+        if topic.answered and unknown and parsed.qtype == "yes_no":
+            if topic.kind not in ("area", "unnamed"):  # "did Tokayev visit Lahore?"
+                text = compose.not_mentioned(unknown, "What it says: " + topic.answer)
+                return compose.from_topic(
+                    topic, conf * 0.8, suggestions, text=text, answered=False,
+                    intent="not_in_record",
+                )  # fmt: skip
 
         group = self._combinable(best, candidates, parsed)
         if len(group) > 1:
@@ -268,10 +279,10 @@ class Brain:
             if COMBINABLE.get(other.topic.kind) != family:
                 continue
             own = {c for g in other.topic.about for c in g} & set(other.matched)
-            if other.topic.kind == "unnamed" and set(other.topic.next) & {
-                g.topic.id for g in group
-            }:
-                continue
+            deals_asked = sum("deal" in concepts for _, concepts in parsed.spans)
+            related = set(other.topic.next) & {g.topic.id for g in group}
+            if other.topic.kind == "unnamed" and related and deals_asked < 2:
+                continue  # "farm animals": the named veterinary area, not "agriculture: no"
             if own and not own & covered:
                 group.append(other)
                 covered |= other.matched
@@ -288,7 +299,7 @@ class Brain:
         return words + [w for w in parsed.unknown if w not in words]
 
     def _unexplained(self, parsed: Parsed) -> list[str]:
-        return [w for w in parsed.unknown if len(w) >= 4 and not w.isdigit()]
+        return [w for w in parsed.unknown if len(w) >= 3 and not w.isdigit()]
 
     def _not_among(self, words: list[str]) -> str:
         return not_among_named(" ".join(words), self.record)

@@ -24,7 +24,7 @@ MAX_WORDS = 80
 RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "where", "when"})
 # A word the record does not know, right after one of these, is what the question is about.
 OBJECT_MARKERS = frozenset(
-    {"about", "on", "regarding", "concerning", "for", "with", "in", "re", "over", "mention"}
+    {"about", "on", "regarding", "concerning", "re", "over", "mention", "mentioned"}
 )
 
 
@@ -45,6 +45,9 @@ class Parsed:
     qtype: str | None = None
     unknown: list[str] = field(default_factory=list)  # words neither concepts nor record know
     objects: list[str] = field(default_factory=list)  # unknown words after "about", "on", ...
+    where: dict[str, list[int]] = field(
+        default_factory=dict
+    )  # concept or unknown word -> word positions
     record_words: list[str] = field(default_factory=list)  # record words no concept explains
     spans: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # words -> concepts
     follow_up: bool = False  # starts with "and", "what about", ...
@@ -52,6 +55,14 @@ class Parsed:
     thing_pronoun: bool = False
     corrections: dict[str, str] = field(default_factory=dict)
     first_person: str | None = None  # the person named first: usually the one speaking
+
+    def near(self, word: str, concept: str, distance: int = 2) -> bool:
+        """Whether ``word`` stands within ``distance`` words of where ``concept`` was said."""
+        return any(
+            abs(i - j) <= distance
+            for i in self.where.get(word, [])
+            for j in self.where.get(concept, [])
+        )
 
     @property
     def subject(self) -> set[str]:
@@ -208,6 +219,8 @@ class Lexicon:
                     parsed.concepts[concept] = self.info[concept].weight
                 surface = " ".join(t.surface for t in tokens[i : i + length])
                 parsed.spans.append((surface, frozenset(concepts)))
+                for concept in concepts:
+                    parsed.where.setdefault(concept, []).extend(range(i, i + length))
                 for j in range(i, i + length):
                     explained[j] = True
             i += length
@@ -226,6 +239,7 @@ class Lexicon:
                 continue  # a word of some alias, just not one matched here
             elif len(token.surface) >= 3 or not is_latin(token.surface):
                 parsed.unknown.append(token.surface)
+                parsed.where.setdefault(token.surface, []).append(i)
                 before = {t.word for t in tokens[max(0, i - 3) : i]}
                 if before & OBJECT_MARKERS:
                     parsed.objects.append(token.surface)
