@@ -55,6 +55,7 @@ class Parsed:
     thing_pronoun: bool = False
     corrections: dict[str, str] = field(default_factory=dict)
     first_person: str | None = None  # the person named first: usually the one speaking
+    qtype_at: int = -10  # where the first question word stands
 
     def near(self, word: str, concept: str, distance: int = 2) -> bool:
         """Whether ``word`` stands within ``distance`` words of where ``concept`` was said."""
@@ -249,10 +250,13 @@ class Lexicon:
                 for concept in concepts:
                     parsed.concepts[concept] = self.info[concept].weight
         parsed.first_person = next((c for c in parsed.concepts if c in self._people), None)
-        if parsed.qtype is None:  # "visit date?" asks when, "deal value?" how much
-            parsed.qtype = next(
-                (self._implied[c] for c in parsed.concepts if c in self._implied), None
-            )
+        implied = [c for c in parsed.concepts if c in self._implied]
+        if parsed.qtype is None and implied:  # "visit date?" asks when, "deal value?" how much
+            parsed.qtype = self._implied[implied[0]]
+        elif parsed.qtype in ("what", "list") and implied:  # "which date", "what value"
+            first = min(parsed.where.get(implied[0], [len(tokens)]))
+            if first - 2 <= parsed.qtype_at <= first:
+                parsed.qtype = self._implied[implied[0]]
         if parsed.qtype:
             parsed.concepts[f"{parsed.qtype}_q"] = 1.0
         return parsed
@@ -291,6 +295,7 @@ class Lexicon:
                 and not any(g[0] < f[0] < g[0] + g[1] or g[0] + g[1] == f[0] for g in found)
             )
         ]
+        parsed.qtype_at = found[0][0] if found else -10
         specific = [f for f in found if f[2] not in GENERIC_QTYPES]
         generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
         opening = [f for f in found if f[2] == "yes_no" and f[0] <= start]
