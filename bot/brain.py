@@ -198,9 +198,13 @@ class Brain:
                         intent="agreement_not_named",
                     )  # fmt: skip
 
-        ambiguous = self._ambiguity(best, candidates)
-        if ambiguous:
+        ambiguous, alike = self._ambiguity(best, candidates, parsed)
+        if ambiguous and not alike:
             return compose.clarify(ambiguous, self._replies["clarify"])
+        if ambiguous:
+            text = compose.combined(ambiguous)
+            sources = [src for t in ambiguous for src in t.sources]
+            return compose.from_topic(topic, conf, suggestions, text=text, sources=sources)
 
         if topic.speaker and mentioned and topic.speaker not in mentioned:
             if not any(p in topic.vocabulary for p in mentioned):
@@ -253,16 +257,32 @@ class Brain:
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _ambiguity(self, best: Candidate, candidates: list[Candidate]) -> list[Topic]:
-        """Two topics matched by the same words, with nothing to choose between them."""
+    def _ambiguity(
+        self, best: Candidate, candidates: list[Candidate], parsed: Parsed
+    ) -> tuple[list[Topic], bool]:
+        """Topics that the very same words point to, with nothing to choose between them.
+
+        Returns them and whether they are alike (same intent: answer them together, like
+        both leaders' words on "partner") or different (ask "did you mean").
+        """
         options = [best.topic]
+        alike = True
+        words = self._positions(best, parsed)
         for other in candidates[1:3]:
             if best.score - other.score > TIE or best.score >= 6.5:
                 break
-            same = other.matched == best.matched and other.type_ok == best.type_ok
-            if same and other.topic.intent != best.topic.intent:
-                options.append(other.topic)
-        return options if len(options) > 1 else []
+            if other.type_ok != best.type_ok or self._positions(other, parsed) != words:
+                continue
+            options.append(other.topic)
+            alike = alike and other.topic.intent == best.topic.intent
+        return (options, alike) if len(options) > 1 else ([], True)
+
+    @staticmethod
+    def _positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:
+        """The words of the question a candidate accounts for."""
+        return frozenset(
+            i for c in candidate.matched if not c.endswith("_q") for i in parsed.where.get(c, [])
+        )
 
     def _combinable(
         self, best: Candidate, candidates: list[Candidate], parsed: Parsed

@@ -20,6 +20,7 @@ UNEXPLAINED_PENALTY = 0.5  # a question word the topic does not account for
 UNEXPLAINED_RECORD_PENALTY = 1.0  # ... when it is one of the record's own concepts
 FIRST_PERSON_BONUS = 0.3
 NARROW_PENALTY = 0.5
+PROFILE_PENALTY = 0.25
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
                 UNEXPLAINED_RECORD_PENALTY if lexicon.from_record(concept) else UNEXPLAINED_PENALTY
             )
             total -= penalty * concepts[concept]
+    if topic.kind == "person":
+        total -= PROFILE_PENALTY  # on a tie, "Varga award?" is about the award, not her
     if topic.kind == "said" and topic.person == parsed.first_person:
         total += FIRST_PERSON_BONUS  # "how did Sharif feel about the guest": Sharif speaks
     matched = frozenset(c for c in concepts if c in vocabulary)

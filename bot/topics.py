@@ -112,6 +112,22 @@ def build_topics(record: Record) -> dict[str, Topic]:
                     speaker=person.id,
                 )
             )
+    spoken = [t for t in topics if t.kind == "said"]
+    if len(spoken) > 1:  # "what did they say?": each person's words, one after the other
+        topics.append(
+            Topic(
+                id="leaders_said",
+                kind="said",
+                intent="statement",
+                ask="What did the leaders say?",
+                answer=" ".join(t.answer for t in spoken),
+                sources=tuple(dict.fromkeys(src for t in spoken for src in t.sources)),
+                about=(frozenset({"say"}),),
+                signals={"leaders": 1.0, "what_q": 0.5},
+                answers=frozenset({"what", "list", "how", "yes_no"}),
+                next=tuple(t.id for t in spoken),
+            )
+        )
     area_signals = {"deal": 1.0, "sign": 0.5}
     for area in record.agreements.named:
         signals = {**area_signals, **area.signals}
