@@ -20,7 +20,7 @@ UNEXPLAINED_PENALTY = 0.5  # a question word the topic does not account for
 UNEXPLAINED_RECORD_PENALTY = 1.0  # ... when it is one of the record's own concepts
 FIRST_PERSON_BONUS = 0.3
 NARROW_PENALTY = 0.5
-PROFILE_PENALTY = 0.25
+PROFILE_PENALTY = 0.5
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,10 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
                 UNEXPLAINED_RECORD_PENALTY if lexicon.from_record(concept) else UNEXPLAINED_PENALTY
             )
             total -= penalty * concepts[concept]
-    if topic.kind == "person":
+    if topic.kind in ("person", "said"):
         total -= PROFILE_PENALTY  # on a tie, "Varga award?" is about the award, not her
-    if topic.kind == "said" and topic.person == parsed.first_person:
+    speaker = topic.speaker or (topic.person if topic.kind == "said" else None)
+    if speaker and speaker == parsed.first_person and "say" in concepts:
         total += FIRST_PERSON_BONUS  # "how did Sharif feel about the guest": Sharif speaks
     matched = frozenset(c for c in concepts if c in vocabulary)
     return Candidate(topic, total, evidence, matched, type_ok)

@@ -14,11 +14,12 @@ _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])(?!(?:st|nd|rd|th)\b)|(?<=[a-z])(?=
 _NOT_WORD = re.compile(r"[^\w$]+|_+")
 _DOLLAR = re.compile(r"\$")
 _LATIN = re.compile(r"^[a-z]+$")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colour codes pasted along
 
 
 def clean(text: str) -> str:
     """Drop control characters and unify Unicode forms; keep letters of every script."""
-    text = unicodedata.normalize("NFKC", text)
+    text = _ANSI.sub(" ", unicodedata.normalize("NFKC", text))
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 

@@ -81,6 +81,12 @@ def not_among_named(thing: str, record: Record) -> str:
     )
 
 
+def _first_statement(record: Record, person: str | None) -> str:
+    """A person's first key statement: the summary line for "what did the leaders say"."""
+    said = [s for s in record.statements if s.speaker == person and s.key]
+    return said[0].answer if said else ""
+
+
 def _spoken_signals(speaker: str | None, signals: dict[str, float]) -> dict[str, float]:
     """Something a person said is a better match when the question names them and 'said'."""
     extra = {"say": 0.5}
@@ -120,7 +126,7 @@ def build_topics(record: Record) -> dict[str, Topic]:
                 kind="said",
                 intent="statement",
                 ask="What did the leaders say?",
-                answer=" ".join(t.answer for t in spoken),
+                answer=" ".join(_first_statement(record, t.person) for t in spoken),
                 sources=tuple(dict.fromkeys(src for t in spoken for src in t.sources)),
                 about=(frozenset({"say"}),),
                 signals={"leaders": 1.0, "what_q": 0.5},
@@ -128,7 +134,7 @@ def build_topics(record: Record) -> dict[str, Topic]:
                 next=tuple(t.id for t in spoken),
             )
         )
-    area_signals = {"deal": 1.0, "sign": 0.5}
+    area_signals = {"deal": 1.0, "sign": 0.5, "sector": 1.0, "cooperation": 0.5}
     for area in record.agreements.named:
         signals = {**area_signals, **area.signals}
         topics.append(_from_askable(area, "area", "agreement_area", signals=signals))
@@ -143,7 +149,7 @@ def build_topics(record: Record) -> dict[str, Topic]:
                 id=unnamed.id,
                 kind="unnamed",
                 intent="agreement_not_named",
-                ask=f"Was there an agreement on {unnamed.name.lower()}?",
+                ask=unnamed.ask or f"Was there an agreement on {unnamed.name.lower()}?",
                 answer=text,
                 sources=tuple(dict.fromkeys([*unnamed.sources, *sources, agreements.sources[0]])),
                 about=(frozenset({unnamed.id}),),

@@ -108,6 +108,14 @@ class Lexicon:
         for person in record.people:
             self._add_aliases(person.id, person.titles, self._titles)
         self._people = [p.id for p in record.people]
+        # "how does Pakistan see Kazakhstan": a country speaks through its leader
+        self._country_people = {
+            concept: p.id
+            for p in record.people
+            for concept in self._phrases.get(
+                tuple(stem(w) for w in normalise(p.country).split()), ()
+            )
+        }
 
         self._qtypes: dict[tuple[str, ...], str] = {}
         for qtype, phrases in language.question_types.items():
@@ -205,14 +213,14 @@ class Lexicon:
         titles: list[tuple[str, set[str]]] = []
         i = start
         while i < len(tokens):
-            length, concepts = self._match_at(stems, i, self._titles)
-            if length:
-                titles.append((" ".join(t.surface for t in tokens[i : i + length]), concepts))
-                for j in range(i, i + length):
-                    explained[j] = True
-                i += length
-                continue
+            title_length, title = self._match_at(stems, i, self._titles)
             length, concepts = self._match_at(stems, i, self._phrases)
+            if title_length > length:  # "president", but not "president of pakistan"
+                titles.append((" ".join(t.surface for t in tokens[i : i + title_length]), title))
+                for j in range(i, i + title_length):
+                    explained[j] = True
+                i += title_length
+                continue
             if not length:
                 length, concepts = 1, self._match_word(tokens[i])
             if concepts:
@@ -249,7 +257,11 @@ class Lexicon:
                 parsed.spans.append((surface, frozenset(concepts)))
                 for concept in concepts:
                     parsed.concepts[concept] = self.info[concept].weight
-        parsed.first_person = next((c for c in parsed.concepts if c in self._people), None)
+        parsed.first_person = next(
+            (self._country_people.get(c, c) for c in parsed.concepts
+             if c in self._people or c in self._country_people),
+            None,
+        )  # fmt: skip
         implied = [c for c in parsed.concepts if c in self._implied]
         if parsed.qtype is None and implied:  # "visit date?" asks when, "deal value?" how much
             parsed.qtype = self._implied[implied[0]]

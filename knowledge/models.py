@@ -153,6 +153,7 @@ class UnnamedArea(Strict):
 
     id: str = Field(pattern=ID_PATTERN)
     name: str
+    ask: str = Field(default="", description="the canonical question; default from the name")
     aliases: list[Word] = Field(min_length=1)
     related: str = ""
     sources: list[str] = []
