@@ -24,8 +24,6 @@ PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def ensure_venv(extras: str) -> None:
-    if sys.version_info < (3, 11):
-        sys.exit(f"visitbot needs Python 3.11 or newer (this is {sys.version.split()[0]})")
     if not PYTHON.exists():
         print("dev.py: creating .venv", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -45,6 +43,8 @@ def run(*args: str) -> int:
 
 
 def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
+        sys.exit(f"visitbot needs Python 3.11 or newer (this is {sys.version.split()[0]})")
     command = argv[0] if argv else "run"
     rest = argv[1:]
     if command == "run":
@@ -53,14 +53,37 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_venv("[test]")
         steps = [
-            (BIN / "ruff", "check", "bot", "knowledge", "handlers", "tests", "benchmarks", "dev.py"),
-            (BIN / "ruff", "format", "--check", "bot", "knowledge", "handlers", "tests", "benchmarks"),
+            (
+                BIN / "ruff",
+                "check",
+                "bot",
+                "knowledge",
+                "handlers",
+                "tests",
+                "benchmarks",
+                "dev.py",
+            ),
+            (
+                BIN / "ruff",
+                "format",
+                "--check",
+                "bot",
+                "knowledge",
+                "handlers",
+                "tests",
+                "benchmarks",
+            ),
             (BIN / "mypy",),
             (PYTHON, "-m", "pytest", *rest),
         ]
         for step in steps:
-            print("dev.py: " + " ".join(Path(str(step[0])).name if i == 0 else str(s)
-                                        for i, s in enumerate(step)), flush=True)
+            print(
+                "dev.py: "
+                + " ".join(
+                    Path(str(step[0])).name if i == 0 else str(s) for i, s in enumerate(step)
+                ),
+                flush=True,
+            )
             code = run(*step)
             if code:
                 return code

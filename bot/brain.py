@@ -206,17 +206,17 @@ class Brain:
             sources = [src for t in ambiguous for src in t.sources]
             return compose.from_topic(topic, conf, suggestions, text=text, sources=sources)
 
-        if topic.speaker and mentioned and topic.speaker not in mentioned:
-            if not any(p in topic.vocabulary for p in mentioned):
-                who = self.people[mentioned[0]].short
-                if parsed.qtype in ("yes_no", "who"):  # "was it Tokayev who spoke on Gaza?"
-                    speaker = self.people[topic.speaker].short
-                    text = f"No: the record attributes this to {speaker}, not {who}. {topic.answer}"
-                    return compose.from_topic(topic, conf, suggestions, text=text)
-                text = f"The record does not say that {who} said this. {topic.answer}"
-                return compose.from_topic(
-                    topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
-                )
+        misattributed = topic.speaker and mentioned and topic.speaker not in mentioned
+        if misattributed and not any(p in topic.vocabulary for p in mentioned):
+            who = self.people[mentioned[0]].short
+            if parsed.qtype in ("yes_no", "who"):  # "was it Tokayev who spoke on Gaza?"
+                speaker = self.people[str(topic.speaker)].short
+                text = f"No: the record attributes this to {speaker}, not {who}. {topic.answer}"
+                return compose.from_topic(topic, conf, suggestions, text=text)
+            text = f"The record does not say that {who} said this. {topic.answer}"
+            return compose.from_topic(
+                topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
+            )
 
         # The question is about X (strong evidence) but asks a detail X lacks ("who was the
         # previous visitor?"): say so rather than answer a weaker topic that fits the kind.
@@ -240,13 +240,12 @@ class Brain:
             return compose.from_topic(
                 topic, conf * 0.8, suggestions, text=text, answered=False, intent="not_in_record"
             )
-        if topic.answered and unknown and parsed.qtype == "yes_no":
-            if topic.kind not in ("area", "unnamed"):  # "did Tokayev visit Lahore?"
-                text = compose.not_mentioned(unknown, "What it says: " + topic.answer)
-                return compose.from_topic(
-                    topic, conf * 0.8, suggestions, text=text, answered=False,
-                    intent="not_in_record",
-                )  # fmt: skip
+        loose = topic.kind not in ("area", "unnamed")  # "did Tokayev visit Lahore?"
+        if topic.answered and unknown and parsed.qtype == "yes_no" and loose:
+            text = compose.not_mentioned(unknown, "What it says: " + topic.answer)
+            return compose.from_topic(
+                topic, conf * 0.8, suggestions, text=text, answered=False, intent="not_in_record"
+            )
 
         group = self._combinable(best, candidates, parsed)
         if len(group) > 1:

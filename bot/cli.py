@@ -97,19 +97,21 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.application import run
 
-    return run(
-        settings,
-        webhook_url=args.webhook_url,
-        listen=args.listen,
-        port=args.port,
-        secret=args.secret,
+    return int(
+        run(
+            settings,
+            webhook_url=args.webhook_url,
+            listen=args.listen,
+            port=args.port,
+            secret=args.secret,
+        )
     )
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.digest_cli import digest_command
 
-    return digest_command(args, settings)
+    return int(digest_command(args, settings))
 
 
 def cmd_default(args: argparse.Namespace, settings: Settings) -> int:

@@ -18,7 +18,7 @@ NOT_QUESTIONS = frozenset({"greet", "thanks", "bye", "ok", "help", "empty"})
 
 
 def ensure_table(db: Database) -> None:
-    db[TABLE].create(
+    db.table(TABLE).create(
         {
             "id": int,
             "at": float,
@@ -39,7 +39,7 @@ def log_question(db: Database, chat_id: int, question: str, answer: Answer) -> N
         return
     ensure_table(db)
     with db.atomic():
-        db[TABLE].insert(
+        db.table(TABLE).insert(
             {
                 "at": time.time(),
                 "chat_id": chat_id,
@@ -64,7 +64,7 @@ class QuestionStats:
 
 def question_stats(db: Database, top: int = 5) -> QuestionStats:
     ensure_table(db)
-    asked = db[TABLE].count
+    asked = db.table(TABLE).count
     answered = db.execute(f"select count(*) from {TABLE} where answered = 1").fetchone()[0]
     rows = db.execute(
         f"select lower(trim(question)) as q, count(*) as n from {TABLE} where answered = 0 "

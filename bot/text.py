@@ -53,9 +53,7 @@ def stem(word: str) -> str:
         word = word[:-3] + "y"
     elif len(word) > 5 and word.endswith("ing"):
         word = word[:-3]
-    elif len(word) > 4 and word.endswith("ed"):
-        word = word[:-2]
-    elif word.endswith("es") and len(word) > 4:
+    elif (len(word) > 4 and word.endswith("ed")) or (word.endswith("es") and len(word) > 4):
         word = word[:-2]
     elif word.endswith("s") and not word.endswith("ss") and not word.endswith("us"):
         word = word[:-1]

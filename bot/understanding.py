@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 
 from bot.text import is_latin, normalise, stem
 from knowledge.loading import Knowledge
+from knowledge.models import Area, Person, UnnamedArea
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 MAX_WORDS = 80
@@ -101,7 +102,9 @@ class Lexicon:
             self._add_aliases(name, concept.aliases)
             if concept.asks:
                 self._implied[name] = concept.asks
-        named_items = [*record.people, *record.agreements.named, *record.agreements.unnamed]
+        named_items: list[Person | Area | UnnamedArea] = [
+            *record.people, *record.agreements.named, *record.agreements.unnamed
+        ]  # fmt: skip
         for item in named_items:
             self.info[item.id] = ConceptInfo(True, 1.0, True)
             self._add_aliases(item.id, item.aliases)
@@ -184,9 +187,8 @@ class Lexicon:
         result = word
         if best is not None:
             candidate = best[0]
-            if len(word) == 4 and sorted(candidate) != sorted(word):
-                candidate = ""
-            elif len(word) <= 7 and candidate[0] != word[0]:
+            swapped_only = len(word) == 4 and sorted(candidate) != sorted(word)
+            if swapped_only or (len(word) <= 7 and candidate[0] != word[0]):
                 candidate = ""
             if candidate:
                 result = candidate

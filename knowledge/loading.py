@@ -70,7 +70,7 @@ def _read_yaml(path: Path) -> Any:
         raise KnowledgeError(path, "(file)", f"not UTF-8 text ({err.reason})") from None
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(syntax)"
@@ -169,12 +169,16 @@ def _check_references(record: Record, language: Language, path: Path) -> None:
                         )
             for name in item.signals:
                 if name not in concepts:
-                    raise KnowledgeError(path, f"{section}.{i}.signals", f"unknown concept {name!r}")
+                    raise KnowledgeError(
+                        path, f"{section}.{i}.signals", f"unknown concept {name!r}"
+                    )
             for name in item.next:
                 if name not in topics:
                     raise KnowledgeError(path, f"{section}.{i}.next", f"unknown topic id {name!r}")
             if item.person is not None and item.person not in {p.id for p in record.people}:
-                raise KnowledgeError(path, f"{section}.{i}.person", f"unknown person {item.person!r}")
+                raise KnowledgeError(
+                    path, f"{section}.{i}.person", f"unknown person {item.person!r}"
+                )
     for i, unnamed in enumerate(record.agreements.unnamed):
         for name in unnamed.related_areas:
             if name not in areas:
@@ -183,7 +187,9 @@ def _check_references(record: Record, language: Language, path: Path) -> None:
                 )
 
 
-def load_files(record_path: Path = DEFAULT_RECORD, language_path: Path = DEFAULT_LANGUAGE) -> Knowledge:
+def load_files(
+    record_path: Path = DEFAULT_RECORD, language_path: Path = DEFAULT_LANGUAGE
+) -> Knowledge:
     """Read, validate and cross-check the knowledge files; raise KnowledgeError on any problem."""
     record_path, language_path = Path(record_path), Path(language_path)
     language = _validate(Language, language_path, _read_yaml(language_path))

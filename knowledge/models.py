@@ -75,7 +75,9 @@ class ConceptDef(Strict):
                 try:
                     re.compile(alias[3:])
                 except re.error as err:
-                    raise ValueError(f"alias {alias!r} is not a valid regular expression: {err}")
+                    raise ValueError(
+                        f"alias {alias!r} is not a valid regular expression: {err}"
+                    ) from None
         return aliases
 
 
@@ -259,7 +261,10 @@ class Record(Strict):
                 raise ValueError(f"id {unnamed.id!r} is used twice")
             seen.add(unnamed.id)
         people = {p.id for p in self.people}
-        for field_name, person_id in (("visit.host", self.visit.host), ("visit.guest", self.visit.guest)):
+        for field_name, person_id in (
+            ("visit.host", self.visit.host),
+            ("visit.guest", self.visit.guest),
+        ):
             if person_id not in people:
                 raise ValueError(f"{field_name}: {person_id!r} is not a person id")
         for st in self.statements:

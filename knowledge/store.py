@@ -76,7 +76,7 @@ class Store:
         if not query:
             return []
         try:
-            rows = self.db["sentences"].search(query, limit=limit, columns=["text"])
+            rows = self.db.table("sentences").search(query, limit=limit, columns=["text"])
             return [row["text"] for row in rows]
         except sqlite3.Error:
             return []
@@ -88,16 +88,16 @@ class Store:
 def _meta(db: Database) -> dict[str, str]:
     if "meta" not in db.table_names():
         return {}
-    return {row["key"]: row["value"] for row in db["meta"].rows}
+    return {row["key"]: row["value"] for row in db.table("meta").rows}
 
 
 def _drop_knowledge(db: Database) -> None:
     existing = set(db.table_names())
-    if "sentences" in existing and db["sentences"].detect_fts():
-        db["sentences"].disable_fts()
+    if "sentences" in existing and db.table("sentences").detect_fts():
+        db.table("sentences").disable_fts()
     for name in KNOWLEDGE_TABLES:
         if name in db.table_names():
-            db[name].drop()
+            db.table(name).drop()
 
 
 def _topic_rows(record: Record) -> Iterator[dict[str, Any]]:
@@ -146,38 +146,48 @@ def _write(db: Database, knowledge: Knowledge) -> None:
         _drop_knowledge(db)
         visit = record.visit.model_dump()
         visit["sources"] = json.dumps(visit["sources"])
-        db["visit"].insert(visit)
-        db["people"].insert_all(
+        db.table("visit").insert(visit)
+        db.table("people").insert_all(
             (p.model_dump(include={"id", "name", "short", "role", "country", "aliases", "answer"}))
             for p in record.people
         )
-        db["areas"].insert_all(
+        db.table("areas").insert_all(
             (
-                {"id": a.id, "name": a.name, "group": a.group, "aliases": a.aliases,
-                 "answer": a.answer, "source": a.sources[0]}
+                {
+                    "id": a.id,
+                    "name": a.name,
+                    "group": a.group,
+                    "aliases": a.aliases,
+                    "answer": a.answer,
+                    "source": a.sources[0],
+                }
                 for a in record.agreements.named
             ),
             pk="id",
         )
-        db["unnamed_areas"].insert_all(
+        db.table("unnamed_areas").insert_all(
             (u.model_dump() for u in record.agreements.unnamed), pk="id"
         )
-        db["targets"].insert_all(
-            (t.model_dump(include={"id", "figure", "deadline", "context", "answer"})
-             for t in record.targets),
+        db.table("targets").insert_all(
+            (
+                t.model_dump(include={"id", "figure", "deadline", "context", "answer"})
+                for t in record.targets
+            ),
             pk="id",
         )
-        db["statements"].insert_all(
-            (s.model_dump(include={"id", "speaker", "clause", "key", "answer"})
-             for s in record.statements),
+        db.table("statements").insert_all(
+            (
+                s.model_dump(include={"id", "speaker", "clause", "key", "answer"})
+                for s in record.statements
+            ),
             pk="id",
         )
-        db["topics"].insert_all(_topic_rows(record), pk="id")
-        db["sentences"].insert_all(
+        db.table("topics").insert_all(_topic_rows(record), pk="id")
+        db.table("sentences").insert_all(
             ({"n": i, "text": s} for i, s in enumerate(sentences)), pk="n"
         )
-        db["sentences"].enable_fts(["text"], tokenize="porter", create_triggers=False)
-        db["topic_sources"].insert_all(
+        db.table("sentences").enable_fts(["text"], tokenize="porter", create_triggers=False)
+        db.table("topic_sources").insert_all(
             (
                 {"topic": row["id"], "sentence": n}
                 for row in _topic_rows(record)
@@ -186,8 +196,8 @@ def _write(db: Database, knowledge: Knowledge) -> None:
             ),
             foreign_keys=[("topic", "topics", "id"), ("sentence", "sentences", "n")],
         )
-        db["updates"].insert_all((u.model_dump() for u in record.updates), pk="id")
-        db["updates"].create(  # keep the table even when there are no updates yet
+        db.table("updates").insert_all((u.model_dump() for u in record.updates), pk="id")
+        db.table("updates").create(  # keep the table even when there are no updates yet
             {"id": str, "date": str, "text": str, "source": str}, pk="id", if_not_exists=True
         )
         meta = {
@@ -199,7 +209,7 @@ def _write(db: Database, knowledge: Knowledge) -> None:
             "language_json": knowledge.language.model_dump_json(),
             "source_text": knowledge.source_text,
         }
-        db["meta"].upsert_all(({"key": k, "value": v} for k, v in meta.items()), pk="key")
+        db.table("meta").upsert_all(({"key": k, "value": v} for k, v in meta.items()), pk="key")
 
 
 def _from_meta(meta: dict[str, str]) -> Knowledge:
@@ -213,9 +223,13 @@ def _from_meta(meta: dict[str, str]) -> Knowledge:
     )
 
 
-def _current_fingerprint(record_path: Path, language_path: Path, meta: dict[str, str]) -> str | None:
+def _current_fingerprint(
+    record_path: Path, language_path: Path, meta: dict[str, str]
+) -> str | None:
     """The inputs' hash now, if the stored build was made from these same files."""
-    if meta.get("record_path") != str(record_path) or meta.get("language_path") != str(language_path):
+    if meta.get("record_path") != str(record_path) or meta.get("language_path") != str(
+        language_path
+    ):
         return None
     try:
         stored = Record.model_validate_json(meta["record_json"])

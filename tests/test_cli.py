@@ -118,3 +118,16 @@ def test_ask_survives_bad_input(store_path: Path, question: str) -> None:
     result = run(["ask", "--json", question], store_path)
     assert result.returncode == 0
     assert json.loads(result.stdout)["answered"] is False
+
+
+def test_the_ask_path_does_not_import_telegram(store_path: Path) -> None:
+    """A cold `visitbot ask` must stay fast: python-telegram-bot is not loaded for it."""
+    code = (
+        "import sys; from bot.cli import main; main(['ask', 'hi']); "
+        "print('TELEGRAM-LOADED' if 'telegram' in sys.modules else 'TELEGRAM-NOT-LOADED')"
+    )
+    env = {**os.environ, "VISITBOT_STORE": str(store_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert "TELEGRAM-NOT-LOADED" in result.stdout, result.stderr

@@ -107,7 +107,7 @@ def test_a_bad_record_leaves_the_last_good_store_in_place(
 def test_with_no_good_store_a_bad_record_is_an_error(record_dir: Path, store_path: Path) -> None:
     path = record_dir / "visit.yaml"
     edit(path, "  total: 37\n", "")
-    with pytest.raises(KnowledgeError, match="agreements.total"):
+    with pytest.raises(KnowledgeError, match=r"agreements\.total"):
         open_store(store_path, path, DEFAULT_LANGUAGE)
 
 
