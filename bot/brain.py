@@ -165,7 +165,8 @@ class Brain:
         subject = parsed.subject
         record_subject = {c for c in subject if self.lexicon.from_record(c)}
         smalltalk = [c for c in SMALLTALK if c in subject]
-        if smalltalk and not record_subject and not parsed.unknown:
+        anchored = any(self.lexicon.is_anchor(c) for c in subject)
+        if smalltalk and not record_subject and not anchored and not parsed.unknown:
             return self._reply(smalltalk[0])
         if not any(ch.isalnum() for ch in parsed.text):
             return self._reply("not_understood")
@@ -218,6 +219,14 @@ class Brain:
                 topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
             )
 
+        # "how many MoUs on railways?": the answer is about railways, not the 37 in all
+        areas = {c for c in subject if self.lexicon.is_area(c)}
+        if areas and not areas & topic.vocabulary and parsed.qtype not in ("when", "where"):
+            covering = [c for c in candidates if areas & c.topic.vocabulary]
+            if covering:
+                best, topic = covering[0], covering[0].topic
+                suggestions = self.suggestions_for(topic)
+
         # The question is about X (strong evidence) but asks a detail X lacks ("who was the
         # previous visitor?"): say so rather than answer a weaker topic that fits the kind.
         lacking = next(
@@ -240,6 +249,12 @@ class Brain:
             return compose.from_topic(
                 topic, conf * 0.8, suggestions, text=text, answered=False, intent="not_in_record"
             )
+        if topic.kind == "area" and unknown and parsed.qtype in ("yes_no", None):
+            # "was Gwadar port part of the deals?": yes to ports, but Gwadar is not named
+            near = [w for g in topic.about for c in g for w in unknown if parsed.near(w, c, 1)]
+            if near:
+                text = f"{topic.answer} {compose.not_mentioned(list(dict.fromkeys(near)))}"
+                return compose.from_topic(topic, conf * 0.8, suggestions, text=text)
         loose = topic.kind not in ("area", "unnamed")  # "did Tokayev visit Lahore?"
         if topic.answered and unknown and parsed.qtype == "yes_no" and loose:
             text = compose.not_mentioned(unknown, "What it says: " + topic.answer)

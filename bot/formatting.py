@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from bot.answer import Answer
 
 TELEGRAM_LIMIT = 4096
+_TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
 
 
 def plain(answer: Answer, *, sources: bool = True, suggestions: bool = True) -> str:
@@ -19,9 +21,15 @@ def plain(answer: Answer, *, sources: bool = True, suggestions: bool = True) -> 
     return "\n".join(lines)
 
 
-def html(answer: Answer, *, quote: bool = True) -> str:
-    """Telegram HTML: user-visible text always escaped; the first source as a compact quote."""
+def html(answer: Answer, *, quote: bool = True, heading: str | None = None) -> str:
+    """Telegram HTML: user-visible text always escaped; the first source as a compact quote.
+
+    ``heading`` (bold, escaped) names the question answered when the user tapped a button
+    rather than typing it, so the chat still reads as question and answer.
+    """
     body = escape(answer.text, quote=False)
+    if heading:
+        body = f"<b>{escape(heading, quote=False)}</b>\n\n{body}"
     if quote and answer.sources:
         source = escape(answer.sources[0], quote=False)
         body += f"\n\n<blockquote expandable>\U0001f4c4 {source}</blockquote>"
@@ -36,13 +44,38 @@ def sources_html(answer: Answer) -> str:
 
 
 def truncate(text: str, limit: int = TELEGRAM_LIMIT) -> str:
-    """Keep a message within Telegram's limit without cutting an HTML tag in half."""
+    """Keep a message within Telegram's limit and still valid HTML.
+
+    A cut never splits a tag or an ``&entity;``, and tags left open by the cut are closed, so
+    Telegram does not reject the message with "can't parse entities".
+    """
     if len(text) <= limit:
         return text
-    cut = text[: limit - 2]
-    if "<" in cut[cut.rfind(">") + 1 :]:
-        cut = cut[: cut.rfind("<")]
-    return cut.rstrip() + " \u2026"
+    ellipsis = " \u2026"
+    budget = limit - len(ellipsis)
+    while True:
+        cut = text[:budget]
+        if "<" in cut[cut.rfind(">") + 1 :]:  # inside a tag
+            cut = cut[: cut.rfind("<")]
+        amp = cut.rfind("&")
+        if amp >= 0 and ";" not in cut[amp:]:  # inside an entity
+            cut = cut[:amp]
+        cut = cut.rstrip()
+        closing = "".join(f"</{name}>" for name in reversed(_open_tags(cut)))
+        if len(cut) + len(ellipsis) + len(closing) <= limit:
+            return cut + ellipsis + closing
+        budget -= len(closing)
+
+
+def _open_tags(text: str) -> list[str]:
+    stack: list[str] = []
+    for match in _TAG.finditer(text):
+        closing, name = match.groups()
+        if not closing:
+            stack.append(name)
+        elif stack and stack[-1] == name:
+            stack.pop()
+    return stack
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:

@@ -18,6 +18,7 @@ TYPE_BONUS = 1.5
 TYPE_PENALTY = 1.5
 UNEXPLAINED_PENALTY = 0.5  # a question word the topic does not account for
 UNEXPLAINED_RECORD_PENALTY = 1.0  # ... when it is one of the record's own concepts
+UNEXPLAINED_AREA_PENALTY = 2.0  # ... when it names an agreement area
 FIRST_PERSON_BONUS = 0.3
 NARROW_PENALTY = 0.5
 PROFILE_PENALTY = 0.5
@@ -62,9 +63,12 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
     vocabulary = topic.vocabulary
     for concept in parsed.subject - vocabulary:
         if lexicon.is_anchor(concept):
-            penalty = (
-                UNEXPLAINED_RECORD_PENALTY if lexicon.from_record(concept) else UNEXPLAINED_PENALTY
-            )
+            if lexicon.is_area(concept):
+                penalty = UNEXPLAINED_AREA_PENALTY  # "how many MoUs on railways" is not "37"
+            elif lexicon.from_record(concept):
+                penalty = UNEXPLAINED_RECORD_PENALTY
+            else:
+                penalty = UNEXPLAINED_PENALTY
             total -= penalty * concepts[concept]
     if topic.kind in ("person", "said"):
         total -= PROFILE_PENALTY  # on a tie, "Varga award?" is about the award, not her

@@ -174,7 +174,8 @@ def build_topics(record: Record) -> dict[str, Topic]:
             )
         )
     for fact in record.facts:
-        topics.append(_from_askable(fact, "fact", fact.intent))
+        signals = {fact.person: 0.5, **fact.signals} if fact.person else fact.signals
+        topics.append(_from_askable(fact, "fact", fact.intent, signals=signals))
     for gap in record.gaps:
         topics.append(_from_askable(gap, "gap", "not_in_record", answered=False))
     return {t.id: t for t in topics}

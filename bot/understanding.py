@@ -22,6 +22,7 @@ from knowledge.models import Area, Person, UnnamedArea
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 MAX_WORDS = 80
+SETTING_WORDS = frozenset({"during", "throughout", "amid", "while"})
 RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "where", "when"})
 # A word the record does not know, right after one of these, is what the question is about.
 OBJECT_MARKERS = frozenset(
@@ -111,6 +112,10 @@ class Lexicon:
         for person in record.people:
             self._add_aliases(person.id, person.titles, self._titles)
         self._people = [p.id for p in record.people]
+        self._areas = {a.id for a in record.agreements.named} | {
+            u.id for u in record.agreements.unnamed
+        }
+        self._smalltalk_free = {f"{q}_q" for q in language.question_types}
         # "how does Pakistan see Kazakhstan": a country speaks through its leader
         self._country_people = {
             concept: p.id
@@ -211,10 +216,14 @@ class Lexicon:
         stems = [t.stem for t in tokens]
         start = self._skip_marker(stems, parsed)
         explained = [j < start for j in range(len(tokens))]
-        self._find_qtype(stems, start, parsed, explained)
+        question_words = self._find_qtype(stems, start, parsed, explained)
         titles: list[tuple[str, set[str]]] = []
+        setting: set[str] = set()  # concepts that only set the scene: "during the visit"
         i = start
         while i < len(tokens):
+            if i in question_words:  # "how big", "which leader": the kind of question, no more
+                i += 1
+                continue
             title_length, title = self._match_at(stems, i, self._titles)
             length, concepts = self._match_at(stems, i, self._phrases)
             if title_length > length:  # "president", but not "president of pakistan"
@@ -228,6 +237,8 @@ class Lexicon:
             if concepts:
                 for concept in concepts:
                     parsed.concepts[concept] = self.info[concept].weight
+                if self._after_setting_word(tokens, i):
+                    setting |= concepts
                 surface = " ".join(t.surface for t in tokens[i : i + length])
                 parsed.spans.append((surface, frozenset(concepts)))
                 for concept in concepts:
@@ -235,6 +246,9 @@ class Lexicon:
                 for j in range(i, i + length):
                     explained[j] = True
             i += length
+        if set(parsed.concepts) - setting - self._smalltalk_free:
+            for concept in setting:
+                parsed.concepts.pop(concept, None)
         for i, token in enumerate(tokens):
             if token.surface in self._person_pronouns:
                 parsed.person_pronoun = True
@@ -282,9 +296,13 @@ class Lexicon:
                 return len(marker)
         return 0
 
+    def _after_setting_word(self, tokens: list[Token], i: int) -> bool:
+        """Whether position i is in a phrase like "during his trip" (up to 3 words after)."""
+        return any(t.word in SETTING_WORDS for t in tokens[max(0, i - 3) : i])
+
     def _find_qtype(
         self, stems: list[str], start: int, parsed: Parsed, explained: list[bool]
-    ) -> None:
+    ) -> set[int]:
         """Specific kinds ("how many", "when") win wherever they are; "is/was/did" only count
         at the start of the question, where English puts them."""
         found: list[tuple[int, int, str]] = []
@@ -324,6 +342,7 @@ class Lexicon:
         for i, length, _ in found:
             for j in range(i, i + length):
                 explained[j] = True
+        return {j for i, length, _ in found if length > 1 for j in range(i, i + length)}
 
     def _match_at(
         self, stems: list[str], i: int, table: dict[tuple[str, ...], set[str]]
@@ -342,6 +361,10 @@ class Lexicon:
         return found
 
     # -- facts about concepts ------------------------------------------------------------
+
+    def is_area(self, concept: str) -> bool:
+        """Whether the concept is an agreement area, named or not."""
+        return concept in self._areas
 
     def is_stopword(self, word: str) -> bool:
         return stem(word) in self._stopwords

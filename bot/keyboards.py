@@ -1,0 +1,136 @@
+"""Inline buttons and their callback data, always within Telegram's 64-byte limit.
+
+Callback data never carries a question's text. It is ``<action>:<ref>``:
+
+* action ``a`` asks a question, ``d`` picks a "did you mean" option, ``s`` shows sources;
+* ref ``t.<topic id>`` is a topic (its canonical ``ask``), ``x.<n>`` the record's n-th
+  example question, ``m.<n>`` an entry of the chat's :class:`ButtonMemory` (anything else,
+  such as a list of sources), e.g. ``a:t.railway``, ``d:t.visitor``, ``s:m.12``.
+
+Topic ids and example positions mean the same thing after a restart, so most buttons keep
+working forever; a memory entry is bounded and may expire, and the press then says so.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Literal
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.answer import Answer
+from bot.brain import Brain
+
+MAX_DATA_BYTES = 64
+ASK, PICK, SOURCES = "a", "d", "s"
+Action = Literal["a", "d", "s"]
+
+
+class ButtonMemory:
+    """What a chat's recent buttons mean when the data cannot say it (bounded, per chat)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._items: OrderedDict[int, object] = OrderedDict()
+        self._next = 0
+
+    def put(self, value: object) -> int:
+        self._next += 1
+        self._items[self._next] = value
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return self._next
+
+    def get(self, key: int) -> object | None:
+        return self._items.get(key)
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A decoded button press: a question to ask (or pick), or sources to show."""
+
+    action: Action
+    question: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+def _checked(data: str) -> str:
+    if len(data.encode("utf-8")) > MAX_DATA_BYTES:
+        raise ValueError(f"callback data over {MAX_DATA_BYTES} bytes: {data!r}")
+    return data
+
+
+def topic_data(topic_id: str, action: Action = ASK) -> str:
+    return _checked(f"{action}:t.{topic_id}")
+
+
+def example_data(index: int) -> str:
+    return _checked(f"{ASK}:x.{index}")
+
+
+class QuestionKeys:
+    """Turns questions into callback data and back, for one brain."""
+
+    def __init__(self, brain: Brain) -> None:
+        self.brain = brain
+        self._topic_of = {t.ask: t.id for t in brain.topics.values()}
+        self._examples = list(brain.record.examples)
+
+    def data(self, question: str, memory: ButtonMemory, action: Action = ASK) -> str:
+        topic = self._topic_of.get(question)
+        if topic is not None and len(topic.encode("utf-8")) <= MAX_DATA_BYTES - 4:
+            return topic_data(topic, action)
+        if action == ASK and question in self._examples:
+            return example_data(self._examples.index(question))
+        return _checked(f"{action}:m.{memory.put(question)}")
+
+    def sources_data(self, sources: tuple[str, ...], memory: ButtonMemory) -> str:
+        return _checked(f"{SOURCES}:m.{memory.put(sources)}")
+
+    def decode(self, data: str, memory: ButtonMemory) -> Pressed | None:
+        """The press, or None when the data is unknown or its memory entry has expired."""
+        action, _, ref = data.partition(":")
+        kind, _, value = ref.partition(".")
+        if action not in (ASK, PICK, SOURCES):
+            return None
+        found: object | None = None
+        if kind == "t" and value in self.brain.topics:
+            found = self.brain.topics[value].ask
+        elif kind == "x" and value.isdigit() and int(value) < len(self._examples):
+            found = self._examples[int(value)]
+        elif kind == "m" and value.isdigit():
+            found = memory.get(int(value))
+        if action == SOURCES:
+            if isinstance(found, tuple) and all(isinstance(s, str) for s in found):
+                return Pressed(SOURCES, sources=found)
+            return None
+        if isinstance(found, str):
+            return Pressed(action, question=found)  # type: ignore[arg-type]
+        return None
+
+
+def button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=_checked(data))
+
+
+def rows(buttons: list[InlineKeyboardButton], per_row: int = 1) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i : i + per_row] for i in range(0, len(buttons), per_row)])
+
+
+def answer_keyboard(
+    answer: Answer, keys: QuestionKeys, memory: ButtonMemory, *, max_suggestions: int = 3
+) -> InlineKeyboardMarkup | None:
+    """Follow-up questions (or the "did you mean" options) and, when one quote is not the
+    whole story, a button for all the sources."""
+    if answer.intent == "clarify" and answer.candidates:
+        buttons = [button(q, keys.data(q, memory, PICK)) for q in answer.candidates]
+    else:
+        suggested = answer.suggestions[:max_suggestions]
+        buttons = [button(q, keys.data(q, memory)) for q in suggested]
+    if len(answer.sources) > 1:
+        label = f"\U0001f4c4 All {len(answer.sources)} sources"
+        buttons.append(button(label, keys.sources_data(answer.sources, memory)))
+    return rows(buttons)

@@ -1,0 +1,118 @@
+"""What every Telegram handler shares: per-chat memory, the runtime state, sending answers.
+
+``application.bot_data`` holds ``"services"`` (:class:`bot.services.Services`: settings, brain,
+store) and ``"telegram"`` (:class:`TelegramState`: callback-data keys, flood gate). Both hold
+live objects (a database connection, locks), so they are rebuilt at start-up, never persisted.
+``context.chat_data`` holds the chat's conversation :class:`Context` and its button memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.constants import ChatType
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.answer import Answer
+from bot.brain import Context
+from bot.formatting import html
+from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard
+from bot.questionlog import log_question
+from bot.ratelimit import FloodGate
+from bot.services import Services, services_of
+
+log = logging.getLogger(__name__)
+
+CallbackCtx: TypeAlias = ContextTypes.DEFAULT_TYPE
+App: TypeAlias = Application[
+    ExtBot[None],
+    CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]],
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    Any,
+]
+STATE_KEY = "telegram"
+CONTEXT_KEY = "conversation"
+BUTTONS_KEY = "buttons"
+
+
+@dataclass
+class TelegramState:
+    """Runtime objects of the Telegram front end (not persisted)."""
+
+    keys: QuestionKeys
+    gate: FloodGate | None  # None: no flood control (benchmarks of raw capacity)
+
+
+def state_of(bot_data: Any) -> TelegramState:
+    state = bot_data[STATE_KEY]
+    assert isinstance(state, TelegramState)
+    return state
+
+
+def services(context: CallbackCtx) -> Services:
+    return services_of(context.bot_data)
+
+
+def conversation(chat_data: dict[Any, Any] | None) -> Context:
+    """The chat's conversation memory, so follow-ups work ("and what did he say?")."""
+    if chat_data is None:
+        return Context()
+    found = chat_data.get(CONTEXT_KEY)
+    if not isinstance(found, Context):
+        found = chat_data[CONTEXT_KEY] = Context()
+    return found
+
+
+def button_memory(chat_data: dict[Any, Any] | None) -> ButtonMemory:
+    if chat_data is None:
+        return ButtonMemory()
+    found = chat_data.get(BUTTONS_KEY)
+    if not isinstance(found, ButtonMemory):
+        found = chat_data[BUTTONS_KEY] = ButtonMemory()
+    return found
+
+
+def is_group(chat: Chat | None) -> bool:
+    return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+def reply_to(message: Message | None) -> ReplyParameters | None:
+    """In groups a reply quotes the question, so everyone sees whom the bot answers."""
+    if message is None or not is_group(message.chat):
+        return None
+    return ReplyParameters(message.message_id, allow_sending_without_reply=True)
+
+
+async def send_answer(
+    context: CallbackCtx,
+    chat_id: int,
+    answer: Answer,
+    *,
+    heading: str | None = None,
+    question_message: Message | None = None,
+) -> Message:
+    """Send the brain's answer: HTML text with a source quote, and follow-up buttons."""
+    keys = state_of(context.bot_data).keys
+    markup: InlineKeyboardMarkup | None = answer_keyboard(
+        answer, keys, button_memory(context.chat_data)
+    )
+    return await context.bot.send_message(
+        chat_id,
+        html(answer, heading=heading),
+        reply_markup=markup,
+        reply_parameters=reply_to(question_message),
+    )
+
+
+def record_question(context: CallbackCtx, chat_id: int, question: str, answer: Answer) -> None:
+    """Log the question for /stats; a full disk must not cost the user the answer."""
+    try:
+        log_question(services(context).db, chat_id, question, answer)
+    except sqlite3.Error as error:
+        log.warning("could not log a question for chat %s: %s", chat_id, error)

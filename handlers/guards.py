@@ -1,0 +1,84 @@
+"""Who the bot listens to: flood control for every chat, and addressing rules in groups.
+
+In a group the bot answers commands, messages that mention it and replies to its own
+messages, and stays quiet otherwise (other people are talking to each other).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from telegram import Message, Update
+from telegram.constants import MessageEntityType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
+
+from handlers.common import CallbackCtx, is_group, state_of
+
+log = logging.getLogger(__name__)
+
+SLOW_DOWN = (
+    "You are sending messages faster than I can answer, so I skipped some. "
+    "Please send one question at a time."
+)
+SLOW_DOWN_SHORT = "Slow down a little, please."
+
+
+async def flood_guard(update: Update, context: CallbackCtx) -> None:
+    """Runs before every other handler (group -1). Holds a message back briefly when a chat
+    goes over its rate, drops it (telling the chat once) when far over."""
+    gate = state_of(context.bot_data).gate
+    chat = update.effective_chat
+    if gate is None or chat is None or update.inline_query is not None:
+        return
+    if update.effective_message is None and update.callback_query is None:
+        return  # membership changes and the like: nothing to answer
+    verdict = gate.admit(chat.id)
+    if verdict.admit:
+        if verdict.wait:
+            await asyncio.sleep(verdict.wait)
+        return
+    log.info("chat %s is flooding; dropped update %s", chat.id, update.update_id)
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(SLOW_DOWN_SHORT)
+        elif verdict.warn:
+            await context.bot.send_message(chat.id, SLOW_DOWN)
+    except TelegramError as error:
+        log.info("could not tell chat %s to slow down: %s", chat.id, error)
+    raise ApplicationHandlerStop
+
+
+def mentions_bot(message: Message, username: str | None, bot_id: int) -> bool:
+    text_entities = message.parse_entities() or message.parse_caption_entities()
+    for entity, text in text_entities.items():
+        if entity.type == MessageEntityType.MENTION and username:
+            if text.lower() == f"@{username.lower()}":
+                return True
+        elif entity.type == MessageEntityType.TEXT_MENTION and entity.user:
+            if entity.user.id == bot_id:
+                return True
+    return False
+
+
+def replies_to_bot(message: Message, bot_id: int) -> bool:
+    original = message.reply_to_message
+    return bool(original and original.from_user and original.from_user.id == bot_id)
+
+
+def addressed(message: Message, context: CallbackCtx) -> bool:
+    """Private chats always; groups only when the bot is mentioned or replied to."""
+    if not is_group(message.chat):
+        return message.chat.type == "private"
+    bot = context.bot
+    return mentions_bot(message, bot.username, bot.id) or replies_to_bot(message, bot.id)
+
+
+def without_mention(text: str, username: str | None) -> str:
+    """'@visit_bot, when was it?' -> 'when was it?'"""
+    if not username:
+        return text.strip()
+    stripped = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+    return stripped.strip(" \t\n,:;-")
