@@ -139,13 +139,17 @@ class Brain:
         Returns the people the question names (directly or as "he").
         """
         mentioned = [p for p in self.people if p in parsed.concepts]
+        record_subject = {c for c in parsed.subject if self.lexicon.from_record(c)}
         if parsed.person_pronoun and not mentioned and context.last_person:
             parsed.concepts[context.last_person] = 1.0
             mentioned = [context.last_person]
         if not context.turns:
             return mentioned
         previous = context.last_concepts
-        record_subject = {c for c in parsed.subject if self.lexicon.from_record(c)}
+        if parsed.group_pronoun:  # "how many of them are named": them = the same documents
+            for concept, weight in previous.items():
+                if not self.lexicon.from_record(concept) and not concept.endswith("_q"):
+                    parsed.concepts.setdefault(concept, weight)
         leans_back = parsed.thing_pronoun or parsed.follow_up or bool(parsed.qtype)
         if leans_back and not record_subject and not parsed.unknown and not parsed.record_words:
             # "how many?", "why?", "and when?": same subject, new question
@@ -170,7 +174,7 @@ class Brain:
             return self._reply(smalltalk[0])
         if not any(ch.isalnum() for ch in parsed.text):
             return self._reply("not_understood")
-        if "offtopic" in subject and "deal" not in subject:
+        if "offtopic" in subject and not subject & {"deal", "sign"}:
             return self._reply("off_topic")
 
         candidates = [c for c in rank(parsed, self.topics, self.lexicon) if c.evidence >= MIN_SCORE]
@@ -187,7 +191,11 @@ class Brain:
         # Asked about a deal on something the record ties to no agreement: the closed list.
         if "deal" in parsed.concepts and closed_question and topic.kind != "gap":
             generic_only = not (best.matched - GENERIC_DEAL_CONCEPTS)
-            dealt = [w for w in unknown if w in parsed.objects or parsed.near(w, "deal")]
+            dealt = [
+                w
+                for w in unknown
+                if w in parsed.objects or (parsed.qtype != "what" and parsed.near(w, "deal", 1))
+            ]
             if topic.intent in AGREEMENT_INTENTS and generic_only and dealt:
                 return self._not_among_answer(dealt)
             if topic.intent not in AGREEMENT_INTENTS and "deal" not in topic.vocabulary:
@@ -230,9 +238,16 @@ class Brain:
         # The question is about X (strong evidence) but asks a detail X lacks ("who was the
         # previous visitor?"): say so rather than answer a weaker topic that fits the kind.
         lacking = next(
-            (c for c in candidates if not c.type_ok and c.evidence >= best.evidence + 1.5), None
+            (
+                c
+                for c in candidates
+                if not c.type_ok
+                and c.evidence >= best.evidence + 1.5
+                and any(not m.endswith("_q") for m in c.matched - best.matched)
+            ),
+            None,
         )
-        if lacking is not None and parsed.qtype != "when":  # every event has the record's date
+        if lacking is not None and parsed.qtype not in ("when", "where"):  # one date, one place
             best, topic = lacking, lacking.topic
         if not best.type_ok and parsed.qtype:
             text = compose.missing_detail(topic, parsed.qtype)
@@ -255,6 +270,19 @@ class Brain:
             if near:
                 text = f"{topic.answer} {compose.not_mentioned(list(dict.fromkeys(near)))}"
                 return compose.from_topic(topic, conf * 0.8, suggestions, text=text)
+        if (
+            "now" in parsed.concepts
+            and "now" not in topic.vocabulary
+            and parsed.qtype == "yes_no"
+            and topic.kind in ("statement", "said")
+        ):  # "is there war in Gaza now?": the record is about one day, not the present
+            text = (
+                f"The record does not say how things stand now: it reports the events of "
+                f"{self.record.visit.date}. What it says: {topic.answer}"
+            )
+            return compose.from_topic(
+                topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
+            )
         loose = topic.kind not in ("area", "unnamed")  # "did Tokayev visit Lahore?"
         if topic.answered and unknown and parsed.qtype == "yes_no" and loose:
             text = compose.not_mentioned(unknown, "What it says: " + topic.answer)

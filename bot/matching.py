@@ -58,7 +58,7 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
         else:
             total -= TYPE_PENALTY
             type_ok = False
-    elif qtype in ("what", "how") and qtype not in topic.answers:
+    elif qtype in ("what", "how", None) and (qtype or "what") not in topic.answers:
         total -= NARROW_PENALTY  # a who-only topic for a "what" question
     vocabulary = topic.vocabulary
     for concept in parsed.subject - vocabulary:
@@ -75,7 +75,10 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
     speaker = topic.speaker or (topic.person if topic.kind == "said" else None)
     if speaker and speaker == parsed.first_person and "say" in concepts:
         total += FIRST_PERSON_BONUS  # "how did Sharif feel about the guest": Sharif speaks
-    matched = frozenset(c for c in concepts if c in vocabulary)
+    positive = {c for g in topic.about for c in g} | {
+        c for c, w in topic.signals.items() if w > 0
+    }  # a negative signal is a reason against, not something the topic accounts for
+    matched = frozenset(c for c in concepts if c in positive)
     return Candidate(topic, total, evidence, matched, type_ok)
 
 

@@ -22,6 +22,7 @@ from knowledge.models import Area, Person, UnnamedArea
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 MAX_WORDS = 80
+GROUP_PRONOUNS = frozenset({"them", "those", "ones", "these"})
 SETTING_WORDS = frozenset({"during", "throughout", "amid", "while"})
 RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "where", "when"})
 # A word the record does not know, right after one of these, is what the question is about.
@@ -55,6 +56,7 @@ class Parsed:
     follow_up: bool = False  # starts with "and", "what about", ...
     person_pronoun: bool = False
     thing_pronoun: bool = False
+    group_pronoun: bool = False  # "they", "them", "one of them": the things just discussed
     corrections: dict[str, str] = field(default_factory=dict)
     first_person: str | None = None  # the person named first: usually the one speaking
     qtype_at: int = -10  # where the first question word stands
@@ -187,13 +189,13 @@ class Lexicon:
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
-        limit = 1 if len(word) <= 7 else 2
+        limit = 1 if len(word) <= 7 else 2  # and always the same first letter, see below
         best = process.extractOne(word, self._targets, scorer=OSA.distance, score_cutoff=limit)
         result = word
         if best is not None:
             candidate = best[0]
             swapped_only = len(word) == 4 and sorted(candidate) != sorted(word)
-            if swapped_only or (len(word) <= 7 and candidate[0] != word[0]):
+            if swapped_only or candidate[0] != word[0]:
                 candidate = ""
             if candidate:
                 result = candidate
@@ -254,6 +256,8 @@ class Lexicon:
                 parsed.person_pronoun = True
             if token.surface in self._thing_pronouns:
                 parsed.thing_pronoun = True
+            if token.surface in GROUP_PRONOUNS:
+                parsed.group_pronoun = True
             if explained[i] or token.stem in self._stopwords:
                 continue
             if token.word in self._person_pronouns or token.word in self._thing_pronouns:
@@ -283,7 +287,7 @@ class Lexicon:
             parsed.qtype = self._implied[implied[0]]
         elif parsed.qtype in ("what", "list") and implied:  # "which date", "what value"
             first = min(parsed.where.get(implied[0], [len(tokens)]))
-            if first - 2 <= parsed.qtype_at <= first:
+            if parsed.qtype_at == first - 1:
                 parsed.qtype = self._implied[implied[0]]
         if parsed.qtype:
             parsed.concepts[f"{parsed.qtype}_q"] = 1.0
