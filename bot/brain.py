@@ -15,23 +15,17 @@ from pathlib import Path
 
 from bot import answers as compose
 from bot.answer import Answer
-from bot.matching import Candidate, rank
+from bot.decisions import Case, decide, not_among_answer
+from bot.matching import rank
 from bot.text import clean, normalise
-from bot.topics import Topic, build_topics, not_among_named
+from bot.topics import Topic, build_topics
 from bot.understanding import Lexicon, Parsed, split_questions
-from knowledge.loading import QTYPE_CONCEPTS, Knowledge, normalise_quotes
+from knowledge.loading import Knowledge, normalise_quotes
 from knowledge.store import Store, split_sentences
 
-MIN_SCORE = 2.5
+MIN_SCORE = 2.5  # evidence below this is no match at all
 MAX_CHARS = 1000
-CLOSE = 1.0  # candidates this close to the best may be combined or offered
-TIE = 0.3  # this close, with the same evidence: ask "did you mean"
 SMALLTALK = ("greet", "thanks", "bye", "ok", "help")
-AGREEMENT_INTENTS = frozenset(
-    {"agreement_area", "agreement_not_named", "agreements_count", "agreements_list"}
-)
-COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement": "statement"}
-GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word", "n37"}) | QTYPE_CONCEPTS
 QUESTION_STARTS = (
     "how", "what", "who", "when", "where", "why", "which", "did", "was", "is", "were", "are",
     "any", "kitne", "kya", "kab", "kahan", "kaun", "tell", "does", "do", "has", "have", "can",
@@ -62,9 +56,9 @@ class Brain:
         self.people = {p.id: p for p in self.record.people}
         self._sentences = split_sentences(knowledge.source_text)
         self._normalised = [normalise_quotes(s) for s in self._sentences]
-        self._examples = tuple(self.record.examples[:4])
+        self.examples = tuple(self.record.examples[:4])
         replies = knowledge.language.replies
-        self._replies = {k: v[0] for k, v in replies.items() if v}
+        self.replies = {k: v[0] for k, v in replies.items() if v}
 
     @classmethod
     def open(cls, db_path: Path, record_path: Path, language_path: Path) -> Brain:
@@ -176,205 +170,25 @@ class Brain:
             return self._reply("not_understood")
         if "offtopic" in subject and not subject & {"deal", "sign"}:
             return self._reply("off_topic")
-
         candidates = [c for c in rank(parsed, self.topics, self.lexicon) if c.evidence >= MIN_SCORE]
         if not candidates:
             return self._fallback(parsed)
-        best = candidates[0]
         runner_up = candidates[1] if len(candidates) > 1 else None
-        conf = compose.confidence(best, runner_up)
-        topic = best.topic
-        suggestions = self.suggestions_for(topic)
-        unknown = self._unexplained(parsed)
-        closed_question = parsed.qtype in (None, "yes_no", "what", "list", "how")
-
-        # Asked about a deal on something the record ties to no agreement: the closed list.
-        if "deal" in parsed.concepts and closed_question and topic.kind != "gap":
-            generic_only = not (best.matched - GENERIC_DEAL_CONCEPTS)
-            dealt = [
-                w
-                for w in unknown
-                if w in parsed.objects or (parsed.qtype != "what" and parsed.near(w, "deal", 1))
-            ]
-            if topic.intent in AGREEMENT_INTENTS and generic_only and dealt:
-                return self._not_among_answer(dealt)
-            if topic.intent not in AGREEMENT_INTENTS and "deal" not in topic.vocabulary:
-                words = self._subject_words(parsed, topic) or unknown
-                if words:
-                    text = self._not_among(words) + " " + compose.strip_yes(topic.answer)
-                    return compose.from_topic(
-                        topic, conf, suggestions, text=text, answered=True,
-                        intent="agreement_not_named",
-                    )  # fmt: skip
-
-        ambiguous, alike = self._ambiguity(best, candidates, parsed)
-        if ambiguous and not alike:
-            return compose.clarify(ambiguous, self._replies["clarify"])
-        if ambiguous:
-            text = compose.combined(ambiguous)
-            sources = [src for t in ambiguous for src in t.sources]
-            return compose.from_topic(topic, conf, suggestions, text=text, sources=sources)
-
-        misattributed = topic.speaker and mentioned and topic.speaker not in mentioned
-        if misattributed and not any(p in topic.vocabulary for p in mentioned):
-            who = self.people[mentioned[0]].short
-            if parsed.qtype in ("yes_no", "who"):  # "was it Tokayev who spoke on Gaza?"
-                speaker = self.people[str(topic.speaker)].short
-                text = f"No: the record attributes this to {speaker}, not {who}. {topic.answer}"
-                return compose.from_topic(topic, conf, suggestions, text=text)
-            text = f"The record does not say that {who} said this. {topic.answer}"
-            return compose.from_topic(
-                topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
-            )
-
-        # "how many MoUs on railways?": the answer is about railways, not the 37 in all
-        areas = {c for c in subject if self.lexicon.is_area(c)}
-        if areas and not areas & topic.vocabulary and parsed.qtype not in ("when", "where"):
-            covering = [c for c in candidates if areas & c.topic.vocabulary]
-            if covering:
-                best, topic = covering[0], covering[0].topic
-                suggestions = self.suggestions_for(topic)
-
-        # The question is about X (strong evidence) but asks a detail X lacks ("who was the
-        # previous visitor?"): say so rather than answer a weaker topic that fits the kind.
-        lacking = next(
-            (
-                c
-                for c in candidates
-                if not c.type_ok
-                and c.evidence >= best.evidence + 1.5
-                and any(not m.endswith("_q") for m in c.matched - best.matched)
-            ),
-            None,
+        case = Case(
+            brain=self,
+            parsed=parsed,
+            mentioned=mentioned,
+            candidates=candidates,
+            best=candidates[0],
+            conf=compose.confidence(candidates[0], runner_up),
+            unknown=self._unexplained(parsed),
         )
-        if lacking is not None and parsed.qtype not in ("when", "where"):  # one date, one place
-            best, topic = lacking, lacking.topic
-        if not best.type_ok and parsed.qtype:
-            text = compose.missing_detail(topic, parsed.qtype)
-            return compose.from_topic(
-                topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
-            )
-
-        # Something the record does not know is what the question is about.
-        only_by_kind = not (best.matched & subject)
-        asked_about = parsed.objects if topic.kind not in ("area", "unnamed") else []
-        if topic.answered and (asked_about or (unknown and only_by_kind)):
-            words = asked_about or unknown
-            text = compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer))
-            return compose.from_topic(
-                topic, conf * 0.8, suggestions, text=text, answered=False, intent="not_in_record"
-            )
-        if topic.kind == "area" and unknown and parsed.qtype in ("yes_no", None):
-            # "was Gwadar port part of the deals?": yes to ports, but Gwadar is not named
-            near = [w for g in topic.about for c in g for w in unknown if parsed.near(w, c, 1)]
-            if near:
-                text = f"{topic.answer} {compose.not_mentioned(list(dict.fromkeys(near)))}"
-                return compose.from_topic(topic, conf * 0.8, suggestions, text=text)
-        if (
-            "now" in parsed.concepts
-            and "now" not in topic.vocabulary
-            and parsed.qtype == "yes_no"
-            and topic.kind in ("statement", "said")
-        ):  # "is there war in Gaza now?": the record is about one day, not the present
-            text = (
-                f"The record does not say how things stand now: it reports the events of "
-                f"{self.record.visit.date}. What it says: {topic.answer}"
-            )
-            return compose.from_topic(
-                topic, conf, suggestions, text=text, answered=False, intent="not_in_record"
-            )
-        loose = topic.kind not in ("area", "unnamed")  # "did Tokayev visit Lahore?"
-        if topic.answered and unknown and parsed.qtype == "yes_no" and loose:
-            text = compose.not_mentioned(unknown, "What it says: " + topic.answer)
-            return compose.from_topic(
-                topic, conf * 0.8, suggestions, text=text, answered=False, intent="not_in_record"
-            )
-
-        group = self._combinable(best, candidates, parsed)
-        if len(group) > 1:
-            text = compose.combined([c.topic for c in group])
-            sources = [s for c in group for s in c.topic.sources]
-            return compose.from_topic(topic, conf, suggestions, text=text, sources=sources)
-        return compose.from_topic(topic, conf, suggestions)
+        return decide(case)
 
     # -- helpers -------------------------------------------------------------------------
 
-    def _ambiguity(
-        self, best: Candidate, candidates: list[Candidate], parsed: Parsed
-    ) -> tuple[list[Topic], bool]:
-        """Topics that the very same words point to, with nothing to choose between them.
-
-        Returns them and whether they are alike (same intent: answer them together, like
-        both leaders' words on "partner") or different (ask "did you mean").
-        """
-        options = [best.topic]
-        alike = True
-        words = self._positions(best, parsed)
-        for other in candidates[1:3]:
-            if best.score - other.score > TIE or best.score >= 6.5:
-                break
-            if other.type_ok != best.type_ok or self._positions(other, parsed) != words:
-                continue
-            options.append(other.topic)
-            alike = alike and other.topic.intent == best.topic.intent
-        return (options, alike) if len(options) > 1 else ([], True)
-
-    @staticmethod
-    def _positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:
-        """The words of the question a candidate accounts for."""
-        return frozenset(
-            i for c in candidate.matched if not c.endswith("_q") for i in parsed.where.get(c, [])
-        )
-
-    def _combinable(
-        self, best: Candidate, candidates: list[Candidate], parsed: Parsed
-    ) -> list[Candidate]:
-        """Topics of the same kind matched by different words: "railway and maritime?"."""
-        family = COMBINABLE.get(best.topic.kind)
-        group = [best]
-        if family is None:
-            return group
-        covered = set(best.matched)
-        for other in candidates[1:]:
-            if best.score - other.score > CLOSE + 1.5:
-                break
-            if COMBINABLE.get(other.topic.kind) != family:
-                continue
-            own = {c for g in other.topic.about for c in g} & set(other.matched)
-            deals_asked = sum("deal" in concepts for _, concepts in parsed.spans)
-            related = set(other.topic.next) & {g.topic.id for g in group}
-            if other.topic.kind == "unnamed" and related and deals_asked < 2:
-                continue  # "farm animals": the named veterinary area, not "agriculture: no"
-            if own and not own & covered:
-                group.append(other)
-                covered |= other.matched
-        return group[:4]
-
-    def _subject_words(self, parsed: Parsed, topic: Topic) -> list[str]:
-        """The user's words for what a deal was asked about (not 'deal', not 'Pakistan')."""
-        generic = {"deal", "sign", "pakistan", "kazakhstan", "leaders", "visit", "cooperation"}
-        words = [
-            surface
-            for surface, concepts in parsed.spans
-            if concepts & topic.vocabulary and not concepts & generic
-        ]
-        return words + [w for w in parsed.unknown if w not in words]
-
     def _unexplained(self, parsed: Parsed) -> list[str]:
         return [w for w in parsed.unknown if len(w) >= 3 and not w.isdigit()]
-
-    def _not_among(self, words: list[str]) -> str:
-        return not_among_named(" ".join(words), self.record)
-
-    def _not_among_answer(self, words: list[str]) -> Answer:
-        return Answer(
-            text=self._not_among(words),
-            answered=True,
-            intent="agreement_not_named",
-            confidence=0.7,
-            sources=tuple(a.sources[0] for a in self.record.agreements.named),
-            suggestions=self._examples,
-        )
 
     def _fallback(self, parsed: Parsed) -> Answer:
         """No topic fits: an honest "not in the record", a quote, or a decline."""
@@ -383,12 +197,12 @@ class Brain:
         anchored = any(self.lexicon.is_anchor(c) for c in subject)
         talking = bool(subject & {"say", "discuss"})
         if "deal" in parsed.concepts and unknown:
-            return self._not_among_answer(unknown)
+            return not_among_answer(self, unknown)
         if unknown and (anchored or talking):
             return compose.reply(
                 "not_in_record",
                 compose.not_mentioned(parsed.objects or unknown),
-                self._examples,
+                self.examples,
                 0.6,
             )
         quoted = self._quote(parsed)
@@ -413,14 +227,14 @@ class Brain:
             intent="quote",
             confidence=0.4,
             sources=(found[0],),
-            suggestions=self._examples[:3],
+            suggestions=self.examples[:3],
         )
 
     def _reply(self, kind: str, template: str | None = None) -> Answer:
-        template = template or self._replies.get(kind) or self._replies["off_topic"]
-        examples = "; ".join(f"\u201c{e}\u201d" for e in self._examples[:3])
+        template = template or self.replies.get(kind) or self.replies["off_topic"]
+        examples = "; ".join(f"\u201c{e}\u201d" for e in self.examples[:3])
         text = template.format(scope=self.record.scope, examples=examples)
-        return compose.reply(kind, text, self._examples)
+        return compose.reply(kind, text, self.examples)
 
     def _with_full_sources(self, answer: Answer) -> Answer:
         if not answer.sources:

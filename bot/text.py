@@ -13,6 +13,7 @@ _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])(?!(?:st|nd|rd|th)\b)|(?<=[a-z])(?=\d)")
 _NOT_WORD = re.compile(r"[^\w$]+|_+")
 _DOLLAR = re.compile(r"\$")
+_AND = re.compile(r"[+&]")
 _LATIN = re.compile(r"^[a-z]+$")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colour codes pasted along
 
@@ -28,6 +29,7 @@ def normalise(text: str) -> str:
     text = clean(text).casefold()
     text = _APOSTROPHES.sub("", text)
     text = _DOLLAR.sub(" $ ", text)
+    text = _AND.sub(" and ", text)
     text = _DIGIT_LETTER.sub(" ", text)
     text = _NOT_WORD.sub(" ", text)
     return " ".join(text.split())

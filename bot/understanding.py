@@ -189,16 +189,19 @@ class Lexicon:
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
-        limit = 1 if len(word) <= 7 else 2  # and always the same first letter, see below
-        best = process.extractOne(word, self._targets, scorer=OSA.distance, score_cutoff=limit)
-        result = word
-        if best is not None:
-            candidate = best[0]
-            swapped_only = len(word) == 4 and sorted(candidate) != sorted(word)
-            if swapped_only or candidate[0] != word[0]:
-                candidate = ""
-            if candidate:
-                result = candidate
+        limit = 1 if len(word) <= 7 else 2
+        found = process.extract(
+            word, self._targets, scorer=OSA.distance, score_cutoff=limit, limit=12
+        )
+        # Best first (fewest edits, then alias words: the targets are in that order), keeping
+        # only plausible slips: same first letter; 4 letters only by a swap or a left-out one.
+        plausible = [
+            candidate
+            for candidate, _, _ in sorted(found, key=lambda f: (f[1], f[2]))
+            if candidate[0] == word[0]
+            and (len(word) > 4 or sorted(candidate) == sorted(word) or len(candidate) == 5)
+        ]
+        result = plausible[0] if plausible else word
         self._corrections[word] = result
         return result
 

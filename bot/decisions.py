@@ -1,0 +1,397 @@
+"""Choosing the reply once topics are scored: small rules, tried in a fixed order.
+
+Each rule looks at one situation ("the question names an area the best topic ignores",
+"it asks for a number the record does not give") and either returns an Answer or passes.
+The order goes from the most cautious: a wrong confident answer is worse than saying the
+record does not say. Rules refer to concepts only through what the knowledge files declare
+(anchors, areas, people, weights), never to a particular fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot import answers as compose
+from bot.answer import Answer
+from bot.matching import Candidate
+from bot.topics import Topic, not_among_named
+from bot.understanding import Parsed
+from knowledge.loading import QTYPE_CONCEPTS
+
+if TYPE_CHECKING:
+    from bot.brain import Brain
+
+CLOSE = 1.0  # candidates this close to the best may be combined
+TIE = 0.3  # this close, with the same evidence: answer together or ask "did you mean"
+STRONG = 6.5  # a best score this high is never ambiguous
+AGREEMENT_INTENTS = frozenset(
+    {"agreement_area", "agreement_not_named", "agreements_count", "agreements_list"}
+)
+COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement": "statement"}
+JOIN_WORDS = frozenset(
+    {"and", "aur", "plus", "also", "\u0438", "\u0436\u04d9\u043d\u0435", "\u0627\u0648\u0631"}
+)
+GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEPTS
+CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
+RECORD_WIDE_QTYPES = ("when", "where")  # every event of the record shares its date and place
+
+
+@dataclass
+class Case:
+    """One question being decided: what was parsed and how the topics scored."""
+
+    brain: Brain
+    parsed: Parsed
+    mentioned: list[str]  # people named, directly or as "he"
+    candidates: list[Candidate]
+    best: Candidate
+    conf: float
+    unknown: list[str]  # words neither the record nor the language files know
+
+    @property
+    def topic(self) -> Topic:
+        return self.best.topic
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        return self.brain.suggestions_for(self.topic)
+
+    def reply(
+        self,
+        text: str | None = None,
+        *,
+        answered: bool | None = None,
+        intent: str | None = None,
+        sources: list[str] | None = None,
+    ) -> Answer:
+        return compose.from_topic(
+            self.topic, self.conf, self.suggestions,
+            text=text, answered=answered, intent=intent, sources=sources,
+        )  # fmt: skip
+
+    def not_in_record(self, text: str, conf: float | None = None) -> Answer:
+        return compose.from_topic(
+            self.topic,
+            self.conf if conf is None else conf,
+            self.suggestions,
+            text=text,
+            answered=False,
+            intent="not_in_record",
+        )
+
+
+Rule = Callable[[Case], Answer | None]
+
+
+def decide(case: Case) -> Answer:
+    for rule in RULES:
+        answer = rule(case)
+        if answer is not None:
+            return answer
+    return case.reply()
+
+
+# -- rules, in the order they are tried ---------------------------------------------------
+
+
+def closed_list(case: Case) -> Answer | None:
+    """A deal on something the record ties to no named agreement: "not among" the list."""
+    parsed, best, topic = case.parsed, case.best, case.topic
+    dealing = bool({"deal", "sign"} & set(parsed.concepts))
+    if not dealing or parsed.qtype not in CLOSED_QTYPES or topic.kind == "gap":
+        return None
+    if topic.intent in AGREEMENT_INTENTS:
+        dealt = [
+            w
+            for w in case.unknown
+            if w in parsed.objects or (parsed.qtype != "what" and parsed.near(w, "deal", 1))
+        ]
+        if dealt and not (best.matched - GENERIC_DEAL_CONCEPTS - {"n37"}):
+            return not_among_answer(case.brain, dealt)
+        return None
+    if "deal" in topic.vocabulary:
+        return None
+    words = subject_words(case) or case.unknown
+    if not words:
+        return None
+    text = not_among_named(" ".join(words), case.brain.record)
+    text += " " + compose.strip_yes(topic.answer)
+    return case.reply(text, answered=True, intent="agreement_not_named")
+
+
+def same_words(case: Case) -> Answer | None:
+    """The very same words point at two topics: answer both if alike, else "did you mean"."""
+    options, alike = ambiguity(case)
+    if not options:
+        return None
+    if not alike:
+        return compose.clarify(options, case.brain.replies["clarify"])
+    sources = [s for t in options for s in t.sources]
+    return case.reply(compose.combined(options), sources=sources)
+
+
+def misattributed(case: Case) -> Answer | None:
+    """Asked what X said, when the record gives those words to Y."""
+    topic, mentioned = case.topic, case.mentioned
+    if not (topic.speaker and mentioned and topic.speaker not in mentioned):
+        return None
+    if any(p in topic.vocabulary for p in mentioned):
+        return None
+    people = case.brain.people
+    who = people[mentioned[0]].short
+    if case.parsed.qtype in ("yes_no", "who"):  # "was it Tokayev who spoke on Gaza?"
+        speaker = people[topic.speaker].short
+        return case.reply(f"No: the record attributes this to {speaker}, not {who}. {topic.answer}")
+    return case.not_in_record(f"The record does not say that {who} said this. {topic.answer}")
+
+
+def named_area_first(case: Case) -> Answer | None:
+    """ "How many MoUs on railways?" is about railways, not the 37 in all."""
+    lexicon = case.brain.lexicon
+    areas = {c for c in case.parsed.subject if lexicon.is_area(c)}
+    if not areas or areas & case.topic.vocabulary or case.parsed.qtype in RECORD_WIDE_QTYPES:
+        return None
+    covering = [c for c in case.candidates if areas & c.topic.vocabulary]
+    if covering:
+        case.best = covering[0]
+    return None
+
+
+def two_questions(case: Case) -> Answer | None:
+    """ "How many MoUs and the trade target?": two topics across an "and"; answer both."""
+    second = second_question(case)
+    if second is None:
+        return None
+    parsed = case.parsed
+    parts = sorted([case.best, second], key=lambda c: min(positions(c, parsed)))
+    texts = [
+        compose.missing_detail(c.topic, parsed.qtype)
+        if not c.type_ok and parsed.qtype and c is case.best
+        else c.topic.answer
+        for c in parts
+    ]
+    return Answer(
+        text="\n\n".join(texts),
+        answered=any(c.topic.answered for c in parts),
+        intent="multi",
+        confidence=case.conf,
+        sources=compose.unique(s for c in parts for s in c.topic.sources),
+        suggestions=case.suggestions,
+        topic=case.topic.id,
+    )
+
+
+def lacking_detail(case: Case) -> Answer | None:
+    """About X (strong evidence) but asking a detail X lacks ("who was the previous
+    visitor?"): say what is missing rather than answer a weaker topic of the right kind."""
+    parsed, best = case.parsed, case.best
+    lacking = next(
+        (
+            c
+            for c in case.candidates
+            if not c.type_ok
+            and c.evidence >= best.evidence + 1.5
+            and any(not m.endswith("_q") for m in c.matched - best.matched)
+        ),
+        None,
+    )
+    if lacking is not None and parsed.qtype not in RECORD_WIDE_QTYPES:
+        case.best = lacking
+    if case.best.type_ok or not parsed.qtype:
+        return None
+    return case.not_in_record(compose.missing_detail(case.topic, parsed.qtype))
+
+
+def asked_about_mentions(case: Case) -> Answer | None:
+    """ "Is Afghanistan referred to anywhere?": unknown words in a question about mentions."""
+    parsed, topic = case.parsed, case.topic
+    if not (case.unknown and "discuss" in parsed.concepts and topic.answered):
+        return None
+    words = parsed.objects or case.unknown
+    return case.not_in_record(
+        compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer)),
+        case.conf * 0.8,
+    )
+
+
+def unknown_object(case: Case) -> Answer | None:
+    """What the question is about is a word the record does not know ("about India")."""
+    parsed, topic = case.parsed, case.topic
+    only_by_kind = not (case.best.matched & parsed.subject)
+    asked_about = parsed.objects if topic.kind not in ("area", "unnamed") else []
+    if not topic.answered or not (asked_about or (case.unknown and only_by_kind)):
+        return None
+    words = asked_about or case.unknown
+    return case.not_in_record(
+        compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer)),
+        case.conf * 0.8,
+    )
+
+
+def several_areas(case: Case) -> Answer | None:
+    """ "Railway and maritime?": topics of one kind matched by different words, together."""
+    group = combinable(case)
+    if len(group) < 2:
+        return None
+    sources = [s for c in group for s in c.topic.sources]
+    return case.reply(compose.combined([c.topic for c in group]), sources=sources)
+
+
+def area_with_unknown_name(case: Case) -> Answer | None:
+    """ "Was Gwadar port part of the deals?": yes to ports, but Gwadar is not named."""
+    parsed, topic = case.parsed, case.topic
+    if topic.kind != "area" or not case.unknown or parsed.qtype not in ("yes_no", None):
+        return None
+    near = [w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)]
+    if not near:
+        return None
+    text = f"{topic.answer} {compose.not_mentioned(list(dict.fromkeys(near)))}"
+    return compose.from_topic(topic, case.conf * 0.8, case.suggestions, text=text)
+
+
+def about_now(case: Case) -> Answer | None:
+    """ "Is there war in Gaza now?": the record reports one day, not the present."""
+    parsed, topic = case.parsed, case.topic
+    if not (
+        "now" in parsed.concepts
+        and "now" not in topic.vocabulary
+        and parsed.qtype == "yes_no"
+        and topic.kind in ("statement", "said")
+    ):
+        return None
+    date = case.brain.record.visit.date
+    return case.not_in_record(
+        f"The record does not say how things stand now: it reports the events of {date}. "
+        f"What it says: {topic.answer}"
+    )
+
+
+def unknown_in_yes_no(case: Case) -> Answer | None:
+    """ "Did Tokayev visit Lahore?": a yes/no about something the record does not know."""
+    topic = case.topic
+    if not (topic.answered and case.unknown and case.parsed.qtype == "yes_no"):
+        return None
+    if topic.kind in ("area", "unnamed"):
+        return None
+    text = compose.not_mentioned(case.unknown, "What it says: " + topic.answer)
+    return case.not_in_record(text, case.conf * 0.8)
+
+
+RULES: tuple[Rule, ...] = (
+    closed_list,
+    same_words,
+    misattributed,
+    named_area_first,
+    two_questions,
+    lacking_detail,
+    asked_about_mentions,
+    unknown_object,
+    several_areas,
+    area_with_unknown_name,
+    about_now,
+    unknown_in_yes_no,
+)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:
+    """The words of the question a candidate accounts for."""
+    return frozenset(
+        i for c in candidate.matched if not c.endswith("_q") for i in parsed.where.get(c, [])
+    )
+
+
+def about_positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:
+    """The words that make a candidate a candidate (its ``about`` concepts)."""
+    about = {c for g in candidate.topic.about for c in g} & candidate.matched
+    return frozenset(i for c in about if not c.endswith("_q") for i in parsed.where.get(c, []))
+
+
+def ambiguity(case: Case) -> tuple[list[Topic], bool]:
+    """Topics the very same words point to, and whether they are alike (same intent)."""
+    best, parsed = case.best, case.parsed
+    options = [best.topic]
+    alike = True
+    words = positions(best, parsed)
+    for other in case.candidates[1:3]:
+        if best.score - other.score > TIE or best.score >= STRONG:
+            break
+        if other.type_ok != best.type_ok or positions(other, parsed) != words:
+            continue
+        options.append(other.topic)
+        alike = alike and other.topic.intent == best.topic.intent
+    return (options, alike) if len(options) > 1 else ([], True)
+
+
+def second_question(case: Case) -> Candidate | None:
+    """A candidate about other words of the question, across an "and" from the best."""
+    parsed, best = case.parsed, case.best
+    joins = [i for i, t in enumerate(parsed.tokens) if t.word in JOIN_WORDS]
+    mine = about_positions(best, parsed)
+    if not joins or not mine:
+        return None
+    for other in case.candidates[1:6]:
+        theirs = about_positions(other, parsed)
+        if not theirs or theirs & mine or other.topic.intent == best.topic.intent:
+            continue
+        low, high = sorted([(min(mine), max(mine)), (min(theirs), max(theirs))])
+        if any(low[1] < j < high[0] for j in joins):
+            return other
+    return None
+
+
+def combinable(case: Case) -> list[Candidate]:
+    """Topics of the same kind as the best, each matched by words of its own."""
+    best, parsed = case.best, case.parsed
+    family = COMBINABLE.get(best.topic.kind)
+    group = [best]
+    if family is None:
+        return group
+    covered = set(best.matched)
+    deals_asked = sum("deal" in concepts for _, concepts in parsed.spans)
+    for other in case.candidates[1:]:
+        if best.score - other.score > CLOSE + 1.5:
+            break
+        if COMBINABLE.get(other.topic.kind) != family:
+            continue
+        own = {c for g in other.topic.about for c in g} & set(other.matched)
+        related = set(other.topic.next) & {g.topic.id for g in group}
+        if other.topic.kind == "unnamed" and related and deals_asked < 2:
+            continue  # "farm animals": the named veterinary area, not "agriculture: no"
+        if own and not own & covered:
+            group.append(other)
+            covered |= other.matched
+    return group[:4]
+
+
+def subject_words(case: Case) -> list[str]:
+    """The user's words for what a deal was asked about: not the framing ("deal", a
+    country), only words for concepts of the record that carry full weight."""
+    lexicon, parsed, topic = case.brain.lexicon, case.parsed, case.topic
+
+    def framing(concept: str) -> bool:
+        info = lexicon.info.get(concept)
+        return info is None or not info.from_record or not info.anchor or info.weight < 1
+
+    words = [
+        surface
+        for surface, concepts in parsed.spans
+        if concepts & topic.vocabulary and not any(framing(c) for c in concepts)
+    ]
+    return words + [w for w in parsed.unknown if w not in words]
+
+
+def not_among_answer(brain: Brain, words: list[str]) -> Answer:
+    """The closed-list answer for words the record has no entry for ("visa", "cpec")."""
+    return Answer(
+        text=not_among_named(" ".join(words), brain.record),
+        answered=True,
+        intent="agreement_not_named",
+        confidence=0.7,
+        sources=tuple(a.sources[0] for a in brain.record.agreements.named),
+        suggestions=brain.examples,
+    )
