@@ -43,8 +43,8 @@ def main() -> int:
     setup = time.perf_counter() - started
     questions = [
         item.q
-        for name in ("questions.yaml", "questions_heldout.yaml")
-        for item in load_items(ROOT / "tests" / name)
+        for path in sorted((ROOT / "tests").glob("questions*.yaml"))
+        for item in load_items(path)
     ]
 
     timings: list[float] = []

@@ -137,6 +137,13 @@ class Brain:
         if parsed.person_pronoun and not mentioned and context.last_person:
             parsed.concepts[context.last_person] = 1.0
             mentioned = [context.last_person]
+        if len(mentioned) > 1 and "say" not in parsed.concepts and not parsed.qtype:
+            # "tokayev on sharif": what one said about the other
+            first, second = (min(parsed.where.get(p, [0])) for p in mentioned[:2])
+            between = parsed.tokens[min(first, second) + 1 : max(first, second)]
+            if any(t.word in ("on", "about") for t in between):
+                parsed.concepts["say"] = 1.0
+                parsed.first_person = mentioned[0] if first < second else mentioned[1]
         if not context.turns:
             return mentioned
         previous = context.last_concepts
