@@ -97,15 +97,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.application import run
 
-    return int(
-        run(
+    try:
+        return run(
             settings,
             webhook_url=args.webhook_url,
             listen=args.listen,
             port=args.port,
             secret=args.secret,
         )
-    )
+    except SettingsError as err:
+        print(f"visitbot: {err}", file=sys.stderr)
+        return 2
 
 
 def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -23,8 +23,11 @@ from bot.answer import Answer
 from bot.brain import Brain
 
 MAX_DATA_BYTES = 64
-ASK, PICK, SOURCES = "a", "d", "s"
+ASK: Final = "a"
+PICK: Final = "d"
+SOURCES: Final = "s"
 Action = Literal["a", "d", "s"]
+ACTIONS: dict[str, Action] = {ASK: ASK, PICK: PICK, SOURCES: SOURCES}
 
 
 class ButtonMemory:
@@ -90,9 +93,10 @@ class QuestionKeys:
 
     def decode(self, data: str, memory: ButtonMemory) -> Pressed | None:
         """The press, or None when the data is unknown or its memory entry has expired."""
-        action, _, ref = data.partition(":")
+        prefix, _, ref = data.partition(":")
         kind, _, value = ref.partition(".")
-        if action not in (ASK, PICK, SOURCES):
+        action = ACTIONS.get(prefix)
+        if action is None:
             return None
         found: object | None = None
         if kind == "t" and value in self.brain.topics:
@@ -106,7 +110,7 @@ class QuestionKeys:
                 return Pressed(SOURCES, sources=found)
             return None
         if isinstance(found, str):
-            return Pressed(action, question=found)  # type: ignore[arg-type]
+            return Pressed(action, question=found)
         return None
 
 

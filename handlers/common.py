@@ -82,9 +82,10 @@ def is_group(chat: Chat | None) -> bool:
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
 
-def reply_to(message: Message | None) -> ReplyParameters | None:
-    """In groups a reply quotes the question, so everyone sees whom the bot answers."""
-    if message is None or not is_group(message.chat):
+def reply_to(message: Message | None, *, always: bool = False) -> ReplyParameters | None:
+    """In groups (or ``always``) a reply quotes the message it answers, so everyone sees
+    what the bot is answering; in a private chat that is plain from the order."""
+    if message is None or not (always or is_group(message.chat)):
         return None
     return ReplyParameters(message.message_id, allow_sending_without_reply=True)
 

@@ -31,10 +31,8 @@ async def flood_guard(update: Update, context: CallbackCtx) -> None:
     goes over its rate, drops it (telling the chat once) when far over."""
     gate = state_of(context.bot_data).gate
     chat = update.effective_chat
-    if gate is None or chat is None or update.inline_query is not None:
+    if gate is None or chat is None or not wants_reply(update, context):
         return
-    if update.effective_message is None and update.callback_query is None:
-        return  # membership changes and the like: nothing to answer
     verdict = gate.admit(chat.id)
     if verdict.admit:
         if verdict.wait:
@@ -51,15 +49,37 @@ async def flood_guard(update: Update, context: CallbackCtx) -> None:
     raise ApplicationHandlerStop
 
 
+def wants_reply(update: Update, context: CallbackCtx) -> bool:
+    """Updates the bot acts on (only these count against a chat's rate): button presses, and
+    messages in private chats or addressed to the bot in groups. A busy group talking among
+    itself is not flooding the bot."""
+    if update.callback_query is not None:
+        return True
+    message = update.effective_message
+    if message is None or update.inline_query is not None:
+        return False  # membership changes and the like
+    return addressed(message, context) or is_command_for_us(message, context.bot.username)
+
+
+def is_command_for_us(message: Message, username: str | None) -> bool:
+    """``/cmd`` or ``/cmd@ourbot`` at the start of the message (not ``/cmd@otherbot``)."""
+    entities = message.entities or ()
+    if not entities or entities[0].type != MessageEntityType.BOT_COMMAND or entities[0].offset:
+        return False
+    command = message.parse_entity(entities[0])
+    _, _, target = command.partition("@")
+    return not target or target.lower() == (username or "").lower()
+
+
 def mentions_bot(message: Message, username: str | None, bot_id: int) -> bool:
     text_entities = message.parse_entities() or message.parse_caption_entities()
+    wanted = f"@{username.lower()}" if username else None
     for entity, text in text_entities.items():
-        if entity.type == MessageEntityType.MENTION and username:
-            if text.lower() == f"@{username.lower()}":
-                return True
-        elif entity.type == MessageEntityType.TEXT_MENTION and entity.user:
-            if entity.user.id == bot_id:
-                return True
+        if entity.type == MessageEntityType.MENTION and text.lower() == wanted:
+            return True
+        user = entity.user if entity.type == MessageEntityType.TEXT_MENTION else None
+        if user is not None and user.id == bot_id:
+            return True
     return False
 
 

@@ -61,7 +61,7 @@ def welcome(record: Record, first_name: str | None = None) -> View:
     text = (
         f"{hello} I answer questions about {e(record.scope)}.\n\n"
         "Ask in your own words (typos are fine); each answer quotes the sentence of the "
-        "report it comes from. Tap a question to start, or see /help."
+        "source it comes from. Tap a question to start, or see /help."
     )
     return View(text, rows(example_buttons(record)))
 
@@ -69,8 +69,9 @@ def welcome(record: Record, first_name: str | None = None) -> View:
 def help_page(record: Record, commands: Sequence[tuple[str, str]], username: str | None) -> View:
     sample = record.examples[0] if record.examples else "your question"
     inline = (
-        f"\n\nIn any chat, type <code>@{e(username)} {e(sample)}</code> to share an answer "
-        "there." if username else ""
+        f"\n\nIn any chat, type <code>@{e(username)} {e(sample)}</code> to share an answer there."
+        if username
+        else ""
     )
     text = (
         f"<b>What to ask</b>\nAnything about {e(record.scope)}. Ask in your own words; "
@@ -103,9 +104,9 @@ def agreements(brain: Brain) -> View:
     groups: dict[str, list[str]] = {}
     for area in named:
         groups.setdefault(area.group, []).append(e(area.name))
-    listed = "\n".join(f"\u2022 <b>{e(group)}</b>: {'; '.join(names)}" for group, names in groups.items())
+    listed = "\n".join(f"\u2022 <b>{e(g)}</b>: {'; '.join(names)}" for g, names in groups.items())
     text = (
-        f"<b>{deals.total} {e(deals.described_as)}</b>, covering "
+        f"<b>{deals.total} {e(deals.described_as)}</b> signed, covering "
         f"{e(join(deals.sectors))}.\n\n"
         f"The record names {len(named)} of them:\n{listed}\n\n{quote(deals.sources[0])}"
     )
@@ -130,7 +131,8 @@ def targets(brain: Brain) -> View:
     if not record.targets:
         return View("The record sets no targets.")
     parts = [
-        f"\U0001f3af <b>{e(t.figure)}</b> \u00b7 {e(t.deadline)}\n{e(t.answer)}\n{quote(t.sources[0])}"
+        f"\U0001f3af <b>{e(t.figure)}</b> \u00b7 {e(t.deadline)}\n"
+        f"{e(t.answer)}\n{quote(t.sources[0])}"
         for t in record.targets
     ]
     deeper = dict.fromkeys(n for t in record.targets for n in t.next)
@@ -145,7 +147,7 @@ def source(brain: Brain, sentences: int) -> View:
         f"Everything I say comes from one document on {e(visit.title)} ({e(visit.date)}, "
         f"{e(visit.place)}), kept word for word in <code>{e(record.source_file)}</code> "
         f"({sentences} sentences). "
-        "Every answer quotes the sentence it rests on, and I say so when the report does "
+        "Every answer quotes the sentence it rests on, and I say so when the source does "
         "not tell.\n\nIt begins:\n"
         f"{quote(visit.sources[0])}"
     )

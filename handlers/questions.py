@@ -1,0 +1,66 @@
+"""Text messages are questions for the brain; other messages get a hint (or silence).
+
+Thin on purpose: take the text, ask the brain with the chat's conversation memory, send the
+answer. All understanding is in the brain; all wording of facts is in the record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from html import escape
+
+from telegram import Update
+
+from handlers.common import (
+    CallbackCtx,
+    conversation,
+    record_question,
+    reply_to,
+    send_answer,
+    services,
+    state_of,
+)
+from handlers.guards import addressed, without_mention
+
+TEXT_ONLY = "I can only read text. Type a question, for example: \u201c{example}\u201d"
+JOINED = "Hello! Mention me or reply to one of my messages with a question about {scope}."
+
+
+async def question(update: Update, context: CallbackCtx) -> None:
+    """Any text (new or edited) addressed to the bot is a question."""
+    message = update.effective_message
+    if message is None or message.text is None or not addressed(message, context):
+        return
+    text = without_mention(message.text, context.bot.username)
+    chat_id = message.chat_id
+    brain = services(context).brain
+    gate = state_of(context.bot_data).gate
+    async with gate.lock(chat_id) if gate is not None else contextlib.nullcontext():
+        answer = brain.answer(text, conversation(context.chat_data))
+        await send_answer(context, chat_id, answer, question_message=message)
+    record_question(context, chat_id, text, answer)
+
+
+async def not_text(update: Update, context: CallbackCtx) -> None:
+    """Stickers, photos, voice, locations...: a hint in private chats or when addressed."""
+    message = update.effective_message
+    if message is None or not addressed(message, context):
+        return
+    examples = services(context).brain.record.examples
+    example = examples[0] if examples else "What happened?"
+    await context.bot.send_message(
+        message.chat_id,
+        escape(TEXT_ONLY.format(example=example), quote=False),
+        reply_parameters=reply_to(message),
+    )
+
+
+async def joined_group(update: Update, context: CallbackCtx) -> None:
+    """Added to a group: say how to talk to the bot there, once."""
+    message = update.effective_message
+    if message is None or not message.new_chat_members:
+        return
+    if not any(member.id == context.bot.id for member in message.new_chat_members):
+        return
+    scope = services(context).brain.record.scope
+    await context.bot.send_message(message.chat_id, escape(JOINED.format(scope=scope), quote=False))
