@@ -7,6 +7,7 @@ knowledge tables, so a knowledge rebuild never erases it.
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -15,6 +16,7 @@ from bot.answer import Answer
 
 TABLE = "questions"
 NOT_QUESTIONS = frozenset({"greet", "thanks", "bye", "ok", "help", "empty"})
+_ready: weakref.WeakSet[Database] = weakref.WeakSet()  # connections with the table made
 
 
 def ensure_table(db: Database) -> None:
@@ -37,7 +39,9 @@ def log_question(db: Database, chat_id: int, question: str, answer: Answer) -> N
     """Record one question (small talk is not a question and is not counted)."""
     if answer.intent in NOT_QUESTIONS:
         return
-    ensure_table(db)
+    if db not in _ready:  # once per connection, not once per question
+        ensure_table(db)
+        _ready.add(db)
     with db.atomic():
         db.table(TABLE).insert(
             {
