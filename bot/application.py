@@ -38,7 +38,6 @@ from bot.ratelimit import FloodGate, FloodPolicy, TelegramLimiter
 from bot.services import KEY as SERVICES_KEY
 from bot.services import Services
 from bot.settings import Settings, SettingsError
-from handlers.admin import stats
 from handlers.buttons import pressed
 from handlers.commands import COMMANDS, register_menu, unknown_command
 from handlers.common import STATE_KEY, TelegramState
@@ -136,8 +135,7 @@ def _register_handlers(application: Any) -> None:
     application.add_handler(TypeHandler(Update, flood_guard), group=-1)
     for name, callback in COMMANDS.items():
         application.add_handler(CommandHandler(name, callback))
-    application.add_handler(CommandHandler("stats", stats))
-    handlers.digest.register(application)  # issue 4: /digest, /subscribe, ... and their jobs
+    handlers.digest.register(application)  # /digest, /subscribe, /stats... and their jobs
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & filters.TEXT, question))
     application.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, joined_group))

@@ -1,9 +1,368 @@
-"""Digest handlers: placeholder until the digest issue (#4) lands; registers nothing yet."""
+"""Digest commands and buttons: /digest, /subscribe, /subscription, /unsubscribe, and for
+admins /digest_now and /stats.
+
+``register(application)`` adds them (group 0, before the catch-all handlers), adds the
+public ones to the command menu, and schedules the start-up job that rebuilds the digest
+timers from the store and resumes an interrupted delivery. Buttons carry ``dg:`` callback
+data (the whole choice so far, under 64 bytes), so a press works after a restart too:
+
+    dg:f            choose how often          dg:f:d / dg:f:w   daily / weekly chosen
+    dg:t:w0:0900    weekly, Monday, 09:00     dg:z:d-:0900:0    ... in COMMON_ZONES[0]
+    dg:u            unsubscribe               dg:n / dg:x       broadcast now / cancel
+"""
 
 from __future__ import annotations
 
-from telegram.ext import Application
+import datetime as dtm
+import logging
+import weakref
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import delivery, subscriptions
+from bot import digest as compose
+from bot.delivery import Clock, Options, system_clock
+from bot.questionlog import question_stats
+from bot.scheduling import DigestRuntime
+from bot.services import services_of
+from bot.subscriptions import COMMON_ZONES, DAYS, Schedule
+
+log = logging.getLogger(__name__)
+
+PREFIX = "dg:"
+TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "21:00")
+MENU = [
+    ("digest", "A summary digest of the visit"),
+    ("subscribe", "Get the digest daily or weekly"),
+    ("subscription", "Your digest subscription"),
+    ("unsubscribe", "Stop the digests"),
+]
+NOT_ADMIN = "This command is for the bot's admins."
+ASK_FREQUENCY = "How often would you like the digest?"
+TYPED_HINT = "Or type it, e.g. <code>/subscribe daily 09:00 Asia/Karachi</code>."
+
+_RUNTIMES: weakref.WeakKeyDictionary[Any, DigestRuntime] = weakref.WeakKeyDictionary()
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Add the digest commands and rebuild scheduled jobs. Not built yet (issue #4)."""
+def runtime_of(application: Any) -> DigestRuntime:
+    """The digest runtime of an application (tests set its clock and options)."""
+    return _RUNTIMES[application]
+
+
+# -- keyboards -----------------------------------------------------------------------------
+
+
+def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=PREFIX + data) for text, data in row]
+         for row in rows]
+    )  # fmt: skip
+
+
+def frequency_keys() -> InlineKeyboardMarkup:
+    return _keyboard([[("Daily", "f:d"), ("Weekly", "f:w")], [("Cancel", "x")]])
+
+
+def day_keys() -> InlineKeyboardMarkup:
+    days = [(d[:3].capitalize(), f"t:w{n}") for n, d in enumerate(DAYS)]
+    return _keyboard([days[:4], days[4:]])
+
+
+def time_keys(choice: str) -> InlineKeyboardMarkup:
+    times = [(t, f"z:{choice}:{t.replace(':', '')}") for t in TIMES]
+    return _keyboard([times[:3], times[3:]])
+
+
+def zone_keys(choice: str, at: str) -> InlineKeyboardMarkup:
+    zones = [(f"{label} ({zone})" if label != zone else zone, f"s:{choice}:{at}:{n}")
+             for n, (label, zone) in enumerate(COMMON_ZONES)]  # fmt: skip
+    return _keyboard([[z] for z in zones])
+
+
+def _schedule(choice: str, at: str, zone_index: str) -> Schedule | None:
+    """Rebuild a schedule from button data; None if the data was tampered with."""
+    try:
+        weekly = choice[0] == "w"
+        weekday = int(choice[1]) if weekly else None
+        time = dtm.time(int(at[:2]), int(at[2:]))
+        zone = COMMON_ZONES[int(zone_index)][1]
+    except (IndexError, ValueError):
+        return None
+    if choice[0] not in "dw" or (weekday is not None and not 0 <= weekday < 7):
+        return None
+    return Schedule("weekly" if weekly else "daily", time, zone, weekday)
+
+
+# -- texts ---------------------------------------------------------------------------------
+
+
+def _local(when: dtm.datetime, schedule: Schedule) -> str:
+    local = when.astimezone(schedule.zone)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def subscribed_text(sub: subscriptions.Subscription, now: dtm.datetime) -> str:
+    schedule = sub.schedule
+    return (
+        f"\u2705 You get the digest <b>{escape(schedule.describe())}</b>.\n"
+        f"Next one: {_local(schedule.next(now), schedule)}.\n"
+        "/subscribe to change it, /unsubscribe to stop."
+    )
+
+
+# -- the handlers --------------------------------------------------------------------------
+
+
+class DigestHandlers:
+    """The Telegram side only: read the update, call the digest modules, reply."""
+
+    def __init__(self, runtime: DigestRuntime) -> None:
+        self.runtime = runtime
+
+    def _db(self, context: Any) -> Any:
+        db = services_of(context.bot_data).db
+        delivery.ensure_tables(db)
+        return db
+
+    async def _reply(
+        self, update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> Message | None:
+        message = update.effective_message
+        if message is None:
+            return None
+        return await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def digest(self, update: Update, context: Any) -> None:
+        """/digest: the full digest (two messages, digest then sources, if it must)."""
+        record = services_of(context.bot_data).brain.record
+        parts = compose.on_demand(record).html_parts()
+        chat = update.effective_chat
+        sub = subscriptions.get(self._db(context), chat.id) if chat is not None else None
+        offer = None if sub and sub.active else _keyboard([[("\U0001f514 Daily or weekly?", "f")]])
+        for n, part in enumerate(parts):
+            await self._reply(update, part, offer if n == len(parts) - 1 else None)
+
+    async def subscribe(self, update: Update, context: Any) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None:
+            return
+        if not context.args:
+            await self._reply(update, f"{ASK_FREQUENCY}\n{TYPED_HINT}", frequency_keys())
+            return
+        db = self._db(context)
+        current = subscriptions.get(db, chat.id)
+        default = services_of(context.bot_data).settings.timezone
+        zone = current.schedule.timezone if current else default
+        parsed = subscriptions.parse_schedule(context.args, zone)
+        if parsed.schedule is None:
+            problems = "\n".join(f"\u2022 {escape(p, quote=False)}" for p in parsed.problems)
+            await self._reply(
+                update,
+                f"I couldn't set that up:\n{problems}\n\n"
+                "For example: <code>/subscribe daily 09:00 Asia/Karachi</code> or "
+                "<code>/subscribe weekly mon 18:30 Asia/Almaty</code>. Or choose:",
+                frequency_keys(),
+            )
+            return
+        sub = self._save(db, chat.id, user.id if user else None, parsed.schedule)
+        await self._reply(update, subscribed_text(sub, self.runtime.now()))
+
+    def _save(
+        self, db: Any, chat_id: int, user_id: int | None, schedule: Schedule
+    ) -> subscriptions.Subscription:
+        sub = subscriptions.subscribe(db, chat_id, user_id, schedule, self.runtime.now())
+        self.runtime.sync_jobs()
+        return sub
+
+    async def subscription(self, update: Update, context: Any) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        sub = subscriptions.get(self._db(context), chat.id)
+        if sub is None or not sub.active:
+            await self._reply(
+                update,
+                "You don't get digests yet. Daily or weekly?",
+                _keyboard([[("\U0001f514 Subscribe", "f")]]),
+            )
+            return
+        await self._reply(
+            update,
+            subscribed_text(sub, self.runtime.now()),
+            _keyboard([[("Change", "f"), ("Unsubscribe", "u")]]),
+        )
+
+    def _unsubscribe(self, context: Any, chat_id: int) -> str:
+        ended = subscriptions.end(self._db(context), chat_id, "unsubscribed", self.runtime.now())
+        self.runtime.sync_jobs()
+        if ended:
+            return "Done: no more digests. /subscribe brings them back any time."
+        return "You weren't subscribed. /subscribe to get digests daily or weekly."
+
+    async def unsubscribe(self, update: Update, context: Any) -> None:
+        chat = update.effective_chat
+        if chat is not None:
+            await self._reply(update, self._unsubscribe(context, chat.id))
+
+    # -- admins ------------------------------------------------------------------------
+
+    def _admin(self, update: Update, context: Any) -> bool:
+        user = update.effective_user
+        return services_of(context.bot_data).is_admin(user.id if user else None)
+
+    async def digest_now(self, update: Update, context: Any) -> None:
+        if not self._admin(update, context):
+            await self._reply(update, NOT_ADMIN)
+            return
+        count = len(subscriptions.active(self._db(context)))
+        if not count:
+            await self._reply(update, "No one is subscribed yet, so there is no one to send to.")
+            return
+        await self._reply(
+            update,
+            f"Send the current digest to all <b>{count}</b> subscribers now?",
+            _keyboard([[(f"Send to {count}", "n"), ("Cancel", "x")]]),
+        )
+
+    async def stats(self, update: Update, context: Any) -> None:
+        if not self._admin(update, context):
+            await self._reply(update, NOT_ADMIN)
+            return
+        await self._reply(update, stats_text(self._db(context), self.runtime.now()))
+
+    # -- buttons -------------------------------------------------------------------------
+
+    async def button(self, update: Update, context: Any) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        chat = update.effective_chat
+        message = query.message
+        if chat is None or not isinstance(message, Message):
+            return
+        parts = (query.data or "").removeprefix(PREFIX).split(":")
+        action = parts[0]
+
+        async def edit(text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+            try:
+                await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            except BadRequest as error:  # pressed twice: "message is not modified"
+                log.info("digest button: %s", error)
+
+        if action == "f" and len(parts) == 1:
+            await edit(f"{ASK_FREQUENCY}\n{TYPED_HINT}", frequency_keys())
+        elif action == "f" and parts[1:] == ["w"]:
+            await edit("Weekly: on which day?", day_keys())
+        elif action == "f" and parts[1:] == ["d"]:
+            await edit("Daily: at what time?", time_keys("d-"))
+        elif action == "t" and len(parts) == 2:
+            day = DAYS[int(parts[1][1])].capitalize() if parts[1][1:].isdigit() else "?"
+            await edit(f"Weekly on {day}s: at what time?", time_keys(parts[1]))
+        elif action == "z" and len(parts) == 3:
+            await edit(f"In which time zone?\n{TYPED_HINT}", zone_keys(parts[1], parts[2]))
+        elif action == "s" and len(parts) == 4 and (schedule := _schedule(*parts[1:])):
+            user = update.effective_user
+            sub = self._save(self._db(context), chat.id, user.id if user else None, schedule)
+            await edit(subscribed_text(sub, self.runtime.now()))
+        elif action == "u":
+            await edit(self._unsubscribe(context, chat.id))
+        elif action == "x":
+            await edit("Cancelled.")
+        elif action == "n":
+            await self._broadcast(update, context, message, edit)
+        else:
+            await edit("That button no longer works: send /subscribe to start again.")
+
+    async def _broadcast(self, update: Update, context: Any, message: Message, edit: Any) -> None:
+        if not self._admin(update, context):
+            await context.bot.send_message(message.chat_id, NOT_ADMIN)
+            return
+        edition = f"now:{message.chat_id}:{message.message_id}"  # a second tap: same edition
+        db = self._db(context)
+        planned = delivery.plan_broadcast(db, edition, self.runtime.now())
+        if not planned:
+            return  # already planned by an earlier tap; that run reports when done
+        await edit(f"Sending the digest to {planned} subscribers\u2026")
+
+        async def done(_: Any) -> None:
+            await edit(broadcast_result(delivery.state_counts(db, edition)))
+
+        self.runtime.broadcast(edition, done)
+
+
+def broadcast_result(counts: dict[str, int]) -> str:
+    labels = [
+        ("sent", "delivered"),
+        ("blocked", "blocked the bot (unsubscribed)"),
+        ("gone", "chat gone (unsubscribed)"),
+        ("failed", "failed"),
+        ("unknown", "outcome unknown"),
+        ("skipped", "unsubscribed meanwhile"),
+        ("pending", "still waiting (the next delivery run sends them)"),
+    ]
+    found = [f"{counts[k]} {label}" for k, label in labels if counts.get(k)]
+    return "\U0001f4e8 Digest broadcast: " + ("; ".join(found) or "nothing to send") + "."
+
+
+def stats_text(db: Any, now: dtm.datetime) -> str:
+    """Subscribers, digests and questions, so the knowledge base can be improved."""
+    subs = subscriptions.counts(db)
+    states = delivery.state_counts(db)
+    week = delivery.sent_since(db, now - dtm.timedelta(days=7))
+    found = question_stats(db)
+    active = subs.get("daily", 0) + subs.get("weekly", 0)
+    lines = [
+        "<b>Subscribers</b>",
+        f"Active: {active} (daily {subs.get('daily', 0)}, weekly {subs.get('weekly', 0)})",
+        f"Ended: unsubscribed {subs.get('ended_unsubscribed', 0)}, blocked the bot "
+        f"{subs.get('ended_blocked', 0)}, chat gone {subs.get('ended_gone', 0)}",
+        "",
+        "<b>Digests</b>",
+        f"Sent: {states.get('sent', 0)} (last 7 days: {week}); failed: {states.get('failed', 0)}; "
+        f"outcome unknown: {states.get('unknown', 0)}; waiting: {states.get('pending', 0)}",
+        "",
+        "<b>Questions</b>",
+        f"Asked: {found.asked}; answered: {found.answered} ({found.share_answered:.0%})",
+    ]
+    if found.top_unanswered:
+        lines.append("\n<b>Most asked without an answer</b>")
+        lines += [f"{n}\u00d7 {escape(q, quote=False)}" for q, n in found.top_unanswered]
+    return "\n".join(lines)
+
+
+def register(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    clock: Clock = system_clock,
+    options: Options | None = None,
+) -> DigestRuntime:
+    """Add the digest commands and buttons, the menu entries and the start-up job.
+
+    Needs ``application.bot_data["services"]`` by the time updates and jobs run (not at
+    registration) and the job queue (``python-telegram-bot[job-queue]``) for schedules.
+    """
+    from handlers.commands import MENU_COMMANDS
+
+    runtime = DigestRuntime(application, clock=clock, options=options)
+    _RUNTIMES[application] = runtime
+    handlers = DigestHandlers(runtime)
+    for name, callback in (
+        ("digest", handlers.digest),
+        ("subscribe", handlers.subscribe),
+        ("subscription", handlers.subscription),
+        ("unsubscribe", handlers.unsubscribe),
+        ("digest_now", handlers.digest_now),
+        ("stats", handlers.stats),
+    ):
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(handlers.button, pattern=f"^{PREFIX}"))
+    names = {name for name, _ in MENU_COMMANDS}
+    MENU_COMMANDS.extend(entry for entry in MENU if entry[0] not in names)
+    runtime.schedule_startup()
+    return runtime

@@ -433,7 +433,8 @@ async def test_other_features_plug_in_through_register_menu_and_hooks(
         application.add_handler(CommandHandler("digest", digest))
         application.post_init = their_startup
 
-    monkeypatch.setattr(commands, "MENU_COMMANDS", list(commands.MENU_COMMANDS))
+    base_menu = [c for c in commands.MENU_COMMANDS if c not in handlers.digest.MENU]
+    monkeypatch.setattr(commands, "MENU_COMMANDS", base_menu)
     monkeypatch.setattr(handlers.digest, "register", register)
     async with bot_running(server, brain, store_path):
         server.send_command("digest", chat_id=USER, user_id=USER)

@@ -1,0 +1,602 @@
+"""Sending digests to every subscriber exactly once, within Telegram's limits.
+
+The delivery log (``digest_deliveries``) has one row per (edition, chat). An edition is a
+scheduled slot (``slot:2025-02-05T04:00Z``, derived from the subscription, so planning the
+same slot twice inserts nothing) or an admin's broadcast (``now:<chat>:<message>``, from
+the confirmation message, so a double tap inserts nothing either). A row moves
+``pending -> sending -> sent`` (or ``failed``, ``skipped``: blocked/gone/unsubscribed,
+``unknown``), each step its own committed transaction:
+
+* ``sending`` is committed just before the request goes to Telegram and ``sent`` just after
+  the answer, so a kill can leave only the rows in flight at that instant undecided:
+  ``in_flight`` rows at most, 1 by default, for about one HTTP round trip each.
+* A run that starts finds such rows (``sending`` with nobody sending them: the lease below
+  guarantees it) and marks them ``unknown`` rather than sending again: Telegram has no
+  idempotency key, and a second copy is what exactly-once forbids. Nothing is lost: the
+  updates that digest carried are recorded as received only on ``sent``, so the
+  subscriber's next digest repeats them.
+* The same rule holds while running: a failure that proves the message never arrived (a
+  429, a 5xx, no connection) puts the row back to ``pending`` and it is retried (after
+  ``retry_after`` for a 429, with backoff otherwise); a read timeout may hide a delivered
+  message, so that row becomes ``unknown`` and is not resent.
+* Blocked users (403 Forbidden) and chats that are gone (400 chat not found) are
+  unsubscribed and never retried; other refusals (400) are recorded as ``failed``.
+
+One process delivers at a time: a lease row (``digest_lease``) names the owner, renewed
+while it works, taken over at once when its process is dead (same host) or after ``LEASE``
+seconds. So the bot and ``visitbot digest send`` can both run without sending twice.
+
+Speed: sends are paced to ``rate`` (29/s, smoothly, no start-up burst) ahead of the bot's
+own rate limiter (Telegram allows about 30/s), and parts of one digest to one chat are 1 s
+apart (Telegram's per-chat limit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dtm
+import json
+import logging
+import os
+import secrets
+import socket
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from sqlite_utils import Database
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot import digest as compose
+from bot import subscriptions
+from bot.ratelimit import never_arrived, retry_after_seconds
+from knowledge.models import Record
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dtm.datetime]
+TABLE = "digest_deliveries"
+SEEN = "digest_seen"
+LEASE_TABLE = "digest_lease"
+LEASE = 60.0  # seconds a lease lasts unless renewed
+EARLY = dtm.timedelta(seconds=2)  # a timer firing this early still counts as on time
+MAX_LATE = dtm.timedelta(hours=12)  # a slot missed by longer (bot down) is not sent late
+IN_FLIGHT_NOTE = "in flight when a run stopped: it may or may not have arrived; not resent"
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+FAILED, SKIPPED, UNKNOWN = "failed", "skipped", "unknown"
+
+
+def system_clock() -> dtm.datetime:
+    return dtm.datetime.now(dtm.UTC)
+
+
+def slot_edition(slot: dtm.datetime) -> str:
+    return f"slot:{slot.astimezone(dtm.UTC):%Y-%m-%dT%H:%MZ}"
+
+
+# -- the log -------------------------------------------------------------------------------
+
+
+_READY: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def ensure_tables(db: Database) -> None:
+    """Create the digest tables once per connection; a knowledge rebuild never drops them."""
+    if db in _READY:
+        return
+    subscriptions.ensure_table(db)
+    db.executescript(
+        f"""
+        CREATE TABLE IF NOT EXISTS {TABLE} (
+            edition TEXT NOT NULL, chat_id INTEGER NOT NULL, kind TEXT NOT NULL,
+            state TEXT NOT NULL, planned_at TEXT NOT NULL, claimed_at TEXT, done_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0, owner TEXT, message_ids TEXT,
+            error TEXT, PRIMARY KEY (edition, chat_id));
+        CREATE INDEX IF NOT EXISTS {TABLE}_state ON {TABLE}(state, planned_at);
+        CREATE INDEX IF NOT EXISTS {TABLE}_chat ON {TABLE}(chat_id, state);
+        CREATE TABLE IF NOT EXISTS {SEEN} (
+            chat_id INTEGER NOT NULL, update_id TEXT NOT NULL, edition TEXT NOT NULL,
+            PRIMARY KEY (chat_id, update_id));
+        CREATE TABLE IF NOT EXISTS {LEASE_TABLE} (
+            name TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL,
+            host TEXT NOT NULL, expires REAL NOT NULL);
+        """
+    )
+    _READY.add(db)
+
+
+@dataclass(frozen=True)
+class Row:
+    edition: str
+    chat_id: int
+    kind: str  # scheduled | broadcast
+
+
+def plan_due(db: Database, now: dtm.datetime) -> int:
+    """Insert a pending row for every subscription whose latest slot is due and not yet
+    planned. Deterministic: planning again (another timer, a restart) inserts nothing."""
+    planned = 0
+    with db.atomic():
+        for sub in subscriptions.active(db):
+            slot = sub.schedule.latest(now + EARLY)
+            if slot < sub.since or now - slot > MAX_LATE:
+                continue
+            edition = slot_edition(slot)
+            cursor = db.execute(
+                f"INSERT OR IGNORE INTO {TABLE} (edition, chat_id, kind, state, planned_at) "
+                "VALUES (?, ?, 'scheduled', 'pending', ?)",
+                [edition, sub.chat_id, now.isoformat()],
+            )
+            if cursor.rowcount:
+                planned += 1
+                # An older slot still waiting (bot was down) is covered by this one.
+                db.execute(
+                    f"UPDATE {TABLE} SET state = 'skipped', error = ?, done_at = ? "
+                    "WHERE chat_id = ? AND kind = 'scheduled' AND state = 'pending' "
+                    "AND edition < ?",
+                    [f"superseded by {edition}", now.isoformat(), sub.chat_id, edition],
+                )
+    return planned
+
+
+def plan_broadcast(db: Database, edition: str, now: dtm.datetime) -> int:
+    """Pending rows of an admin's broadcast for every active subscriber (once per edition)."""
+    ensure_tables(db)
+    with db.atomic():
+        cursor = db.execute(
+            f"INSERT OR IGNORE INTO {TABLE} (edition, chat_id, kind, state, planned_at) "
+            f"SELECT ?, chat_id, 'broadcast', 'pending', ? FROM {subscriptions.TABLE} "
+            "WHERE active = 1",
+            [edition, now.isoformat()],
+        )
+    return int(cursor.rowcount)
+
+
+def pending(db: Database, limit: int) -> list[Row]:
+    rows = db.execute(
+        f"SELECT edition, chat_id, kind FROM {TABLE} WHERE state = 'pending' "
+        "ORDER BY planned_at, edition, chat_id LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [Row(e, int(c), k) for e, c, k in rows]
+
+
+def _update(db: Database, row: Row, sql: str, args: list[Any], states: tuple[str, ...]) -> bool:
+    marks = ", ".join("?" for _ in states)
+    with db.atomic():
+        cursor = db.execute(
+            f"UPDATE {TABLE} SET {sql} WHERE edition = ? AND chat_id = ? AND state IN ({marks})",
+            [*args, row.edition, row.chat_id, *states],
+        )
+    return cursor.rowcount == 1
+
+
+def abandon_in_flight(db: Database, now: dtm.datetime) -> int:
+    """Rows left ``sending`` by a run that stopped: undecided, so not sent again."""
+    with db.atomic():
+        cursor = db.execute(
+            f"UPDATE {TABLE} SET state = 'unknown', error = ?, done_at = ? WHERE state = 'sending'",
+            [IN_FLIGHT_NOTE, now.isoformat()],
+        )
+    return int(cursor.rowcount)
+
+
+def last_received(db: Database, chat_id: int) -> tuple[dtm.datetime | None, set[str]]:
+    """When the chat last got a digest, and the updates it has received."""
+    found = db.execute(
+        f"SELECT max(done_at) FROM {TABLE} WHERE chat_id = ? AND state = 'sent'", [chat_id]
+    ).fetchone()[0]
+    seen = {r[0] for r in db.execute(f"SELECT update_id FROM {SEEN} WHERE chat_id = ?", [chat_id])}
+    return (dtm.datetime.fromisoformat(found) if found else None), seen
+
+
+def state_counts(db: Database, edition: str | None = None) -> dict[str, int]:
+    ensure_tables(db)
+    where, args = ("WHERE edition = ?", [edition]) if edition else ("", [])
+    rows = db.execute(
+        f"SELECT CASE WHEN state = 'skipped' AND error IN ('blocked', 'gone') THEN error "
+        f"ELSE state END, count(*) FROM {TABLE} {where} GROUP BY 1",
+        args,
+    ).fetchall()
+    return {str(k): int(n) for k, n in rows}
+
+
+def sent_since(db: Database, since: dtm.datetime) -> int:
+    ensure_tables(db)
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM {TABLE} WHERE state = 'sent' AND done_at >= ?",
+            [since.isoformat()],
+        ).fetchone()[0]
+    )
+
+
+# -- one deliverer at a time ---------------------------------------------------------------
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Lease:
+    """The right to deliver, held by one process at a time (see the module docstring)."""
+
+    def __init__(self, db: Database, ttl: float = LEASE) -> None:
+        self.db = db
+        self.ttl = ttl
+        self.host = socket.gethostname()
+        self.owner = f"{self.host}:{os.getpid()}:{secrets.token_hex(4)}"
+
+    def acquire(self) -> str | None:
+        """Take the lease; None on success, else who holds it."""
+        now = time.time()
+        held = self.db.execute(
+            f"SELECT owner, pid, host, expires FROM {LEASE_TABLE} WHERE name = 'digest'"
+        ).fetchone()
+        dead = ""
+        if held is not None and held[2] == self.host and not _alive(int(held[1])):
+            dead = str(held[0])  # its process is gone: no need to wait for the expiry
+        with self.db.atomic():
+            self.db.execute(
+                f"INSERT INTO {LEASE_TABLE} (name, owner, pid, host, expires) "
+                "VALUES ('digest', ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+                "owner = excluded.owner, pid = excluded.pid, host = excluded.host, "
+                f"expires = excluded.expires WHERE {LEASE_TABLE}.owner = excluded.owner "
+                f"OR {LEASE_TABLE}.expires < ? OR {LEASE_TABLE}.owner = ?",
+                [self.owner, os.getpid(), self.host, now + self.ttl, now, dead],
+            )
+        holder = self.db.execute(
+            f"SELECT owner FROM {LEASE_TABLE} WHERE name = 'digest'"
+        ).fetchone()[0]
+        return None if holder == self.owner else str(holder)
+
+    def renew(self) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                f"UPDATE {LEASE_TABLE} SET expires = ? WHERE name = 'digest' AND owner = ?",
+                [time.time() + self.ttl, self.owner],
+            )
+
+    def release(self) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                f"DELETE FROM {LEASE_TABLE} WHERE name = 'digest' AND owner = ?", [self.owner]
+            )
+
+
+# -- sending -------------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    """How a delivery run behaves. The defaults are the production ones."""
+
+    rate: float = 29.0  # messages a second, evenly spaced (Telegram allows about 30)
+    in_flight: int = 1  # sends at once = most rows a kill can leave undecided
+    retries: int = 3  # for failures that surely did not arrive (5xx, no connection)
+    backoff: float = 1.0  # seconds before the first such retry, doubling
+    rate_waits: int = 10  # 429s one message may meet before it is recorded as failed
+    part_gap: float = 1.05  # seconds between parts to one chat (1 message/s per chat)
+    read_timeout: float | None = None  # None: the bot's own
+    batch: int = 200
+
+
+@dataclass
+class Report:
+    """What one delivery run did."""
+
+    planned: int = 0
+    sent: int = 0
+    blocked: int = 0
+    gone: int = 0
+    failed: int = 0
+    unknown: int = 0  # undecided now (a read timeout): not resent
+    skipped: int = 0  # unsubscribed before their turn
+    resumed_unknown: int = 0  # left in flight by an earlier run that stopped
+    rate_limited: int = 0  # 429 answers waited out
+    busy: str | None = None  # another process holds the lease
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.busy:
+            return f"another process is delivering digests right now ({self.busy}); nothing sent"
+        text = (
+            f"sent {self.sent}; blocked (unsubscribed) {self.blocked}; chat gone (unsubscribed) "
+            f"{self.gone}; failed {self.failed}; outcome unknown {self.unknown}"
+        )
+        if self.skipped:
+            text += f"; skipped (unsubscribed meanwhile) {self.skipped}"
+        if self.resumed_unknown:
+            text += (
+                f"; {self.resumed_unknown} left in flight by a run that stopped "
+                "(marked unknown, not resent)"
+            )
+        if self.rate_limited:
+            text += f"; waited out {self.rate_limited} \u00d7 429"
+        return text
+
+
+GONE_MARKERS = ("chat not found", "user not found", "peer_id_invalid")
+
+
+def chat_is_gone(error: BadRequest) -> bool:
+    """Telegram has no error class for a chat that no longer exists; its text says so."""
+    return any(marker in error.message.lower() for marker in GONE_MARKERS)
+
+
+class Broadcaster:
+    """Delivers every pending digest: scheduled slots that are due, and broadcasts.
+
+    ``deliver()`` may be called from anywhere at any time (timers, the admin, the CLI):
+    calls that arrive while a run is going wait for the next run, which covers them.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        record: Callable[[], Record],
+        *,
+        clock: Clock = system_clock,
+        options: Options | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> None:
+        ensure_tables(db)
+        self.db = db
+        self.bot = bot
+        self.record = record
+        self.clock = clock
+        self.options = options or Options()
+        self.should_stop = should_stop
+        self.lease = Lease(db)
+        self._lock = asyncio.Lock()
+        self._requested = 0
+        self._finished = 0
+        self._last = Report()
+        self._pacer: AsyncLimiter | None = None
+        self._paused_until = 0.0
+        self._late = False
+
+    async def deliver(self) -> Report:
+        """Run (or wait for) a delivery run that starts after this call."""
+        self._requested += 1
+        ticket = self._requested
+        async with self._lock:
+            if self._finished >= ticket:
+                return self._last
+            covers = self._requested
+            self._last = await self._run()
+            self._finished = covers
+            return self._last
+
+    async def _run(self) -> Report:
+        report = Report()
+        holder = self.lease.acquire()
+        if holder is not None:
+            report.busy = holder
+            return report
+        keeper = asyncio.create_task(self._keep_lease())
+        try:
+            now = self.clock()
+            report.resumed_unknown = abandon_in_flight(self.db, now)
+            report.planned = plan_due(self.db, now)
+            while not self.should_stop():
+                rows = pending(self.db, self.options.batch)
+                if not rows:
+                    break
+                await self._send_all(rows, report)
+                if set(rows) & set(pending(self.db, self.options.batch)) == set(rows):
+                    break  # nothing moved (stopping): don't spin
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+            self.lease.release()
+        if report.resumed_unknown or report.sent or report.failed or report.unknown:
+            log.info("digest delivery: %s", report.summary())
+        return report
+
+    async def _keep_lease(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease.ttl / 3)
+            self.lease.renew()
+
+    async def _send_all(self, rows: list[Row], report: Report) -> None:
+        queue = list(rows)
+        failure: list[BaseException] = []
+
+        async def worker() -> None:
+            while queue and not failure and not self.should_stop():
+                row = queue.pop(0)
+                try:
+                    await self._deliver(row, report)
+                except InvalidToken as error:  # nothing will get through: stop the run
+                    failure.append(error)
+
+        await asyncio.gather(*(worker() for _ in range(max(1, self.options.in_flight))))
+        if failure:
+            raise failure[0]
+
+    async def _ready(self) -> None:
+        """Wait out a 429 pause, then take the next evenly spaced sending slot."""
+        loop = asyncio.get_running_loop()
+        if self._pacer is None:
+            self._pacer = AsyncLimiter(1, 1.0 / self.options.rate)
+        while (left := self._paused_until - loop.time()) > 0:
+            await asyncio.sleep(left)
+        if self._late:
+            self._late = False
+            await self._pacer.acquire()
+        await self._pacer.acquire()
+        while (left := self._paused_until - loop.time()) > 0:
+            await asyncio.sleep(left)
+
+    def _pause(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._paused_until = max(self._paused_until, loop.time() + seconds + 0.1)
+
+    def _compose(self, row: Row) -> tuple[list[str], list[str]] | None:
+        """The chat's digest as messages, and the update ids it carries (None: not owed)."""
+        sub = subscriptions.get(self.db, row.chat_id)
+        if sub is None or not sub.active:
+            return None
+        record = self.record()
+        last, seen = last_received(self.db, row.chat_id)
+        new = [u for u in record.updates if u.id not in seen]
+        day = last.astimezone(sub.schedule.zone).date() if last else None
+        kind: compose.Kind = "scheduled" if row.kind == "scheduled" else "broadcast"
+        return compose.personal(record, kind, new, day).html_parts(), [u.id for u in new]
+
+    def _finish(self, row: Row, state: str, error: str | None = None, **extra: Any) -> None:
+        now = self.clock().isoformat()
+        ids = extra.get("message_ids")
+        with self.db.atomic():
+            self.db.execute(
+                f"UPDATE {TABLE} SET state = ?, error = ?, done_at = ?, "
+                "message_ids = coalesce(?, message_ids) "
+                "WHERE edition = ? AND chat_id = ? AND state IN ('pending', 'sending')",
+                [state, error, now, json.dumps(ids) if ids else None, row.edition, row.chat_id],
+            )
+            for update_id in extra.get("shown", ()):
+                self.db.execute(
+                    f"INSERT OR IGNORE INTO {SEEN} (chat_id, update_id, edition) VALUES (?, ?, ?)",
+                    [row.chat_id, update_id, row.edition],
+                )
+            if error in ("blocked", "gone"):
+                self.db.execute(
+                    f"UPDATE {subscriptions.TABLE} SET active = 0, ended = ?, updated = ? "
+                    "WHERE chat_id = ? AND active = 1",
+                    [error, now, row.chat_id],
+                )
+
+    async def _deliver(self, row: Row, report: Report) -> None:
+        """One chat's digest: claim, send (all parts), record; retry what is safe."""
+        composed = self._compose(row)
+        if composed is None:
+            self._finish(row, SKIPPED, "not subscribed any more")
+            report.skipped += 1
+            return
+        parts, shown = composed
+        sent_ids: list[int] = []
+        claimed = False
+        attempts = waits = 0
+        while True:
+            await self._ready()
+            if self.should_stop() and not sent_ids:
+                if claimed:
+                    self._release(row)
+                return
+            if not claimed:
+                if not self._claim(row):
+                    return  # no longer pending (another run took it)
+                claimed = True
+            try:
+                if sent_ids:
+                    await asyncio.sleep(self.options.part_gap)
+                message = await self._send(row.chat_id, parts[len(sent_ids)])
+            except RetryAfter as error:
+                report.rate_limited += 1
+                waits += 1
+                self._pause(retry_after_seconds(error))
+                if waits > self.options.rate_waits:
+                    self._fail(row, report, f"still rate limited after {waits} waits")
+                    return
+                claimed = self._release_unless(row, sent_ids, claimed)
+                continue
+            except Forbidden:
+                self._finish(row, SKIPPED, "blocked")
+                report.blocked += 1
+                return
+            except BadRequest as error:
+                if chat_is_gone(error):
+                    self._finish(row, SKIPPED, "gone")
+                    report.gone += 1
+                else:  # Telegram read it and refused it: the same request fails again
+                    self._fail(row, report, f"refused: {error.message}")
+                return
+            except InvalidToken:
+                self._release_unless(row, sent_ids, claimed)
+                raise
+            except NetworkError as error:
+                if not never_arrived(error):
+                    self._finish(row, UNKNOWN, f"may have arrived: {error.message}")
+                    report.unknown += 1
+                    return
+                attempts += 1
+                if attempts > self.options.retries:
+                    self._fail(row, report, f"after {attempts} attempts: {error.message}")
+                    return
+                claimed = self._release_unless(row, sent_ids, claimed)
+                await asyncio.sleep(self.options.backoff * 2 ** (attempts - 1))
+                continue
+            except TelegramError as error:
+                self._fail(row, report, f"{type(error).__name__}: {error.message}")
+                return
+            sent_ids.append(message.message_id)
+            if len(sent_ids) == len(parts):
+                self._finish(row, SENT, message_ids=sent_ids, shown=shown)
+                report.sent += 1
+                return
+
+    def _claim(self, row: Row) -> bool:
+        return _update(
+            self.db,
+            row,
+            "state = 'sending', owner = ?, claimed_at = ?, attempts = attempts + 1",
+            [self.lease.owner, self.clock().isoformat()],
+            (PENDING,),
+        )
+
+    def _release(self, row: Row) -> None:
+        _update(self.db, row, "state = 'pending', owner = NULL", [], (SENDING,))
+
+    def _release_unless(self, row: Row, sent_ids: list[int], claimed: bool) -> bool:
+        """Back to pending when nothing of it reached the chat; True if still claimed."""
+        if claimed and not sent_ids:
+            self._release(row)
+            return False
+        return claimed
+
+    def _fail(self, row: Row, report: Report, error: str) -> None:
+        log.warning("digest %s to chat %s failed: %s", row.edition, row.chat_id, error)
+        self._finish(row, FAILED, error)
+        report.failed += 1
+        report.errors.append(f"{row.chat_id}: {error}")
+
+    async def _send(self, chat_id: int, text: str) -> Any:
+        kwargs: dict[str, Any] = {}
+        if self.options.read_timeout is not None:
+            kwargs["read_timeout"] = self.options.read_timeout
+        started = time.monotonic()
+        try:
+            return await self.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                **kwargs,
+            )
+        finally:
+            # Held up in the bot's limiter (a 429 it retried itself)? Then it left late, not
+            # in its slot: the next send waits one more slot, so no two go out back to back.
+            self._late = time.monotonic() - started > 2 / self.options.rate
