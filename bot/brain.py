@@ -26,6 +26,7 @@ from knowledge.store import Store, split_sentences
 MIN_SCORE = 2.5  # evidence below this is no match at all
 MAX_CHARS = 1000
 SMALLTALK = ("greet", "thanks", "bye", "ok", "help")
+DECLINES = ("off_topic", "not_understood", "empty")
 QUESTION_STARTS = (
     "how", "what", "who", "when", "where", "why", "which", "did", "was", "is", "were", "are",
     "any", "kitne", "kya", "kab", "kahan", "kaun", "tell", "does", "do", "has", "have", "can",
@@ -86,7 +87,10 @@ class Brain:
         if len(parts) <= 1:
             return self._answer_one(text, context)
         results = [self._answer_one(part, context) for part in parts]
+        # a greeting or a rambling sentence around a real question: keep what answers
         useful = [r for r in results if r.intent not in SMALLTALK] or results
+        if any(r.answered for r in useful):
+            useful = [r for r in useful if r.intent not in DECLINES]
         if len(useful) == 1:
             return useful[0]
         return Answer(

@@ -31,7 +31,7 @@ AGREEMENT_INTENTS = frozenset(
 )
 COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement": "statement"}
 JOIN_WORDS = frozenset(
-    {"and", "aur", "plus", "also", "\u0438", "\u0436\u04d9\u043d\u0435", "\u0627\u0648\u0631"}
+    {"and", "aur", "plus", "\u0438", "\u0436\u04d9\u043d\u0435", "\u0627\u0648\u0631"}
 )
 GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEPTS
 CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
@@ -99,14 +99,16 @@ def decide(case: Case) -> Answer:
 def closed_list(case: Case) -> Answer | None:
     """A deal on something the record ties to no named agreement: "not among" the list."""
     parsed, best, topic = case.parsed, case.best, case.topic
-    dealing = bool({"deal", "sign"} & set(parsed.concepts))
+    open_question = parsed.qtype in ("yes_no", None)  # "anything for women in the deals?"
+    framing = {"deal", "sign"} | ({"cooperation"} if open_question else set())
+    dealing = bool(framing & set(parsed.concepts))
     if not dealing or parsed.qtype not in CLOSED_QTYPES or topic.kind == "gap":
         return None
     if topic.intent in AGREEMENT_INTENTS:
         dealt = [
             w
             for w in case.unknown
-            if w in parsed.objects or (parsed.qtype != "what" and parsed.near(w, "deal", 1))
+            if open_question or w in parsed.objects or parsed.near(w, "deal", 1)
         ]
         if dealt and not (best.matched - GENERIC_DEAL_CONCEPTS - {"n37"}):
             return not_among_answer(case.brain, dealt)
@@ -152,6 +154,8 @@ def named_area_first(case: Case) -> Answer | None:
     lexicon = case.brain.lexicon
     areas = {c for c in case.parsed.subject if lexicon.is_area(c)}
     if not areas or areas & case.topic.vocabulary or case.parsed.qtype in RECORD_WIDE_QTYPES:
+        return None
+    if case.topic.kind == "gap":  # "the dollar value of the mining deal": not given, say so
         return None
     covering = [c for c in case.candidates if areas & c.topic.vocabulary]
     if covering:
@@ -268,17 +272,6 @@ def about_now(case: Case) -> Answer | None:
     )
 
 
-def unknown_in_yes_no(case: Case) -> Answer | None:
-    """ "Did Tokayev visit Lahore?": a yes/no about something the record does not know."""
-    topic = case.topic
-    if not (topic.answered and case.unknown and case.parsed.qtype == "yes_no"):
-        return None
-    if topic.kind in ("area", "unnamed"):
-        return None
-    text = compose.not_mentioned(case.unknown, "What it says: " + topic.answer)
-    return case.not_in_record(text, case.conf * 0.8)
-
-
 RULES: tuple[Rule, ...] = (
     closed_list,
     same_words,
@@ -291,7 +284,6 @@ RULES: tuple[Rule, ...] = (
     several_areas,
     area_with_unknown_name,
     about_now,
-    unknown_in_yes_no,
 )
 
 

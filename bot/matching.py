@@ -20,7 +20,7 @@ UNEXPLAINED_PENALTY = 0.5  # a question word the topic does not account for
 UNEXPLAINED_RECORD_PENALTY = 1.0  # ... when it is one of the record's own concepts
 UNEXPLAINED_AREA_PENALTY = 2.0  # ... when it names an agreement area
 FIRST_PERSON_BONUS = 0.3
-NARROW_PENALTY = 0.5
+NARROW_PENALTY = 1.5
 PROFILE_PENALTY = 0.5
 
 

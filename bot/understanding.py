@@ -273,7 +273,7 @@ class Lexicon:
                 parsed.unknown.append(token.surface)
                 parsed.where.setdefault(token.surface, []).append(i)
                 before = {t.word for t in tokens[max(0, i - 3) : i]}
-                if before & OBJECT_MARKERS:
+                if before & OBJECT_MARKERS:  # "about India"
                     parsed.objects.append(token.surface)
         if not parsed.unknown:  # "president" is Tokayev, "president of america" is not
             for surface, concepts in titles:

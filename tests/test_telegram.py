@@ -234,7 +234,7 @@ async def test_follow_ups_use_the_chat_s_own_conversation(
     assert expected(brain, first, follow_up, gaza) in gaza_reply["plain_text"]
 
 
-AMBIGUOUS = ["visit what", "what about the visit", "visit who"]
+AMBIGUOUS = ["history", "visit what", "what about the visit", "visit who"]
 
 
 async def test_did_you_mean_buttons_pick_a_candidate(
