@@ -59,10 +59,11 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import ExtBot
 
 from bot import digest as compose
 from bot import subscriptions
-from bot.ratelimit import never_arrived, retry_after_seconds
+from bot.ratelimit import NO_RETRIES, never_arrived, retry_after_seconds
 from knowledge.models import Record
 
 log = logging.getLogger(__name__)
@@ -585,6 +586,8 @@ class Broadcaster:
 
     async def _send(self, chat_id: int, text: str) -> Any:
         kwargs: dict[str, Any] = {}
+        if isinstance(self.bot, ExtBot) and self.bot.rate_limiter is not None:
+            kwargs["rate_limit_args"] = NO_RETRIES  # retries are ours: one message in flight
         if self.options.read_timeout is not None:
             kwargs["read_timeout"] = self.options.read_timeout
         started = time.monotonic()

@@ -121,11 +121,14 @@ def never_arrived(error: NetworkError) -> bool:
     return isinstance(cause, httpx.ConnectError | httpx.RemoteProtocolError | httpx.WriteError)
 
 
+NO_RETRIES = -1  # rate_limit_args for "no retries here": the caller retries itself
+
+
 class TelegramLimiter(BaseRateLimiter[int]):
     """Throttle to Telegram's limits and retry what is safe (see the module docstring).
 
-    ``rate_limit_args`` on a single call (``bot.send_message(..., rate_limit_args=0)``)
-    overrides ``retries`` for that call.
+    ``rate_limit_args`` on a single call overrides ``retries`` for that call; use
+    ``NO_RETRIES`` to switch them off (python-telegram-bot drops a falsy 0 on the way).
     """
 
     GROUP_LIMITERS = 512  # groups remembered before idle ones are forgotten
@@ -162,7 +165,7 @@ class TelegramLimiter(BaseRateLimiter[int]):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        retries = self.retries if rate_limit_args is None else rate_limit_args
+        retries = self.retries if rate_limit_args is None else max(0, rate_limit_args)
         chat_id = data.get("chat_id")
         attempt = 0
         while True:
