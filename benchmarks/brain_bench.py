@@ -69,7 +69,8 @@ def main() -> int:
         )  # fmt: skip
         cold.append(time.perf_counter() - t0)
 
-    print(f"questions: {len(questions)} distinct x {args.passes} passes = {len(timings)} answers")
+    answered = len(timings)
+    print(f"questions: {len(questions)} (labelled sets) x {args.passes} passes = {answered}")
     print(f"brain start-up (store build + brain): {setup * 1000:.0f} ms")
     print(
         f"per question: p50 {statistics.median(timings):.0f} us, "
