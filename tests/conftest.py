@@ -10,6 +10,7 @@ import pytest
 from bot.brain import Brain
 from knowledge.loading import DEFAULT_LANGUAGE, DEFAULT_RECORD
 from knowledge.store import Store, open_store
+from tests.fake_botapi import FakeBotAPI
 
 TESTS = Path(__file__).resolve().parent
 
@@ -33,3 +34,10 @@ def brain(session_store: Store) -> Brain:
 def store_path(tmp_path: Path) -> Path:
     """A fresh store file for tests that write (subscriptions, logs, rebuilds)."""
     return tmp_path / "visitbot.db"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeBotAPI]:
+    """A local Bot API stand-in on 127.0.0.1, for the tests that talk to Telegram."""
+    with FakeBotAPI(max_long_poll=2.0) as srv:
+        yield srv

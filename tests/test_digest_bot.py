@@ -16,29 +16,27 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlite_utils import Database
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 import handlers.digest
 from bot import delivery, subscriptions
-from bot.application import build_application
 from bot.brain import Brain
 from bot.delivery import Broadcaster, Options
 from bot.questionlog import question_stats
 from bot.ratelimit import TelegramLimiter
 from bot.scheduling import SLOT_PREFIX
-from bot.settings import load_settings
 from bot.subscriptions import Schedule
 from knowledge.loading import DEFAULT_LANGUAGE, load_files
 from tests.fake_botapi import FakeBotAPI
 from tests.test_digest_units import record_with_updates
+from tests.visitbot_app import ADMIN, NO_ENV, polling, visitbot_app
 
 USER = 5151
-ADMIN = 7777
+
 UTC = dtm.UTC
-NO_ENV = {"trust_env": False}
+
 FAST = Options(backoff=0.02, read_timeout=1.0)
 
 
@@ -58,12 +56,6 @@ class Clock:
         return self.at
 
 
-@pytest.fixture
-def server() -> Any:
-    with FakeBotAPI(max_long_poll=2.0) as srv:
-        yield srv
-
-
 @contextlib.asynccontextmanager
 async def digest_bot(
     server: FakeBotAPI,
@@ -73,33 +65,11 @@ async def digest_bot(
     options: Options = FAST,
 ) -> AsyncIterator[Any]:
     """The real application, started as ``run_polling`` starts it, with the test's clock."""
-    settings = load_settings(
-        telegram_bot_token=server.token,
-        telegram_api_base_url=server.base_url,
-        store_path=store_path,
-        admin_ids=str(ADMIN),
-    )
-    app = build_application(
-        settings,
-        brain,
-        db=Database(store_path),
-        request=HTTPXRequest(connection_pool_size=16, read_timeout=2.0, httpx_kwargs=NO_ENV),
-        get_updates_request=HTTPXRequest(read_timeout=1.0, httpx_kwargs=NO_ENV),
-        flood=None,
-        rate_limiter=TelegramLimiter(backoff=0.02),
-    )
+    app = visitbot_app(server, brain, store_path, flood=None, backoff=0.02, pool=16)
     runtime = handlers.digest.runtime_of(app)
     runtime.clock, runtime.options = clock, options
-    async with app:
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-    await app.post_shutdown(app)
+    async with polling(app):
+        yield app
 
 
 def buttons(message: dict[str, Any]) -> dict[str, str]:

@@ -19,32 +19,25 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 from telegram import Update
-from telegram.request import HTTPXRequest
 
 import handlers.digest
-from bot.application import build_application, configure_logging
+from bot.application import configure_logging
 from bot.brain import Brain, Context
 from bot.formatting import TELEGRAM_LIMIT
 from bot.questionlog import question_stats
-from bot.ratelimit import FloodPolicy, TelegramLimiter
-from bot.settings import load_settings
+from bot.ratelimit import FloodPolicy
 from handlers import commands
 from handlers.buttons import EXPIRED
 from handlers.commands import menu_commands
 from handlers.errors import SORRY
 from handlers.guards import SLOW_DOWN
 from tests.fake_botapi import DEFAULT_GROUP_ID, FakeBotAPI
+from tests.visitbot_app import ADMIN, polling, visitbot_app
 
 USER = 5151
-ADMIN = 7777
+
 GROUP = DEFAULT_GROUP_ID
 ROOMY = FloodPolicy(burst=100, per_second=100.0, max_wait=1.0)  # tests that are not floods
-
-
-@pytest.fixture
-def server() -> Any:
-    with FakeBotAPI(max_long_poll=2.0) as srv:
-        yield srv
 
 
 @contextlib.asynccontextmanager
@@ -56,34 +49,8 @@ async def bot_running(
     flood: FloodPolicy | None = ROOMY,
 ) -> AsyncIterator[Any]:
     """The real application, started as ``run_polling`` starts it (post_init included)."""
-    settings = load_settings(
-        telegram_bot_token=server.token,
-        telegram_api_base_url=server.base_url,
-        store_path=store_path,
-        admin_ids=str(ADMIN),
-    )
-    no_env = {"trust_env": False}
-    app = build_application(
-        settings,
-        brain,
-        db=Database(store_path),
-        request=HTTPXRequest(connection_pool_size=32, read_timeout=2.0, httpx_kwargs=no_env),
-        get_updates_request=HTTPXRequest(read_timeout=1.0, httpx_kwargs=no_env),
-        flood=flood,
-        rate_limiter=TelegramLimiter(backoff=0.05),
-    )
-    async with app:
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
-        )
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
-    await app.post_shutdown(app)
+    async with polling(visitbot_app(server, brain, store_path, flood=flood)) as app:
+        yield app
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:

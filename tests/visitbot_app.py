@@ -1,0 +1,69 @@
+"""The real visitbot Application, wired to the local Bot API stand-in, for end-to-end tests.
+
+Shared by the Telegram and digest tests so both run the bot exactly as ``run_polling``
+would: post_init (command menu, start-up jobs), polling, then post_shutdown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from telegram import Update
+from telegram.request import HTTPXRequest
+
+from bot.application import build_application
+from bot.brain import Brain
+from bot.ratelimit import FloodPolicy, TelegramLimiter
+from bot.settings import load_settings
+from tests.fake_botapi import FakeBotAPI
+
+ADMIN = 7777
+NO_ENV = {"trust_env": False}  # never a proxy from the environment: 127.0.0.1 only
+
+
+def visitbot_app(
+    server: FakeBotAPI,
+    brain: Brain,
+    store_path: Path,
+    *,
+    flood: FloodPolicy | None,
+    backoff: float = 0.05,
+    pool: int = 32,
+) -> Any:
+    """``build_application`` as production calls it, pointed at ``server``."""
+    settings = load_settings(
+        telegram_bot_token=server.token,
+        telegram_api_base_url=server.base_url,
+        store_path=store_path,
+        admin_ids=str(ADMIN),
+    )
+    return build_application(
+        settings,
+        brain,
+        db=Database(store_path),
+        request=HTTPXRequest(connection_pool_size=pool, read_timeout=2.0, httpx_kwargs=NO_ENV),
+        get_updates_request=HTTPXRequest(read_timeout=1.0, httpx_kwargs=NO_ENV),
+        flood=flood,
+        rate_limiter=TelegramLimiter(backoff=backoff),
+    )
+
+
+@contextlib.asynccontextmanager
+async def polling(app: Any) -> AsyncIterator[Any]:
+    """Start ``app`` as ``run_polling`` starts it (post_init included) and stop it after."""
+    async with app:
+        await app.post_init(app)
+        await app.start()
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+        )
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    await app.post_shutdown(app)
