@@ -120,12 +120,10 @@ def build_application(
 
 
 def _open_brain(settings: Settings) -> Brain:
-    from knowledge.store import open_store
-
-    store = open_store(settings.store_path, settings.record_path, settings.language_path)
-    if store.warning:
-        log.warning("knowledge not rebuilt, using the last good store: %s", store.warning)
-    return Brain(store.knowledge, store)
+    brain = Brain.open(settings.store_path, settings.record_path, settings.language_path)
+    if brain.warning:
+        log.warning("knowledge not rebuilt, using the last good store: %s", brain.warning)
+    return brain
 
 
 def _register_handlers(application: Any) -> None:

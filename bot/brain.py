@@ -21,7 +21,7 @@ from bot.text import clean, normalise
 from bot.topics import Topic, build_topics
 from bot.understanding import Lexicon, Parsed, split_questions
 from knowledge.loading import Knowledge, normalise_quotes
-from knowledge.store import Store, split_sentences
+from knowledge.store import Store, open_store, split_sentences
 
 MIN_SCORE = 2.5  # evidence below this is no match at all
 MAX_CHARS = 1000
@@ -37,7 +37,6 @@ QUESTION_STARTS = (
 class Context:
     """One conversation's memory, so follow-ups can lean on the previous turn."""
 
-    last_topic: str | None = None
     last_person: str | None = None
     last_concepts: dict[str, float] = field(default_factory=dict)
     last_qtype: str | None = None
@@ -63,11 +62,17 @@ class Brain:
 
     @classmethod
     def open(cls, db_path: Path, record_path: Path, language_path: Path) -> Brain:
-        """A brain on the store at ``db_path`` (built or refreshed from the files first)."""
-        from knowledge.store import open_store
+        """A brain on the store at ``db_path`` (built or refreshed from the files first).
 
+        If the files are broken but a good build exists, that build is used and
+        ``brain.store.warning`` says what is wrong, for the caller to report.
+        """
         store = open_store(db_path, record_path, language_path)
         return cls(store.knowledge, store)
+
+    @property
+    def warning(self) -> str | None:
+        return self.store.warning if self.store is not None else None
 
     # -- public ---------------------------------------------------------------------------
 
@@ -124,7 +129,6 @@ class Brain:
         context.last_concepts = dict(parsed.concepts)
         context.last_qtype = parsed.qtype
         if result.topic:
-            context.last_topic = result.topic
             person = self.topics[result.topic].person if result.topic in self.topics else None
             context.last_person = person or (mentioned[0] if mentioned else context.last_person)
         elif mentioned:

@@ -11,21 +11,24 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings, SettingsError, load_settings
 
-
-def _brain(settings: Settings):  # type: ignore[no-untyped-def]
+if TYPE_CHECKING:
     from bot.brain import Brain
-    from knowledge.store import open_store
 
-    store = open_store(settings.store_path, settings.record_path, settings.language_path)
-    if store.warning:
+
+def _brain(settings: Settings) -> Brain:
+    from bot.brain import Brain
+
+    brain = Brain.open(settings.store_path, settings.record_path, settings.language_path)
+    if brain.warning:
         print(
-            f"visitbot: warning: knowledge not rebuilt, using the last good store: {store.warning}",
+            f"visitbot: warning: knowledge not rebuilt, using the last good store: {brain.warning}",
             file=sys.stderr,
         )
-    return Brain(store.knowledge, store)
+    return brain
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

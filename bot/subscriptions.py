@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlite_utils import Database
 
@@ -132,14 +132,6 @@ def find_zone(text: str) -> str | None:
         # POSIX-style names are inverted: UTC+5 is Etc/GMT-5.
         return f"Etc/GMT{'-' if offset.group(1) == '+' else '+'}{hours}"
     return None
-
-
-def valid_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def parse_time(text: str) -> dtm.time | None:

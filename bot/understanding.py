@@ -373,9 +373,6 @@ class Lexicon:
         """Whether the concept is an agreement area, named or not."""
         return concept in self._areas
 
-    def is_stopword(self, word: str) -> bool:
-        return stem(word) in self._stopwords
-
     def is_anchor(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.anchor)
