@@ -21,6 +21,7 @@ from html import escape
 from typing import Literal
 
 from bot.formatting import TELEGRAM_LIMIT, split_message
+from bot.topics import join_words
 from knowledge.loading import normalise_quotes
 from knowledge.models import Record, Statement, Target, Update
 from knowledge.store import split_sentences
@@ -126,14 +127,6 @@ def _plain_block(block: Block) -> str:
 
 
 # -- wording helpers -----------------------------------------------------------------------
-
-
-def join_words(items: Sequence[str]) -> str:
-    """ "a, b and c": lists read as a sentence."""
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _sentence(text: str) -> str:

@@ -8,6 +8,7 @@ statement or a person needs no new topic and no code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from knowledge.models import Askable, Record
@@ -58,7 +59,9 @@ def _from_askable(item: Askable, kind: str, intent: str, **extra: object) -> Top
     return Topic(**fields)  # type: ignore[arg-type]
 
 
-def _join(items: list[str]) -> str:
+def join_words(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c': lists inside sentences, for answers and pages."""
+    items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -66,7 +69,7 @@ def _join(items: list[str]) -> str:
 
 def named_areas_phrase(record: Record) -> str:
     """'transit trade and ports, railway, ...' for answers that list the named areas."""
-    return _join([a.short for a in record.agreements.named])
+    return join_words([a.short for a in record.agreements.named])
 
 
 def not_among_named(thing: str, record: Record) -> str:

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.brain import Brain
 from bot.formatting import truncate
 from bot.keyboards import button, example_data, rows, topic_data
+from bot.topics import join_words as join
 from knowledge.models import Record
 
 
@@ -31,12 +32,6 @@ def e(text: str) -> str:
 
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def quote(sentence: str) -> str:
