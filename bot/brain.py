@@ -24,6 +24,7 @@ from knowledge.loading import Knowledge, normalise_quotes
 from knowledge.store import Store, open_store, split_sentences
 
 MIN_SCORE = 2.5  # evidence below this is no match at all
+INHERITED = 0.5  # weight of "deal", "say"... carried over to "and X?" from the last turn
 MAX_CHARS = 1000
 SMALLTALK = ("greet", "thanks", "bye", "ok", "help")
 DECLINES = ("off_topic", "not_understood", "empty")
@@ -171,7 +172,7 @@ class Brain:
             parsed.concepts[f"{parsed.qtype}_q"] = 1.0
             for concept, weight in previous.items():
                 if not self.lexicon.from_record(concept) and not concept.endswith("_q"):
-                    parsed.concepts.setdefault(concept, weight)
+                    parsed.concepts.setdefault(concept, weight * INHERITED)
         return mentioned
 
     def _decide(self, parsed: Parsed, mentioned: list[str]) -> Answer:

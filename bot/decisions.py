@@ -187,6 +187,17 @@ def two_questions(case: Case) -> Answer | None:
     )
 
 
+def record_wide_kind(case: Case) -> Answer | None:
+    """ "When was the Kazakh president's visit?": the date answers it, not the visitor. Every
+    event of the record shares its date and place, so a topic that gives them wins."""
+    if case.best.type_ok or case.parsed.qtype not in RECORD_WIDE_QTYPES:
+        return None
+    fitting = next((c for c in case.candidates if c.type_ok), None)
+    if fitting is not None:
+        case.best = fitting
+    return None
+
+
 def lacking_detail(case: Case) -> Answer | None:
     """About X (strong evidence) but asking a detail X lacks ("who was the previous
     visitor?"): say what is missing rather than answer a weaker topic of the right kind."""
@@ -218,6 +229,23 @@ def asked_about_mentions(case: Case) -> Answer | None:
         compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer)),
         case.conf * 0.8,
     )
+
+
+def unframed_area(case: Case) -> Answer | None:
+    """ "Will students get scholarships now?" names an area but asks no agreement question:
+    the record does not mention it (the closed-list answer is for questions about deals)."""
+    parsed, topic = case.parsed, case.topic
+    if topic.kind != "unnamed" or parsed.qtype is None:
+        return None
+    if {"deal", "sign", "cooperation", "sector", "discuss"} & set(parsed.concepts):
+        return None
+    words = [s for s, concepts in parsed.spans if topic.id in concepts]
+    related = case.brain.record.agreements
+    text = compose.not_mentioned(words or [topic.id])
+    named = [a for a in related.unnamed if a.id == topic.id]
+    if named and named[0].related:
+        text += " " + named[0].related
+    return case.not_in_record(text, case.conf * 0.8)
 
 
 def unknown_object(case: Case) -> Answer | None:
@@ -278,8 +306,10 @@ RULES: tuple[Rule, ...] = (
     misattributed,
     named_area_first,
     two_questions,
+    record_wide_kind,
     lacking_detail,
     asked_about_mentions,
+    unframed_area,
     unknown_object,
     several_areas,
     area_with_unknown_name,

@@ -113,6 +113,7 @@ class Lexicon:
             self._add_aliases(item.id, item.aliases)
         for person in record.people:
             self._add_aliases(person.id, person.titles, self._titles)
+        self._frame_phrases()
         self._people = [p.id for p in record.people]
         self._areas = {a.id for a in record.agreements.named} | {
             u.id for u in record.agreements.unnamed
@@ -174,6 +175,18 @@ class Lexicon:
                 key = tuple(stem(w) for w in words)
                 if key:
                     table.setdefault(key, set()).add(concept)
+
+    def _frame_phrases(self) -> None:
+        """A phrase like "defence agreement" is also about a deal: it gets the framing
+        concepts ("deal", "sign") of its single words, so the closed list still applies."""
+        framing = {"deal", "sign"}
+        singles = {
+            key[0]: concepts & framing for key, concepts in self._phrases.items() if len(key) == 1
+        }
+        for key, concepts in self._phrases.items():
+            if len(key) > 1:
+                for word in key:
+                    concepts |= singles.get(word, set())
 
     # -- words ---------------------------------------------------------------------------
 
@@ -275,6 +288,18 @@ class Lexicon:
                 before = {t.word for t in tokens[max(0, i - 3) : i]}
                 if before & OBJECT_MARKERS:  # "about India"
                     parsed.objects.append(token.surface)
+        # "about the situation in Gaza": the object is Gaza, not "situation"
+        parsed.objects = [
+            w
+            for w in parsed.objects
+            if not any(
+                0 < j - i <= 3
+                for i in parsed.where.get(w, [])
+                for c, places in parsed.where.items()
+                if self.from_record(c)
+                for j in places
+            )
+        ]
         if not parsed.unknown:  # "president" is Tokayev, "president of america" is not
             for surface, concepts in titles:
                 parsed.spans.append((surface, frozenset(concepts)))
@@ -335,6 +360,19 @@ class Lexicon:
             )
         ]
         parsed.qtype_at = found[0][0] if found else -10
+        # "did he get a salute when he got there": after an opening "did", a question word
+        # followed by a pronoun starts a clause, not the question.
+        opens_yes_no = any(f[2] == "yes_no" and f[0] <= start for f in found)
+        if opens_yes_no:
+            found = [
+                f
+                for f in found
+                if not (
+                    f[2] not in GENERIC_QTYPES
+                    and f[0] > start
+                    and stems[f[0] + f[1] : f[0] + f[1] + 1] in (["he"], ["she"], ["they"], ["it"])
+                )
+            ]
         specific = [f for f in found if f[2] not in GENERIC_QTYPES]
         generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
         opening = [f for f in found if f[2] == "yes_no" and f[0] <= start]

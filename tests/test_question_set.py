@@ -19,6 +19,7 @@ SETS = [
     "questions_blind.yaml",  # written without seeing any of the bot's files
     "questions_blind2.yaml",  # another writer, five user personas
     "questions_final.yaml",  # another writer; measured once before any tuning on it
+    "questions_check.yaml",  # another writer, varied voices; measured once, then tuned
 ]
 
 
