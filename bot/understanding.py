@@ -57,7 +57,6 @@ class Parsed:
     person_pronoun: bool = False
     thing_pronoun: bool = False
     group_pronoun: bool = False  # "they", "them", "one of them": the things just discussed
-    corrections: dict[str, str] = field(default_factory=dict)
     first_person: str | None = None  # the person named first: usually the one speaking
     qtype_at: int = -10  # where the first question word stands
 
@@ -230,7 +229,6 @@ class Lexicon:
     def parse(self, text: str) -> Parsed:
         tokens = self.tokens(text)
         parsed = Parsed(text=text, tokens=tokens)
-        parsed.corrections = {t.surface: t.word for t in tokens if t.surface != t.word}
         stems = [t.stem for t in tokens]
         start = self._skip_marker(stems, parsed)
         explained = [j < start for j in range(len(tokens))]
