@@ -1053,6 +1053,20 @@ class FakeBotAPI:
                 return call, index + 1
         return None, len(calls)
 
+    def _wait_until(self, check: Callable[[], Any], timeout: float, what: str) -> Any:
+        """Block (on the condition, never spinning) until ``check()`` returns a value."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = check()
+                if found is not None:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+        raise self._timeout_error(what, timeout)
+
     def _timeout_error(self, what: str, timeout: float) -> TimeoutError:
         with self._cond:
             recent = self._calls[-15:]
@@ -1080,18 +1094,14 @@ class FakeBotAPI:
         Don't call it from the event loop that runs PTB (it would block PTB); use
         :meth:`await_for` there.
         """
-        deadline = time.monotonic() + timeout
         index = since
-        with self._cond:
-            while True:
-                found, index = self._scan(predicate, method, index)
-                if found is not None:
-                    return found
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._cond.wait(remaining)
-        raise self._timeout_error(f"call matching method={method!r} predicate", timeout)
+
+        def scan() -> Call | None:
+            nonlocal index
+            found, index = self._scan(predicate, method, index)
+            return found
+
+        return self._wait_until(scan, timeout, f"call matching method={method!r} predicate")
 
     async def await_for(
         self,
@@ -1135,17 +1145,11 @@ class FakeBotAPI:
         nothing is missed or returned twice. Edits count only with ``include_edits``; skipped
         edits are passed over. Returns a :meth:`sent_messages` entry.
         """
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                entry = self._next_outbox(chat_id, include_edits)
-                if entry is not None:
-                    return entry
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._cond.wait(remaining)
-        raise self._timeout_error(f"new message to chat {chat_id}", timeout)
+        return self._wait_until(
+            lambda: self._next_outbox(chat_id, include_edits),
+            timeout,
+            f"new message to chat {chat_id}",
+        )
 
     async def await_message(
         self, chat_id: int | None = None, timeout: float = 5.0, *, include_edits: bool = False
@@ -1175,13 +1179,9 @@ class FakeBotAPI:
 
     def wait_for_confirmed(self, timeout: float = 5.0) -> None:
         """Block until every queued update was confirmed (the bot polled past it)."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while self._updates:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise self._timeout_error("confirmation of all updates", timeout)
-                self._cond.wait(remaining)
+        self._wait_until(
+            lambda: True if not self._updates else None, timeout, "confirmation of all updates"
+        )
 
     async def await_confirmed(self, timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout
