@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.answer import Answer
-from bot.matching import Candidate
-from bot.topics import Topic
+from bot.brain.retrieve import Candidate
+from bot.brain.topics import Topic
 
 QTYPE_WORDS = {
     "count": "how many",

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot import answers as compose
+from bot.brain import compose
 from bot.answer import Answer
-from bot.matching import Candidate
-from bot.topics import Topic, not_among_named
-from bot.understanding import Parsed
+from bot.brain.retrieve import Candidate
+from bot.brain.topics import Topic, not_among_named
+from bot.brain.understand import Parsed
 from knowledge.loading import QTYPE_CONCEPTS
 
 if TYPE_CHECKING:
-    from bot.brain import Brain
+    from bot.brain.pipeline import Brain
 
 CLOSE = 1.0  # candidates this close to the best may be combined
 TIE = 0.3  # this close, with the same evidence: answer together or ask "did you mean"

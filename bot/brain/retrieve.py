@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.topics import Topic
-from bot.understanding import GENERIC_QTYPES, Lexicon, Parsed
+from bot.brain.topics import Topic
+from bot.brain.understand import GENERIC_QTYPES, Lexicon, Parsed
 
 ABOUT_WEIGHT = 3.0
 TYPE_BONUS = 1.5

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot import answers as compose
+from bot.brain import compose
 from bot.answer import Answer
-from bot.decisions import Case, decide, not_among_answer
-from bot.matching import rank
+from bot.brain.decide import Case, decide, not_among_answer
+from bot.brain.retrieve import rank
 from bot.text import clean, normalise
-from bot.topics import Topic, build_topics
-from bot.understanding import Lexicon, Parsed, split_questions
+from bot.brain.topics import Topic, build_topics
+from bot.brain.understand import Lexicon, Parsed, split_questions
 from knowledge.loading import Knowledge, normalise_quotes
 from knowledge.store import Store, open_store, split_sentences
 
