@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Literal
 
-from bot.formatting import TELEGRAM_LIMIT, split_message
 from bot.brain.topics import join_words
+from bot.formatting import TELEGRAM_LIMIT, split_message
 from knowledge.loading import normalise_quotes
 from knowledge.models import Record, Statement, Target, Update
 from knowledge.store import split_sentences

@@ -14,9 +14,9 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.brain import Brain
+from bot.brain.topics import join_words as join
 from bot.formatting import truncate
 from bot.keyboards import button, example_data, rows, topic_data
-from bot.brain.topics import join_words as join
 from knowledge.models import Record
 
 

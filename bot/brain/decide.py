@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.brain import compose
 from bot.answer import Answer
+from bot.brain import compose
 from bot.brain.retrieve import Candidate
 from bot.brain.topics import Topic, not_among_named
 from bot.brain.understand import Parsed

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.brain import compose
 from bot.answer import Answer
+from bot.brain import compose
 from bot.brain.decide import Case, decide, not_among_answer
 from bot.brain.retrieve import rank
-from bot.text import clean, normalise
 from bot.brain.topics import Topic, build_topics
 from bot.brain.understand import Lexicon, Parsed, split_questions
+from bot.text import clean, normalise
 from knowledge.loading import Knowledge, normalise_quotes
 from knowledge.store import Store, open_store, split_sentences
 
