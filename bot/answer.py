@@ -33,6 +33,7 @@ class Answer:
             "question": question,
             "answered": self.answered,
             "intent": self.intent,
+            "topic": self.topic,
             "confidence": round(self.confidence, 3),
             "text": self.text,
             "sources": list(self.sources),

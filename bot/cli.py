@@ -57,7 +57,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import chat
 
-    return chat(_brain(settings))
+    return chat(_brain(settings), json_lines=getattr(args, "json", False))
 
 
 def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
@@ -90,9 +90,9 @@ def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation import evaluate, format_report, load_items
+    from bot.evaluation import evaluate_file, format_report
 
-    report = evaluate(_brain(settings), load_items(Path(args.file)))
+    report = evaluate_file(_brain(settings), Path(args.file))
     print(format_report(report, show_misses=not args.quiet))
     return 0
 
@@ -146,6 +146,9 @@ def parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask)
 
     chat = sub.add_parser("chat", help="console chat with conversation context")
+    chat.add_argument(
+        "--json", action="store_true", help="read turns from stdin, one JSON object per turn"
+    )
     chat.set_defaults(func=cmd_chat)
 
     kb = sub.add_parser("kb", help="knowledge store: build, check, path")

@@ -1,27 +1,46 @@
 """The console chat: the same brain and the same words as Telegram, in a terminal.
 
-Suggested follow-ups are numbered; typing the number asks it, as a button would on Telegram.
+Suggested follow-ups are numbered; typing the number taps it, as a button would on Telegram
+(it is answered by the topic it names, not re-read as text). With ``json=True`` each turn
+prints one JSON object (the fields of ``visitbot ask --json``), for scripts that pipe a
+whole conversation in.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import TextIO
 
+from bot.answer import Answer
 from bot.brain import Brain, Context
 from bot.formatting import plain
 
 PROMPT = "you> "
+QUIT = ("quit", "exit", "/quit", "bye!")
 
 
-def chat(brain: Brain, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    interactive = stdin.isatty()
+def _turn(brain: Brain, line: str, context: Context, offered: tuple[str, ...]) -> Answer:
+    if line.isdigit() and 0 < int(line) <= len(offered):
+        return brain.tap(offered[int(line) - 1], context)
+    return brain.answer(line, context)
+
+
+def chat(
+    brain: Brain,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    *,
+    json_lines: bool = False,
+) -> int:
+    interactive = stdin.isatty() and not json_lines
     context = Context()
-    suggestions: tuple[str, ...] = ()
-    stdout.write(
-        f"visitbot: ask me about {brain.record.scope}.\n"
-        "Type a question, a number to pick a suggestion, or 'quit'.\n"
-    )
+    offered: tuple[str, ...] = ()
+    if not json_lines:
+        stdout.write(
+            f"visitbot: ask me about {brain.record.scope}.\n"
+            "Type a question, a number to pick a suggestion, or 'quit'.\n"
+        )
     while True:
         if interactive:
             stdout.write(PROMPT)
@@ -30,16 +49,19 @@ def chat(brain: Brain, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -
         if not line:
             break
         question = line.strip()
-        if question.lower() in ("quit", "exit", "/quit", "bye!"):
+        if question.lower() in QUIT:
             break
-        if question.isdigit() and 0 < int(question) <= len(suggestions):
-            question = suggestions[int(question) - 1]
-            stdout.write(f"you> {question}\n")
-        answer = brain.answer(question, context)
-        suggestions = answer.suggestions[:3]
-        stdout.write("bot> " + plain(answer, suggestions=False) + "\n")
-        for i, suggestion in enumerate(suggestions, 1):
-            stdout.write(f"  [{i}] {suggestion}\n")
+        if not json_lines and question.isdigit() and 0 < int(question) <= len(offered):
+            stdout.write(f"you> {offered[int(question) - 1]}\n")
+        answer = _turn(brain, question, context, offered)
+        offered = answer.suggestions[:3]
+        if json_lines:
+            stdout.write(json.dumps(answer.to_json(question), ensure_ascii=False) + "\n")
+        else:
+            stdout.write("bot> " + plain(answer, suggestions=False) + "\n")
+            for i, suggestion in enumerate(offered, 1):
+                stdout.write(f"  [{i}] {suggestion}\n")
         stdout.flush()
-    stdout.write("bye\n")
+    if not json_lines:
+        stdout.write("bye\n")
     return 0

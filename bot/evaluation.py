@@ -5,6 +5,11 @@ A question file is a YAML list of items: ``q`` (the message), ``category``, ``in
 reply; an item may be a list of alternatives), ``forbid`` (strings that must not appear)
 and ``context`` (earlier messages of the same chat, for follow-ups). Grading is on facts
 in the reply, not on wording.
+
+A conversation file is a YAML list of ``{id, persona, turns}``; each turn is an item as
+above (without ``context``: the earlier turns are the context), or ``{tap: N, category}``:
+the user taps the N-th suggestion of the previous reply, which must be answered by the
+topic it names.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ class Item(BaseModel):
 
     q: str
     category: str
-    intent: str
+    intent: str = ""
     answered: bool
     expect: list[str | list[str]] = []
     forbid: list[str] = []
@@ -65,9 +70,39 @@ class Report:
         return [r for r in self.results if not r.ok]
 
 
+class Tap(BaseModel):
+    """A tap on the N-th suggestion button of the previous reply."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    tap: int
+    category: str = "button_tap"
+    intent: str = "tap"
+
+
+class Conversation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    persona: str = ""
+    turns: list[Item | Tap]
+
+
+def _load(path: Path) -> Any:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+
+
+def is_conversation_file(path: Path) -> bool:
+    data = _load(path)
+    return bool(data) and isinstance(data[0], dict) and "turns" in data[0]
+
+
 def load_items(path: Path) -> list[Item]:
-    data: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return [Item.model_validate(row) for row in data]
+    return [Item.model_validate(row) for row in _load(path)]
+
+
+def load_conversations(path: Path) -> list[Conversation]:
+    return [Conversation.model_validate(row) for row in _load(path)]
 
 
 def grade(item: Item, answer: Answer) -> list[str]:
@@ -94,6 +129,46 @@ def evaluate(brain: Brain, items: list[Item]) -> Report:
         answer = brain.answer(item.q, context)
         report.results.append(Result(item, answer, grade(item, answer)))
     return report
+
+
+def grade_tap(brain: Brain, offered: tuple[str, ...], n: int, answer: Answer) -> list[str]:
+    if not 0 < n <= len(offered):
+        return [f"no suggestion {n} was offered (offered {len(offered)})"]
+    want = brain.topic_of_ask.get(offered[n - 1])
+    if want is not None and answer.topic != want:
+        return [f"tap on {offered[n - 1]!r} answered by {answer.topic}, not {want}"]
+    if want is None and answer.intent in ("off_topic", "not_understood", "empty"):
+        return [f"tap on {offered[n - 1]!r} was declined"]
+    return []
+
+
+def evaluate_conversations(brain: Brain, conversations: list[Conversation]) -> Report:
+    """Each turn graded alone, after all the earlier turns of its conversation."""
+    report = Report()
+    for conversation in conversations:
+        context = Context()
+        offered: tuple[str, ...] = ()
+        for turn in conversation.turns:
+            if isinstance(turn, Tap):
+                pick = offered[turn.tap - 1] if 0 < turn.tap <= len(offered) else ""
+                answer = brain.tap(pick, context)
+                item = Item(q=f"[tap {turn.tap}: {pick}]", category=turn.category,
+                            intent=turn.intent, answered=answer.answered)  # fmt: skip
+                problems = grade_tap(brain, offered, turn.tap, answer)
+            else:
+                answer = brain.answer(turn.q, context)
+                item = turn.model_copy(update={"context": [conversation.id]})
+                problems = grade(turn, answer)
+            offered = answer.suggestions
+            report.results.append(Result(item, answer, problems))
+    return report
+
+
+def evaluate_file(brain: Brain, path: Path) -> Report:
+    """A question file or a conversation file, whichever ``path`` holds."""
+    if is_conversation_file(path):
+        return evaluate_conversations(brain, load_conversations(path))
+    return evaluate(brain, load_items(path))
 
 
 def format_report(report: Report, *, show_misses: bool = True) -> str:

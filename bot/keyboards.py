@@ -56,6 +56,7 @@ class Pressed:
     action: Action
     question: str | None = None
     sources: tuple[str, ...] = ()
+    topic: str | None = None  # the topic a suggestion names: it answers the press
 
 
 def _checked(data: str) -> str:
@@ -99,8 +100,9 @@ class QuestionKeys:
         if action is None:
             return None
         found: object | None = None
-        if kind == "t" and value in self.brain.topics:
-            found = self.brain.topics[value].ask
+        topic = value if kind == "t" and value in self.brain.topics else None
+        if topic is not None:
+            found = self.brain.topics[topic].ask
         elif kind == "x" and value.isdigit() and int(value) < len(self._examples):
             found = self._examples[int(value)]
         elif kind == "m" and value.isdigit():
@@ -110,7 +112,7 @@ class QuestionKeys:
                 return Pressed(SOURCES, sources=found)
             return None
         if isinstance(found, str):
-            return Pressed(action, question=found)
+            return Pressed(action, question=found, topic=topic)
         return None
 
 

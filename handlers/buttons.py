@@ -55,7 +55,11 @@ async def pressed(update: Update, context: CallbackCtx) -> None:
         await _close_choice(message, question)
     lock = state.gate.lock(chat_id) if state.gate is not None else contextlib.nullcontext()
     async with lock:
-        answer = services(context).brain.answer(question, conversation(context.chat_data))
+        brain, memory = services(context).brain, conversation(context.chat_data)
+        if found.topic is not None:  # a suggestion is answered by its topic, not re-read
+            answer = brain.answer_topic(found.topic, memory)
+        else:
+            answer = brain.answer(question, memory)
         await send_answer(
             context, chat_id, answer, heading=None if found.action == PICK else question
         )

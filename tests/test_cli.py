@@ -36,10 +36,12 @@ def test_ask_json_prints_one_object_with_the_documented_keys(store_path: Path) -
     result = run(["ask", "--json", "railwya?"], store_path)
     data = json.loads(result.stdout)
     assert set(data) == {
-        "question", "answered", "intent", "confidence", "text", "sources", "suggestions"
+        "question", "answered", "intent", "topic", "confidence", "text", "sources",
+        "suggestions",
     }  # fmt: skip
     assert data["question"] == "railwya?"
     assert data["answered"] is True and data["intent"] == "agreement_area"
+    assert data["topic"] == "railway"
     assert data["sources"] == ["MoU on railway sector cooperation"]
 
 
@@ -131,3 +133,15 @@ def test_the_ask_path_does_not_import_telegram(store_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
     )
     assert "TELEGRAM-NOT-LOADED" in result.stdout, result.stderr
+
+
+def test_chat_json_answers_piped_turns_one_object_each(store_path: Path) -> None:
+    turns = "how many deals were signed\n1\nwhen was it?\nthanks\n"
+    result = run(["chat", "--json"], store_path, stdin=turns)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 4, result.stdout
+    assert "37" in rows[0]["text"]
+    assert rows[1]["question"] == "1" and rows[1]["answered"] is True
+    assert rows[1]["topic"] != rows[0]["topic"]  # the tapped suggestion, not the opener again
+    assert "4 February" in rows[2]["text"]
+    assert rows[3]["intent"] == "thanks"

@@ -58,6 +58,7 @@ class Brain:
         self._sentences = split_sentences(knowledge.source_text)
         self._normalised = [normalise_quotes(s) for s in self._sentences]
         self.examples = tuple(self.record.examples[:4])
+        self.topic_of_ask = {t.ask: t.id for t in self.topics.values()}
         replies = knowledge.language.replies
         self.replies = {k: v[0] for k, v in replies.items() if v}
 
@@ -108,6 +109,28 @@ class Brain:
             suggestions=useful[-1].suggestions,
             topic=useful[-1].topic,
         )
+
+    def answer_topic(self, topic_id: str, context: Context | None = None) -> Answer:
+        """A button tap: the topic it carries answers it, whatever the conversation so far.
+
+        The context then holds that topic, as if its canonical question had been asked, so
+        a follow-up ("and when?") leans on it."""
+        context = context if context is not None else Context()
+        topic = self.topics[topic_id]
+        parsed = self.lexicon.parse(topic.ask)
+        context.turns += 1
+        context.last_concepts = dict(parsed.concepts)
+        context.last_qtype = parsed.qtype
+        context.last_person = topic.person or context.last_person
+        answer = compose.from_topic(topic, 1.0, self.suggestions_for(topic))
+        return self._with_full_sources(answer)
+
+    def tap(self, suggestion: str, context: Context | None = None) -> Answer:
+        """A suggestion picked from an earlier answer: by its topic when it has one."""
+        topic_id = self.topic_of_ask.get(suggestion)
+        if topic_id is not None:
+            return self.answer_topic(topic_id, context)
+        return self.answer(suggestion, context)
 
     def source_sentence(self, quote: str) -> str:
         """The full sentence of the source document that a knowledge quote comes from."""
