@@ -26,6 +26,7 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     topic: str | None = None
     candidates: tuple[str, ...] = field(default=())  # "did you mean" options, as questions
+    rule: str = ""  # which stage or rule decided the reply (for --explain and curators)
 
     def to_json(self, question: str) -> dict[str, Any]:
         """The machine-readable form printed by ``visitbot ask --json``."""

@@ -43,6 +43,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         questions = (line.rstrip("\n") for line in sys.stdin)  # type: ignore[assignment]
     out = sys.stdout
     for question in questions:
+        if args.explain:
+            out.write(brain.explain(question, Context()) + "\n")
+            continue
         answer = brain.answer(question, Context())
         if args.json:
             out.write(json.dumps(answer.to_json(question), ensure_ascii=False) + "\n")
@@ -143,6 +146,11 @@ def parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
     ask.add_argument("question", nargs="*", help="the question; none = read stdin")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="show concepts, unknown words, the top topic scores and the rule that decided",
+    )
     ask.set_defaults(func=cmd_ask)
 
     chat = sub.add_parser("chat", help="console chat with conversation context")

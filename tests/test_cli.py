@@ -145,3 +145,13 @@ def test_chat_json_answers_piped_turns_one_object_each(store_path: Path) -> None
     assert rows[1]["topic"] != rows[0]["topic"]  # the tapped suggestion, not the opener again
     assert "4 February" in rows[2]["text"]
     assert rows[3]["intent"] == "thanks"
+
+
+def test_ask_explain_shows_concepts_unknown_words_scores_and_the_rule(store_path: Path) -> None:
+    result = run(["ask", "--explain", "was there a deal on gwadar port?"], store_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "concepts:" in out and "deal=" in out
+    assert "unknown words: gwadar" in out
+    assert "topic transit_ports: score" in out
+    assert "decided by: " in out and "reply: " in out

@@ -10,7 +10,7 @@ record does not say. Rules refer to concepts only through what the knowledge fil
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.answer import Answer
@@ -89,8 +89,8 @@ def decide(case: Case) -> Answer:
     for rule in RULES:
         answer = rule(case)
         if answer is not None:
-            return answer
-    return case.reply()
+            return replace(answer, rule=rule.__name__)
+    return replace(case.reply(), rule="best_topic")
 
 
 # -- rules, in the order they are tried ---------------------------------------------------

@@ -132,6 +132,40 @@ class Brain:
             return self.answer_topic(topic_id, context)
         return self.answer(suggestion, context)
 
+    def explain(self, question: str, context: Context | None = None) -> str:
+        """Why a question got its reply: for curators writing a record, and for debugging.
+
+        Shows, for each part of the message, the corrected words, the concepts found, the
+        words nobody knows, the kind of question, the best-scoring topics and the rule that
+        decided. The context is used (and advanced) as ``answer`` would."""
+        context = context if context is not None else Context()
+        lines = []
+        for part in split_questions(clean(question).strip(), QUESTION_STARTS) or [question]:
+            parsed = self.lexicon.parse(part)
+            probe = Context(**{k: v for k, v in vars(context).items()})
+            probe.last_concepts = dict(context.last_concepts)
+            self._apply_context(parsed, probe)
+            fixed = [f"{t.surface}->{t.word}" for t in parsed.tokens if t.surface != t.word]
+            concepts = ", ".join(f"{c}={w:g}" for c, w in parsed.concepts.items())
+            lines += [
+                f"part: {part!r}",
+                f"  corrected: {', '.join(fixed) or '-'}",
+                f"  concepts: {concepts or '-'}",
+                f"  unknown words: {', '.join(parsed.unknown) or '-'}",
+                f"  kind of question: {parsed.qtype or '-'}"
+                + (" (follow-up)" if parsed.follow_up else ""),
+            ]
+            ranked = rank(parsed, self.topics, self.lexicon)[:5]
+            for c in ranked:
+                lines.append(
+                    f"  topic {c.topic.id}: score {c.score:.2f}, evidence {c.evidence:.2f}"
+                    f"{'' if c.type_ok else ', wrong kind'}; matched {', '.join(sorted(c.matched))}"
+                )
+        answer = self.answer(question, context)
+        lines.append(f"decided by: {answer.rule or '-'} -> {answer.intent} ({answer.topic or '-'})")
+        lines.append(f"reply: {answer.text}")
+        return "\n".join(lines)
+
     def source_sentence(self, quote: str) -> str:
         """The full sentence of the source document that a knowledge quote comes from."""
         wanted = normalise_quotes(quote)
@@ -204,14 +238,15 @@ class Brain:
         smalltalk = [c for c in SMALLTALK if c in subject]
         anchored = any(self.lexicon.is_anchor(c) for c in subject)
         if smalltalk and not record_subject and not anchored and not parsed.unknown:
-            return self._reply(smalltalk[0])
+            return replace(self._reply(smalltalk[0]), rule="smalltalk")
         if not any(ch.isalnum() for ch in parsed.text):
-            return self._reply("not_understood")
+            return replace(self._reply("not_understood"), rule="no_words")
         if "offtopic" in subject and not subject & {"deal", "sign"}:
-            return self._reply("off_topic")
+            return replace(self._reply("off_topic"), rule="off_topic_words")
         candidates = [c for c in rank(parsed, self.topics, self.lexicon) if c.evidence >= MIN_SCORE]
         if not candidates:
-            return self._fallback(parsed)
+            answer = self._fallback(parsed)
+            return replace(answer, rule=f"no_topic:{answer.intent}")
         runner_up = candidates[1] if len(candidates) > 1 else None
         case = Case(
             brain=self,
