@@ -91,6 +91,7 @@ class Language(Strict):
     follow_up_markers: list[Word] = []
     pronouns: dict[Literal["person", "thing"], list[Word]] = {}
     replies: dict[str, list[str]] = {}
+    ordinary_words: str = ""  # whitespace-separated; see the comment in language.yaml
 
     @field_validator("concepts")
     @classmethod

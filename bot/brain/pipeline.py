@@ -152,6 +152,7 @@ class Brain:
                 f"  corrected: {', '.join(fixed) or '-'}",
                 f"  concepts: {concepts or '-'}",
                 f"  unknown words: {', '.join(parsed.unknown) or '-'}",
+                f"  ordinary words ignored: {', '.join(parsed.neutral) or '-'}",
                 f"  kind of question: {parsed.qtype or '-'}"
                 + (" (follow-up)" if parsed.follow_up else ""),
             ]

@@ -47,6 +47,7 @@ class Parsed:
     concepts: dict[str, float] = field(default_factory=dict)  # concept -> weight
     qtype: str | None = None
     unknown: list[str] = field(default_factory=list)  # words neither concepts nor record know
+    neutral: list[str] = field(default_factory=list)  # ordinary words nobody knows: ignored
     objects: list[str] = field(default_factory=list)  # unknown words after "about", "on", ...
     where: dict[str, list[int]] = field(
         default_factory=dict
@@ -150,6 +151,14 @@ class Lexicon:
         # Correction targets: words people mean. Alias words first, so ties go to them.
         alias_words = {w for key in [*self._phrases, *self._titles] for w in key}
         self._known_stems = {stem(w) for w in vocabulary} | alias_words
+        # Words a question may use without asking about them. A word known only as part of
+        # a longer alias ("gwadar" of "gwadar city") is not: alone, it names something the
+        # record does not have ("a deal on Gwadar port").
+        single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
+        phrase_only = alias_words - single - self._document_stems
+        self._quiet_stems = (self._known_stems - phrase_only) | self._stopwords
+        ordinary = language.ordinary_words.split()
+        self._ordinary = set(ordinary) | {stem(w) for w in ordinary}
         self._targets = sorted(
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
             key=lambda w: (stem(w) not in alias_words, w),
@@ -278,13 +287,17 @@ class Lexicon:
                 continue
             if token.stem in self._document_stems:
                 parsed.record_words.append(token.word)
-            elif token.stem in self._known_stems:
+            elif token.stem in self._quiet_stems:
                 continue  # a word of some alias, just not one matched here
             elif len(token.surface) >= 3 or not is_latin(token.surface):
+                before = {t.word for t in tokens[max(0, i - 3) : i]}
+                is_object = bool(before & OBJECT_MARKERS)  # "about India"
+                if not is_object and self.is_ordinary(token):
+                    parsed.neutral.append(token.surface)
+                    continue  # "begin", "besides": ordinary words, not missing topics
                 parsed.unknown.append(token.surface)
                 parsed.where.setdefault(token.surface, []).append(i)
-                before = {t.word for t in tokens[max(0, i - 3) : i]}
-                if before & OBJECT_MARKERS:  # "about India"
+                if is_object:
                     parsed.objects.append(token.surface)
         # "about the situation in Gaza": the object is Gaza, not "situation"
         parsed.objects = [
@@ -402,6 +415,10 @@ class Lexicon:
         found = {c for prefix, c in self._prefixes if token.word.startswith(prefix)}
         found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
         return found
+
+    def is_ordinary(self, token: Token) -> bool:
+        """An everyday word of the language, not a name of something the record might lack."""
+        return token.surface in self._ordinary or token.stem in self._ordinary
 
     # -- facts about concepts ------------------------------------------------------------
 
