@@ -64,6 +64,11 @@ class ConceptDef(Strict):
     asks: QType | None = Field(
         default=None, description="the kind of question it implies when none is asked: date -> when"
     )
+    qualifier: bool = Field(
+        default=False,
+        description="shifts what is asked (future, now, a unit of time): a topic that does "
+        "not account for it cannot answer the question, even if its words give the kind asked",
+    )
 
     @field_validator("aliases")
     @classmethod

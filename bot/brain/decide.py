@@ -170,9 +170,13 @@ def two_questions(case: Case) -> Answer | None:
         return None
     parsed = case.parsed
     parts = sorted([case.best, second], key=lambda c: min(positions(c, parsed)))
+    slots = case.brain.slots
     texts = [
         compose.missing_detail(c.topic, parsed.qtype)
-        if not c.type_ok and parsed.qtype and c is case.best
+        if not c.type_ok
+        and parsed.qtype
+        and c is case.best
+        and not slots.provides(c.topic.answer, parsed.qtype)
         else c.topic.answer
         for c in parts
     ]
@@ -216,6 +220,8 @@ def lacking_detail(case: Case) -> Answer | None:
         case.best = lacking
     if case.best.type_ok or not parsed.qtype:
         return None
+    if answers_by_its_words(case):
+        return case.reply()  # its own words answer the kind asked: never "does not say"
     return case.not_in_record(compose.missing_detail(case.topic, parsed.qtype))
 
 
@@ -318,6 +324,14 @@ RULES: tuple[Rule, ...] = (
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def answers_by_its_words(case: Case) -> bool:
+    """The best topic's reply gives the kind of detail asked (a name for "who", a figure for
+    "how many"), and the question asks nothing it does not account for ("will", "days")."""
+    lexicon, topic = case.brain.lexicon, case.topic
+    shifted = any(lexicon.is_qualifier(c) for c in case.parsed.subject if c not in topic.vocabulary)
+    return not shifted and case.brain.slots.provides(topic.answer, case.parsed.qtype)
 
 
 def positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.answer import Answer
 from bot.brain import compose
 from bot.brain.decide import Case, decide, not_among_answer
+from bot.brain.kinds import Slots
 from bot.brain.retrieve import rank
 from bot.brain.topics import Topic, build_topics
 from bot.brain.understand import Lexicon, Parsed, split_questions
@@ -59,6 +60,7 @@ class Brain:
         self._normalised = [normalise_quotes(s) for s in self._sentences]
         self.examples = tuple(self.record.examples[:4])
         self.topic_of_ask = {t.ask: t.id for t in self.topics.values()}
+        self.slots = Slots.of(self.record)
         replies = knowledge.language.replies
         self.replies = {k: v[0] for k, v in replies.items() if v}
 

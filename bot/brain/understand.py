@@ -80,6 +80,7 @@ class ConceptInfo:
     anchor: bool
     weight: float
     from_record: bool
+    qualifier: bool = False
 
 
 class Lexicon:
@@ -96,12 +97,12 @@ class Lexicon:
         anchors = set(record.anchors)
         self._implied: dict[str, str] = {}
         for name, concept in language.concepts.items():
-            self.info[name] = ConceptInfo(name in anchors, concept.weight, False)
+            self.info[name] = ConceptInfo(name in anchors, concept.weight, False, concept.qualifier)
             self._add_aliases(name, concept.aliases)
             if concept.asks:
                 self._implied[name] = concept.asks
         for name, concept in record.concepts.items():
-            self.info[name] = ConceptInfo(concept.anchor, concept.weight, True)
+            self.info[name] = ConceptInfo(concept.anchor, concept.weight, True, concept.qualifier)
             self._add_aliases(name, concept.aliases)
             if concept.asks:
                 self._implied[name] = concept.asks
@@ -425,6 +426,10 @@ class Lexicon:
     def is_area(self, concept: str) -> bool:
         """Whether the concept is an agreement area, named or not."""
         return concept in self._areas
+
+    def is_qualifier(self, concept: str) -> bool:
+        info = self.info.get(concept)
+        return bool(info and info.qualifier)
 
     def is_anchor(self, concept: str) -> bool:
         info = self.info.get(concept)

@@ -1,0 +1,82 @@
+"""Which kinds of question a reply can answer: who, when, where, how many, how much, how long.
+
+This is where "who" (and every other kind) is decided. A topic declares the kinds it answers
+(``answers`` in the record file); on top of that, what its reply *contains* answers a kind:
+a reply that names one of the record's people answers "who", one with a figure answers "how
+many" and "how much", one with the event's date or a deadline answers "when", one with the
+place or venue answers "where", one with a span of time ("in 23 years") answers "how long".
+So the bot never says "the record does not say who" in front of a sentence that names them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.models import Record
+
+_NUMBER = re.compile(
+    r"\$?\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|hundred|thousand|million|billion)\b",
+    re.IGNORECASE,
+)
+_SPAN = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|\w+-\w+)\s+"
+    r"(years?|months?|weeks?|days?|hours?|decades?|centuries)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(19|20)\d\d\b|\bnext year\b|\bthis year\b|\blast year\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Slots:
+    """The record's words that fill each kind of question, compiled once per record."""
+
+    people: tuple[str, ...]
+    dates: tuple[str, ...]
+    places: tuple[str, ...]
+
+    @classmethod
+    def of(cls, record: Record) -> Slots:
+        people = [w for p in record.people for w in (p.name, p.short, p.name.split()[-1])]
+        deadlines = [t.deadline for t in record.targets if t.deadline]
+        visit = record.visit
+        places = [visit.place, visit.venue.removeprefix("the ")] if visit.venue else [visit.place]
+        return cls(tuple(people), (visit.date, *deadlines), tuple(p for p in places if p))
+
+    def provides(self, text: str, kind: str | None) -> bool:
+        """Whether ``text`` itself answers a question of this kind."""
+        folded = text.casefold()
+        if kind in ("who", "names"):
+            return any(p.casefold() in folded for p in self.people)
+        if kind == "when":
+            return any(d.casefold() in folded for d in self.dates) or bool(_YEAR.search(text))
+        if kind == "where":
+            return any(p.casefold() in folded for p in self.places)
+        if kind in ("count", "how_much"):
+            return bool(_NUMBER.search(self._without_dates(text)))
+        if kind == "how_long":
+            return bool(_SPAN.search(text))
+        return False
+
+    def _without_dates(self, text: str) -> str:
+        for date in self.dates:
+            text = re.sub(re.escape(date), " ", text, flags=re.IGNORECASE)
+        return text
+
+
+def says_it_lacks(text: str) -> str | None:
+    """The kind a reply says the record does not give ("The record does not say who")."""
+    match = _LACKS.search(text)
+    return _LACK_WORDS.get(match.group(1).casefold()) if match else None
+
+
+_LACK_WORDS = {
+    "who": "who",
+    "when": "when",
+    "where": "where",
+    "how many": "count",
+    "how much": "how_much",
+    "how long": "how_long",
+}
+_LACKS = re.compile(r"[Tt]he record does not say (who|when|where|how many|how much|how long)\.")
