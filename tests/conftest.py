@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.brain import Brain
-from knowledge.loading import DEFAULT_LANGUAGE, DEFAULT_RECORD
+from bot.brain.understand import Lexicon
+from knowledge.loading import DEFAULT_LANGUAGE, DEFAULT_RECORD, load_files
 from knowledge.store import Store, open_store
 from tests.fake_botapi import FakeBotAPI
 
@@ -41,3 +42,36 @@ def server() -> Iterator[FakeBotAPI]:
     """A local Bot API stand-in on 127.0.0.1, for the tests that talk to Telegram."""
     with FakeBotAPI(max_long_poll=2.0) as srv:
         yield srv
+
+
+# A made-up record and a language file of a few lines: unit tests of the brain's stages
+# show a mechanism on these, not on the real knowledge files.
+TINY_LANGUAGE = """
+schema_version: 1
+question_types:
+  count: [how many]
+  when: [when]
+  where: [where]
+  yes_no: [was there, did, was]
+  what: [what]
+concepts:
+  deal: {aliases: [deal, agreement]}
+  sign: {aliases: [sign]}
+  say: {anchor: false, aliases: [say, said]}
+  greet: {anchor: false, aliases: [hello]}
+  meet: {aliases: [meet, met]}
+stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about]
+follow_up_markers: [and, what about]
+pronouns: {person: [he, him], thing: [it]}
+ordinary_words: >-
+  begin besides kindly useful
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny_lexicon(tmp_path_factory: pytest.TempPathFactory) -> Lexicon:
+    folder = tmp_path_factory.mktemp("tiny")
+    language = folder / "language.yaml"
+    language.write_text(TINY_LANGUAGE, encoding="utf-8")
+    record = TESTS / "data" / "other_visit" / "record.yaml"
+    return Lexicon(load_files(record, language))

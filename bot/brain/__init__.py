@@ -13,6 +13,7 @@ Which kind of question a fact can answer (who, when, where, how many...) is deci
 ``kinds.py``. Every tunable number is in ``config.py``.
 """
 
-from bot.brain.pipeline import Brain, Context
+from bot.brain.context import Context
+from bot.brain.pipeline import Brain
 
 __all__ = ["Brain", "Context"]

@@ -10,11 +10,12 @@ clear match ends in "the record does not say" or "I can help with...".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from bot.answer import Answer
 from bot.brain import compose
+from bot.brain.context import Context, remember, resolve
 from bot.brain.decide import Case, decide, not_among_answer
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import rank
@@ -25,7 +26,6 @@ from knowledge.loading import Knowledge, normalise_quotes
 from knowledge.store import Store, open_store, split_sentences
 
 MIN_SCORE = 2.5  # evidence below this is no match at all
-INHERITED = 0.5  # weight of "deal", "say"... carried over to "and X?" from the last turn
 MAX_CHARS = 1000
 SMALLTALK = ("greet", "thanks", "bye", "ok", "help")
 DECLINES = ("off_topic", "not_understood", "empty")
@@ -33,16 +33,6 @@ QUESTION_STARTS = (
     "how", "what", "who", "when", "where", "why", "which", "did", "was", "is", "were", "are",
     "any", "kitne", "kya", "kab", "kahan", "kaun", "tell", "does", "do", "has", "have", "can",
 )  # fmt: skip
-
-
-@dataclass
-class Context:
-    """One conversation's memory, so follow-ups can lean on the previous turn."""
-
-    last_person: str | None = None
-    last_concepts: dict[str, float] = field(default_factory=dict)
-    last_qtype: str | None = None
-    turns: int = 0
 
 
 class Brain:
@@ -56,6 +46,7 @@ class Brain:
         self.lexicon = Lexicon(knowledge)
         self.topics = build_topics(self.record)
         self.people = {p.id: p for p in self.record.people}
+        self.people_ids = tuple(self.people)
         self._sentences = split_sentences(knowledge.source_text)
         self._normalised = [normalise_quotes(s) for s in self._sentences]
         self.examples = tuple(self.record.examples[:4])
@@ -119,11 +110,7 @@ class Brain:
         a follow-up ("and when?") leans on it."""
         context = context if context is not None else Context()
         topic = self.topics[topic_id]
-        parsed = self.lexicon.parse(topic.ask)
-        context.turns += 1
-        context.last_concepts = dict(parsed.concepts)
-        context.last_qtype = parsed.qtype
-        context.last_person = topic.person or context.last_person
+        remember(context, self.lexicon.parse(topic.ask), topic.id, topic.person)
         answer = compose.from_topic(topic, 1.0, self.suggestions_for(topic))
         return self._with_full_sources(answer)
 
@@ -144,9 +131,8 @@ class Brain:
         lines = []
         for part in split_questions(clean(question).strip(), QUESTION_STARTS) or [question]:
             parsed = self.lexicon.parse(part)
-            probe = Context(**{k: v for k, v in vars(context).items()})
-            probe.last_concepts = dict(context.last_concepts)
-            self._apply_context(parsed, probe)
+            resolved = resolve(parsed, context, self.lexicon, self.people_ids, self._stands_alone)
+            parsed = resolved.parsed
             fixed = [f"{t.surface}->{t.word}" for t in parsed.tokens if t.surface != t.word]
             concepts = ", ".join(f"{c}={w:g}" for c, w in parsed.concepts.items())
             lines += [
@@ -156,7 +142,8 @@ class Brain:
                 f"  unknown words: {', '.join(parsed.unknown) or '-'}",
                 f"  ordinary words ignored: {', '.join(parsed.neutral) or '-'}",
                 f"  kind of question: {parsed.qtype or '-'}"
-                + (" (follow-up)" if parsed.follow_up else ""),
+                + (" (follow-up)" if parsed.follow_up else "")
+                + (" (leans on the last turn)" if resolved.leaned_back else ""),
             ]
             ranked = rank(parsed, self.topics, self.lexicon)[:5]
             for c in ranked:
@@ -184,56 +171,21 @@ class Brain:
 
     def _answer_one(self, text: str, context: Context) -> Answer:
         parsed = self.lexicon.parse(text)
-        mentioned = self._apply_context(parsed, context)
-        result = self._decide(parsed, mentioned)
-        context.turns += 1
-        context.last_concepts = dict(parsed.concepts)
-        context.last_qtype = parsed.qtype
-        if result.topic:
-            person = self.topics[result.topic].person if result.topic in self.topics else None
-            context.last_person = person or (mentioned[0] if mentioned else context.last_person)
-        elif mentioned:
-            context.last_person = mentioned[0]
+        resolved = resolve(parsed, context, self.lexicon, self.people_ids, self._stands_alone)
+        mentioned = list(resolved.mentioned)
+        result = self._decide(resolved.parsed, mentioned)
+        person = self.topics[result.topic].person if result.topic in self.topics else None
+        remember(context, resolved.parsed, result.topic, person or next(iter(mentioned), None))
         return self._with_full_sources(result)
 
-    def _apply_context(self, parsed: Parsed, context: Context) -> list[str]:
-        """Resolve "he", "it", "and railway?", "how many?" against the previous turn.
-
-        Returns the people the question names (directly or as "he").
-        """
-        mentioned = [p for p in self.people if p in parsed.concepts]
-        record_subject = {c for c in parsed.subject if self.lexicon.from_record(c)}
-        if parsed.person_pronoun and not mentioned and context.last_person:
-            parsed.concepts[context.last_person] = 1.0
-            mentioned = [context.last_person]
-        if len(mentioned) > 1 and "say" not in parsed.concepts and not parsed.qtype:
-            # "tokayev on sharif": what one said about the other
-            first, second = (min(parsed.where.get(p, [0])) for p in mentioned[:2])
-            between = parsed.tokens[min(first, second) + 1 : max(first, second)]
-            if any(t.word in ("on", "about") for t in between):
-                parsed.concepts["say"] = 1.0
-                parsed.first_person = mentioned[0] if first < second else mentioned[1]
-        if not context.turns:
-            return mentioned
-        previous = context.last_concepts
-        if parsed.group_pronoun:  # "how many of them are named": them = the same documents
-            for concept, weight in previous.items():
-                if not self.lexicon.from_record(concept) and not concept.endswith("_q"):
-                    parsed.concepts.setdefault(concept, weight)
-        leans_back = parsed.thing_pronoun or parsed.follow_up or bool(parsed.qtype)
-        if leans_back and not record_subject and not parsed.unknown and not parsed.record_words:
-            # "how many?", "why?", "and when?": same subject, new question
-            for concept, weight in previous.items():
-                if not concept.endswith("_q"):
-                    parsed.concepts.setdefault(concept, weight)
-        if parsed.follow_up and not parsed.qtype and context.last_qtype:
-            # "and railway?", "what about Sharif?": same question, new subject
-            parsed.qtype = context.last_qtype
-            parsed.concepts[f"{parsed.qtype}_q"] = 1.0
-            for concept, weight in previous.items():
-                if not self.lexicon.from_record(concept) and not concept.endswith("_q"):
-                    parsed.concepts.setdefault(concept, weight * INHERITED)
-        return mentioned
+    def _stands_alone(self, parsed: Parsed) -> bool:
+        """Whether the question alone points at a topic by what it is about (not only by
+        its question word): then the conversation so far must not colour it."""
+        for candidate in rank(parsed, self.topics, self.lexicon)[:3]:
+            own = [c for c in candidate.matched if not c.endswith("_q")]
+            if candidate.evidence >= MIN_SCORE and any(self.lexicon.is_anchor(c) for c in own):
+                return True
+        return False
 
     def _decide(self, parsed: Parsed, mentioned: list[str]) -> Answer:
         subject = parsed.subject

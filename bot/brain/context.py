@@ -1,0 +1,111 @@
+"""The conversation stage: a follow-up borrows from the previous turn only what it lacks.
+
+A message with topic evidence of its own ("How many agreements were signed?") stands alone,
+whatever was said before: leftover context must never pull a complete question onto the last
+topic. Only a message that leans back (a pronoun, "and ...", "what about ...", or a bare
+question word with nothing to ask about) inherits, and then only what it lacks: the subject
+for "when?", the kind of question for "and railways?", the person for "he".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from bot.brain.understand import Lexicon, Parsed
+
+INHERITED = 0.5  # weight of "deal", "say"... carried over to "and X?" from the last turn
+
+
+@dataclass
+class Context:
+    """One conversation's memory (the only mutable state of the brain, one per chat)."""
+
+    last_person: str | None = None
+    last_concepts: dict[str, float] = field(default_factory=dict)
+    last_qtype: str | None = None
+    last_topic: str | None = None
+    turns: int = 0
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A question with what it borrowed from the conversation."""
+
+    parsed: Parsed
+    mentioned: tuple[str, ...]  # people named, directly or as "he"
+    leaned_back: bool = False
+
+
+def resolve(
+    parsed: Parsed,
+    context: Context,
+    lexicon: Lexicon,
+    people: tuple[str, ...],
+    stands_alone: Callable[[Parsed], bool],
+) -> Resolved:
+    """``parsed`` as the conversation completes it; ``parsed`` itself is left unchanged."""
+    concepts = dict(parsed.concepts)
+    mentioned = [p for p in people if p in concepts]
+    if parsed.person_pronoun and not mentioned and context.last_person:
+        concepts[context.last_person] = 1.0
+        mentioned = [context.last_person]
+    own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
+    resolved = replace(parsed, concepts=concepts)
+    resolved = _speaker_on_subject(resolved, mentioned)
+    if not context.turns or not _leans_back(resolved, own_subject, stands_alone):
+        return Resolved(resolved, tuple(mentioned))
+    inherited = _inherit(resolved, context, lexicon, own_subject)
+    return Resolved(inherited, tuple(mentioned), leaned_back=True)
+
+
+def _leans_back(parsed: Parsed, own_subject: bool, stands_alone: Callable[[Parsed], bool]) -> bool:
+    if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
+        return True
+    if parsed.unknown or parsed.record_words or own_subject:
+        return False  # it names something of its own, even if the record lacks it
+    return bool(parsed.qtype) and not stands_alone(parsed)
+
+
+def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bool) -> Parsed:
+    concepts = dict(parsed.concepts)
+    previous = context.last_concepts
+    qtype = parsed.qtype
+    if parsed.group_pronoun:  # "how many of them are named": them = the same documents
+        for concept, weight in previous.items():
+            if not lexicon.from_record(concept) and not concept.endswith("_q"):
+                concepts.setdefault(concept, weight)
+    if not own_subject and not parsed.unknown and not parsed.record_words:
+        # "how many?", "why?", "and when?", "who said that?": same subject, new question
+        for concept, weight in previous.items():
+            if not concept.endswith("_q"):
+                concepts.setdefault(concept, weight)
+    if parsed.follow_up and not qtype and context.last_qtype:
+        # "and railway?", "what about Sharif?": same question, new subject
+        qtype = context.last_qtype
+        concepts[f"{qtype}_q"] = 1.0
+        for concept, weight in previous.items():
+            if not lexicon.from_record(concept) and not concept.endswith("_q"):
+                concepts.setdefault(concept, weight * INHERITED)
+    return replace(parsed, concepts=concepts, qtype=qtype)
+
+
+def _speaker_on_subject(parsed: Parsed, mentioned: list[str]) -> Parsed:
+    """ "tokayev on sharif": what the first named said about the other."""
+    if len(mentioned) < 2 or "say" in parsed.concepts or parsed.qtype:
+        return parsed
+    first, second = (min(parsed.where.get(p, [0])) for p in mentioned[:2])
+    between = parsed.tokens[min(first, second) + 1 : max(first, second)]
+    if not any(t.word in ("on", "about") for t in between):
+        return parsed
+    speaker = mentioned[0] if first < second else mentioned[1]
+    return replace(parsed, concepts={**parsed.concepts, "say": 1.0}, first_person=speaker)
+
+
+def remember(context: Context, parsed: Parsed, topic: str | None, person: str | None) -> None:
+    """What the next turn may lean on."""
+    context.turns += 1
+    context.last_concepts = dict(parsed.concepts)
+    context.last_qtype = parsed.qtype
+    context.last_topic = topic
+    context.last_person = person or context.last_person

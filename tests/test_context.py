@@ -1,0 +1,55 @@
+"""Unit tests of the conversation stage on tiny inline data: context fills gaps only."""
+
+from __future__ import annotations
+
+from bot.brain.context import Context, remember, resolve
+from bot.brain.understand import Lexicon, Parsed
+
+PEOPLE = ("varga", "brel")
+
+
+def _after(lexicon: Lexicon, first: str) -> Context:
+    context = Context()
+    remember(context, lexicon.parse(first), "fisheries", None)
+    return context
+
+
+def _never_alone(parsed: Parsed) -> bool:
+    return False
+
+
+def _alone_when_dealing(parsed: Parsed) -> bool:
+    return "deal" in parsed.concepts
+
+
+def test_a_complete_question_stands_alone(tiny_lexicon: Lexicon) -> None:
+    context = _after(tiny_lexicon, "was there a deal on fisheries")
+    parsed = tiny_lexicon.parse("how many agreements were signed")
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _alone_when_dealing)
+    assert not resolved.leaned_back
+    assert "fisheries" not in resolved.parsed.concepts
+
+
+def test_a_bare_question_word_borrows_the_subject(tiny_lexicon: Lexicon) -> None:
+    context = _after(tiny_lexicon, "was there a deal on fisheries")
+    resolved = resolve(tiny_lexicon.parse("when?"), context, tiny_lexicon, PEOPLE, _never_alone)
+    assert resolved.leaned_back
+    assert "fisheries" in resolved.parsed.concepts and resolved.parsed.qtype == "when"
+
+
+def test_and_x_borrows_the_kind_of_question_not_the_subject(tiny_lexicon: Lexicon) -> None:
+    context = _after(tiny_lexicon, "how many agreements on fisheries")
+    resolved = resolve(
+        tiny_lexicon.parse("and tourism?"), context, tiny_lexicon, PEOPLE, _never_alone
+    )
+    assert resolved.parsed.qtype == "count"
+    assert "fisheries" not in resolved.parsed.concepts
+
+
+def test_he_is_the_last_person_and_the_input_is_left_unchanged(tiny_lexicon: Lexicon) -> None:
+    context = Context()
+    remember(context, tiny_lexicon.parse("who is varga"), None, "varga")
+    parsed = tiny_lexicon.parse("when did he come")
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert resolved.mentioned == ("varga",)
+    assert "varga" not in parsed.concepts  # stages return new values
