@@ -250,6 +250,9 @@ def open_store(
 
     If the files are broken but an earlier good build exists, that build is kept and used,
     and ``Store.warning`` says what is wrong; with no good build, KnowledgeError is raised.
+    ``force`` (``visitbot kb build``) asks for a build from the files now: broken files raise
+    KnowledgeError even when an old build exists (which is left as it was), so a build is
+    never reported when none happened.
     """
     db_path, record_path, language_path = Path(db_path), Path(record_path), Path(language_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -265,7 +268,7 @@ def open_store(
     try:
         knowledge = load_files(record_path, language_path)
     except KnowledgeError as err:
-        if meta.get("schema_version") == SCHEMA_VERSION and "record_json" in meta:
+        if not force and meta.get("schema_version") == SCHEMA_VERSION and "record_json" in meta:
             return Store(db=db, knowledge=_from_meta(meta), rebuilt=False, warning=str(err))
         db.close()
         raise
