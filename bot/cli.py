@@ -179,11 +179,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"visitbot: {err}", file=sys.stderr)
         return 2
     from knowledge.loading import KnowledgeError
+    from knowledge.storefile import StoreError
 
     try:
         return int(args.func(args, settings))
     except KnowledgeError as err:
         print(f"visitbot: knowledge error: {err}", file=sys.stderr)
+        return 1
+    except StoreError as err:
+        print(f"visitbot: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
