@@ -106,7 +106,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             webhook_url=args.webhook_url,
             listen=args.listen,
             port=args.port,
-            secret=args.secret,
+            secret=args.secret or settings.secret,
         )
     except SettingsError as err:
         print(f"visitbot: {err}", file=sys.stderr)
@@ -161,7 +161,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook-url", help="public HTTPS URL Telegram should post updates to")
     run.add_argument("--listen", default=None, help="webhook: address to listen on")
     run.add_argument("--port", type=int, default=None, help="webhook: port to listen on")
-    run.add_argument("--secret", default=None, help="webhook: secret token Telegram sends")
+    run.add_argument(
+        "--secret",
+        default=None,
+        help="webhook: secret token Telegram sends (better: VISITBOT_WEBHOOK_SECRET, which "
+        "does not show in the process list)",
+    )
     run.set_defaults(func=cmd_run)
 
     digest = sub.add_parser("digest", help="print the digest, or 'send' due deliveries")
