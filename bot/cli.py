@@ -1,4 +1,4 @@
-"""The ``visitbot`` command: ask, chat, kb, eval, run, digest.
+"""The ``visitbot`` command: ask, chat, kb, eval, run, digest, backup, doctor.
 
 Telegram is imported only by the commands that talk to Telegram, so ``visitbot ask`` starts
 fast enough to be used in scripts.
@@ -119,6 +119,26 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     return int(digest_command(args, settings))
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backup import backup_store
+
+    done = backup_store(settings.store_path, Path(args.path))
+    print(
+        f"backed up {settings.store_path} to {done.path} "
+        f"({done.size // 1024} KB, {done.tables} tables, integrity ok)"
+    )
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.doctor import run_checks
+
+    checks = run_checks(settings)
+    for check in checks:
+        print(check.line())
+    return 0 if all(c.ok for c in checks) else 1
+
+
 def cmd_default(args: argparse.Namespace, settings: Settings) -> int:
     if settings.token:
         return cmd_run(
@@ -173,6 +193,13 @@ def parser() -> argparse.ArgumentParser:
     digest.add_argument("action", nargs="?", choices=["show", "send"], default="show")
     digest.add_argument("--html", action="store_true", help="print the Telegram HTML")
     digest.set_defaults(func=cmd_digest)
+
+    backup = sub.add_parser("backup", help="copy the live store safely (SQLite online backup)")
+    backup.add_argument("path", help="the copy to write (a folder: a dated file inside it)")
+    backup.set_defaults(func=cmd_backup)
+
+    doctor = sub.add_parser("doctor", help="check token, webhook, store, record, time zones")
+    doctor.set_defaults(func=cmd_doctor)
     return p
 
 
