@@ -7,6 +7,7 @@ and the blocking ``run_polling``/``run_webhook`` that handle Ctrl-C and SIGTERM.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets as secrets_module
 import sys
@@ -34,10 +35,14 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.brain import Brain
 from bot.keyboards import QuestionKeys
+from bot.outbox import KEY as OUTBOX_KEY
+from bot.outbox import Outbox, RetryPolicy
 from bot.ratelimit import FloodGate, FloodPolicy, TelegramLimiter
 from bot.services import KEY as SERVICES_KEY
 from bot.services import Services
 from bot.settings import Settings, SettingsError
+from bot.storewriter import KEY as WRITER_KEY
+from bot.storewriter import StoreWriter, database_path
 from handlers.buttons import pressed
 from handlers.commands import COMMANDS, register_menu, unknown_command
 from handlers.common import STATE_KEY, TelegramState
@@ -70,12 +75,14 @@ def build_application(
     get_updates_request: BaseRequest | None = None,
     flood: FloodPolicy | None = _UNSET,
     rate_limiter: BaseRateLimiter[Any] | None = _UNSET,
+    retry: RetryPolicy | None = None,
 ) -> Any:
     """The bot, ready for ``run_polling``/``run_webhook`` or ``initialize``/``start``.
 
     ``brain`` defaults to one on the store at ``settings.store_path`` (closed on shutdown);
     ``db`` (questions log, digests) defaults to the brain's store. ``flood=None`` and
-    ``rate_limiter=None`` switch those limits off (benchmarks of raw capacity).
+    ``rate_limiter=None`` switch those limits off (benchmarks of raw capacity). ``retry``
+    says how long an answer is retried through an outage (tests scale it down).
     """
     token = settings.token
     if not token:
@@ -112,11 +119,31 @@ def build_application(
     application.bot_data[STATE_KEY] = TelegramState(
         QuestionKeys(brain), FloodGate(policy) if policy is not None else None
     )
+    outbox = application.bot_data[OUTBOX_KEY] = Outbox(retry)
+    writer = _store_writer(db)
+    application.bot_data[WRITER_KEY] = writer
     _register_handlers(application)
     # handlers.digest.register may have set its own hooks: run ours and theirs.
     application.post_init = _chain(register_menu, application.post_init)
-    application.post_shutdown = _chain(application.post_shutdown, _closer(owned))
+    application.post_shutdown = _chain(
+        _stopper(outbox, writer), application.post_shutdown, _closer(owned)
+    )
     return application
+
+
+def _store_writer(db: Database) -> StoreWriter | None:
+    """The writer thread for ``db``'s file (none for an in-memory store)."""
+    path = database_path(db)
+    return StoreWriter(path) if path is not None else None
+
+
+def _stopper(outbox: Outbox, writer: StoreWriter | None) -> Hook:
+    async def stop(application: Any) -> None:
+        await outbox.close()
+        if writer is not None:
+            await asyncio.to_thread(writer.close)
+
+    return stop
 
 
 def _open_brain(settings: Settings) -> Brain:

@@ -1,4 +1,4 @@
-"""The ``visitbot`` command: ask, chat, kb, eval, run, digest.
+"""The ``visitbot`` command: ask, chat, kb, eval, run, digest, backup, doctor.
 
 Telegram is imported only by the commands that talk to Telegram, so ``visitbot ask`` starts
 fast enough to be used in scripts.
@@ -109,7 +109,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             webhook_url=args.webhook_url,
             listen=args.listen,
             port=args.port,
-            secret=args.secret,
+            secret=args.secret or settings.secret,
         )
     except SettingsError as err:
         print(f"visitbot: {err}", file=sys.stderr)
@@ -120,6 +120,26 @@ def cmd_digest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.digest_cli import digest_command
 
     return int(digest_command(args, settings))
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backup import backup_store
+
+    done = backup_store(settings.store_path, Path(args.path))
+    print(
+        f"backed up {settings.store_path} to {done.path} "
+        f"({done.size // 1024} KB, {done.tables} tables, integrity ok)"
+    )
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.doctor import run_checks
+
+    checks = run_checks(settings)
+    for check in checks:
+        print(check.line())
+    return 0 if all(c.ok for c in checks) else 1
 
 
 def cmd_default(args: argparse.Namespace, settings: Settings) -> int:
@@ -172,13 +192,25 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook-url", help="public HTTPS URL Telegram should post updates to")
     run.add_argument("--listen", default=None, help="webhook: address to listen on")
     run.add_argument("--port", type=int, default=None, help="webhook: port to listen on")
-    run.add_argument("--secret", default=None, help="webhook: secret token Telegram sends")
+    run.add_argument(
+        "--secret",
+        default=None,
+        help="webhook: secret token Telegram sends (better: VISITBOT_WEBHOOK_SECRET, which "
+        "does not show in the process list)",
+    )
     run.set_defaults(func=cmd_run)
 
     digest = sub.add_parser("digest", help="print the digest, or 'send' due deliveries")
     digest.add_argument("action", nargs="?", choices=["show", "send"], default="show")
     digest.add_argument("--html", action="store_true", help="print the Telegram HTML")
     digest.set_defaults(func=cmd_digest)
+
+    backup = sub.add_parser("backup", help="copy the live store safely (SQLite online backup)")
+    backup.add_argument("path", help="the copy to write (a folder: a dated file inside it)")
+    backup.set_defaults(func=cmd_backup)
+
+    doctor = sub.add_parser("doctor", help="check token, webhook, store, record, time zones")
+    doctor.set_defaults(func=cmd_doctor)
     return p
 
 
@@ -190,11 +222,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"visitbot: {err}", file=sys.stderr)
         return 2
     from knowledge.loading import KnowledgeError
+    from knowledge.storefile import StoreError
 
     try:
         return int(args.func(args, settings))
     except KnowledgeError as err:
         print(f"visitbot: knowledge error: {err}", file=sys.stderr)
+        return 1
+    except StoreError as err:
+        print(f"visitbot: {err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -7,6 +7,7 @@ never lands in a log or a traceback by accident.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -55,6 +56,11 @@ class Settings(BaseSettings):
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("VISITBOT_LOG_LEVEL", "log_level")
     )
+    # In the environment rather than on the command line, so it is not in the process list.
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("VISITBOT_WEBHOOK_SECRET", "webhook_secret"),
+    )
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -65,6 +71,17 @@ class Settings(BaseSettings):
                 return None
             if ":" not in value or any(ch.isspace() for ch in value):
                 raise ValueError("does not look like a bot token (expected '123456:ABC...')")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+                raise ValueError("must be 1-256 characters A-Z, a-z, 0-9, _ or - (Telegram's rule)")
         return value
 
     @field_validator("telegram_api_base_url")
@@ -106,6 +123,11 @@ class Settings(BaseSettings):
     def token(self) -> str | None:
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
+    @property
+    def secret(self) -> str | None:
+        """The webhook secret from VISITBOT_WEBHOOK_SECRET (``--secret`` overrides it)."""
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
+
 
 ENV_NAMES = {
     "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
@@ -116,6 +138,7 @@ ENV_NAMES = {
     "language_path": "VISITBOT_LANGUAGE",
     "timezone": "VISITBOT_TIMEZONE",
     "log_level": "VISITBOT_LOG_LEVEL",
+    "webhook_secret": "VISITBOT_WEBHOOK_SECRET",
 }
 
 

@@ -24,6 +24,7 @@ from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard
 from bot.questionlog import log_question
 from bot.ratelimit import FloodGate
 from bot.services import Services, services_of
+from bot.storewriter import store_writer_of
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,12 @@ async def send_answer(
 
 
 def record_question(context: CallbackCtx, chat_id: int, question: str, answer: Answer) -> None:
-    """Log the question for /stats; a full disk must not cost the user the answer."""
+    """Log the question for /stats, whatever then happens to the reply. The write goes to the
+    store writer's thread, so a locked store or a full disk never holds up an answer."""
+    writer = store_writer_of(context.bot_data)
+    if writer is not None:
+        writer.submit(lambda db: log_question(db, chat_id, question, answer), "question log")
+        return
     try:
         log_question(services(context).db, chat_id, question, answer)
     except sqlite3.Error as error:

@@ -30,6 +30,7 @@ from bot.delivery import Clock, Options, system_clock
 from bot.questionlog import question_stats
 from bot.scheduling import DigestRuntime
 from bot.services import services_of
+from bot.storewriter import settle
 from bot.subscriptions import COMMON_ZONES, DAYS, Schedule
 
 log = logging.getLogger(__name__)
@@ -233,6 +234,7 @@ class DigestHandlers:
         if not self._admin(update, context):
             await self._reply(update, NOT_ADMIN)
             return
+        await settle(context.bot_data)  # questions just asked are in the figures
         await self._reply(update, stats_text(self._db(context), self.runtime.now()))
 
     # -- buttons -------------------------------------------------------------------------

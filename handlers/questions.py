@@ -11,6 +11,7 @@ from html import escape
 
 from telegram import Update
 
+from bot.outbox import outbox_of
 from handlers.common import (
     CallbackCtx,
     conversation,
@@ -37,8 +38,10 @@ async def question(update: Update, context: CallbackCtx) -> None:
     gate = state_of(context.bot_data).gate
     async with gate.lock(chat_id) if gate is not None else contextlib.nullcontext():
         answer = brain.answer(text, conversation(context.chat_data))
-        await send_answer(context, chat_id, answer, question_message=message)
-    record_question(context, chat_id, text, answer)
+        record_question(context, chat_id, text, answer)  # logged whatever happens to the reply
+        await outbox_of(context.bot_data).deliver(  # an outage delays the answer, never loses it
+            chat_id, lambda: send_answer(context, chat_id, answer, question_message=message)
+        )
 
 
 async def not_text(update: Update, context: CallbackCtx) -> None:

@@ -3,6 +3,7 @@
 The store is derived data: it is (re)built from the knowledge files whenever they change, in
 one transaction, so a reader never sees half a build and a bad file never replaces a good
 store. Other tables in the same file (subscriptions, logs) are never touched by a build.
+Problems with the file itself (where it is, damage) are handled in ``knowledge.storefile``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from knowledge.loading import (
     normalise_quotes,
 )
 from knowledge.models import Language, Record
+from knowledge.storefile import describe, is_damage, move_aside, open_database
 
 SCHEMA_VERSION = "1"
 KNOWLEDGE_TABLES = (
@@ -67,6 +69,7 @@ class Store:
     knowledge: Knowledge
     rebuilt: bool
     warning: str | None = None
+    moved_aside: Path | None = None  # where a damaged store file was put (see storefile)
 
     def search_sentences(self, words: list[str], limit: int = 3) -> list[str]:
         """Sentences of the source document matching all ``words`` (FTS5, best first)."""
@@ -250,25 +253,43 @@ def open_store(
 
     If the files are broken but an earlier good build exists, that build is kept and used,
     and ``Store.warning`` says what is wrong; with no good build, KnowledgeError is raised.
+    ``force`` (``visitbot kb build``) asks for a build from the files now: broken files raise
+    KnowledgeError even when an old build exists (which is left as it was), so a build is
+    never reported when none happened.
     """
     db_path, record_path, language_path = Path(db_path), Path(record_path), Path(language_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(db_path)
-    meta = _meta(db)
+    db, meta, aside = _open_file(db_path)
     fresh = (
         not force
         and meta.get("schema_version") == SCHEMA_VERSION
         and _current_fingerprint(record_path, language_path, meta) == meta.get("fingerprint")
     )
     if fresh:
-        return Store(db=db, knowledge=_from_meta(meta), rebuilt=False)
+        return Store(db=db, knowledge=_from_meta(meta), rebuilt=False, moved_aside=aside)
     try:
         knowledge = load_files(record_path, language_path)
     except KnowledgeError as err:
-        if meta.get("schema_version") == SCHEMA_VERSION and "record_json" in meta:
+        if not force and meta.get("schema_version") == SCHEMA_VERSION and "record_json" in meta:
             return Store(db=db, knowledge=_from_meta(meta), rebuilt=False, warning=str(err))
         db.close()
         raise
-    db.execute("PRAGMA journal_mode=WAL")
-    _write(db, knowledge)
-    return Store(db=db, knowledge=knowledge, rebuilt=True)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        _write(db, knowledge)
+    except sqlite3.Error as err:
+        db.close()
+        raise describe(db_path, err) from None
+    return Store(db=db, knowledge=knowledge, rebuilt=True, moved_aside=aside)
+
+
+def _open_file(db_path: Path) -> tuple[Database, dict[str, str], Path | None]:
+    """The open store, its meta table and where a damaged file was moved (see storefile)."""
+    db, aside = open_database(db_path)
+    try:
+        return db, _meta(db), aside
+    except sqlite3.DatabaseError as err:
+        db.close()
+        if not is_damage(err):
+            raise describe(db_path, err) from None
+        aside = move_aside(db_path, str(err))
+        return Database(db_path), {}, aside

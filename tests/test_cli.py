@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,28 @@ def test_kb_check_reports_a_broken_record_clearly(tmp_path: Path, store_path: Pa
     result = run(["kb", "check"], store_path, VISITBOT_RECORD=str(record))
     assert result.returncode == 1
     assert str(record) in result.stderr and "required field is missing" in result.stderr
+
+
+def test_kb_build_on_a_broken_record_fails_naming_the_problem_and_keeps_the_old_build(
+    tmp_path: Path, store_path: Path
+) -> None:
+    assert run(["kb", "build"], store_path).returncode == 0
+    before = sqlite3.connect(store_path).execute("select value from meta where key = 'fingerprint'")
+    good = before.fetchone()[0]
+    record = tmp_path / "broken.yaml"
+    record.write_text("schema_version: 1\nsource_file: nowhere.txt\n")
+
+    result = run(["kb", "build"], store_path, VISITBOT_RECORD=str(record))
+
+    assert result.returncode == 1, result.stdout
+    assert "built" not in result.stdout
+    assert str(record) in result.stderr and "required field is missing" in result.stderr
+    field = result.stderr.split(f"{record}: ", 1)[1].split(":", 1)[0]
+    assert field and field != "(file)"  # the field is named, as kb check names it
+    check = run(["kb", "check"], store_path, VISITBOT_RECORD=str(record))
+    assert check.stderr.splitlines()[0] in result.stderr  # the same line as kb check
+    after = sqlite3.connect(store_path).execute("select value from meta where key = 'fingerprint'")
+    assert after.fetchone()[0] == good
 
 
 def test_a_bad_setting_stops_with_one_line_naming_it(store_path: Path) -> None:

@@ -20,6 +20,7 @@ from knowledge.loading import (
     normalise_quotes,
 )
 from knowledge.store import KNOWLEDGE_TABLES, open_store, split_sentences
+from knowledge.storefile import StoreError
 
 
 @pytest.fixture
@@ -146,7 +147,7 @@ def test_a_failed_write_rolls_back_the_whole_build(
         raise sqlite3.OperationalError("disk I/O error (simulated)")
 
     monkeypatch.setattr(store_module, "_sentence_numbers", explode)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match="disk I/O error"):  # one line, not a traceback
         open_store(store_path, path, DEFAULT_LANGUAGE)
     db = Database(store_path)
     assert db["areas"].count == 7 and db["topics"].count > 40

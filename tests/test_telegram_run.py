@@ -109,13 +109,19 @@ async def post_update(url: str, update: dict[str, Any], secret: str | None) -> i
     raise AssertionError(f"nothing listens on {url}")
 
 
+@pytest.mark.parametrize("secret_from", ["flag", "environment"])
 async def test_run_webhook_sets_the_webhook_and_answers_posted_updates(
-    server: FakeBotAPI, tmp_path: Path
+    server: FakeBotAPI, tmp_path: Path, secret_from: str
 ) -> None:
     port, secret = free_port(), "s3cret-token_1"
     public = "https://bot.example.test/tg/hook"
     args = ["run", "--webhook-url", public, "--listen", "127.0.0.1", "--port", str(port)]
-    process = start([*args, "--secret", secret], bot_env(server, tmp_path), tmp_path)
+    env = bot_env(server, tmp_path)
+    if secret_from == "flag":
+        args += ["--secret", secret]
+    else:  # kept out of the process list (issue 8 item 15)
+        env["VISITBOT_WEBHOOK_SECRET"] = secret
+    process = start(args, env, tmp_path)
     try:
         set_hook = await server.await_for(method="setWebhook", timeout=START_TIMEOUT)
         local = f"http://127.0.0.1:{port}/tg/hook"

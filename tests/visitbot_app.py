@@ -17,11 +17,14 @@ from telegram.request import HTTPXRequest
 
 from bot.application import build_application
 from bot.brain import Brain
+from bot.outbox import RetryPolicy
 from bot.ratelimit import FloodPolicy, TelegramLimiter
 from bot.settings import load_settings
 from tests.fake_botapi import FakeBotAPI
 
 ADMIN = 7777
+# Outages retried as in production, at 1/100 of the time: a 60 s retry_after waits 0.6 s.
+TEST_RETRY = RetryPolicy().scaled(0.01)
 NO_ENV = {"trust_env": False}  # never a proxy from the environment: 127.0.0.1 only
 
 
@@ -33,6 +36,8 @@ def visitbot_app(
     flood: FloodPolicy | None,
     backoff: float = 0.05,
     pool: int = 32,
+    retry: RetryPolicy = TEST_RETRY,
+    db: Database | None = None,
 ) -> Any:
     """``build_application`` as production calls it, pointed at ``server``."""
     settings = load_settings(
@@ -44,11 +49,12 @@ def visitbot_app(
     return build_application(
         settings,
         brain,
-        db=Database(store_path),
+        db=db if db is not None else Database(store_path),
         request=HTTPXRequest(connection_pool_size=pool, read_timeout=2.0, httpx_kwargs=NO_ENV),
         get_updates_request=HTTPXRequest(read_timeout=1.0, httpx_kwargs=NO_ENV),
         flood=flood,
         rate_limiter=TelegramLimiter(backoff=backoff),
+        retry=retry,
     )
 
 
