@@ -97,6 +97,7 @@ class Language(Strict):
     pronouns: dict[Literal["person", "thing"], list[Word]] = {}
     replies: dict[str, list[str]] = {}
     ordinary_words: str = ""  # whitespace-separated; see the comment in language.yaml
+    common_nouns: str = ""  # whitespace-separated; see the comment in language.yaml
 
     @field_validator("concepts")
     @classmethod

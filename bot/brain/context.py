@@ -75,19 +75,22 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
         for concept, weight in previous.items():
             if not lexicon.from_record(concept) and not concept.endswith("_q"):
                 concepts.setdefault(concept, weight)
-    if not own_subject and not parsed.unknown and not parsed.record_words:
-        # "how many?", "why?", "and when?", "who said that?": same subject, new question
+    pointing = parsed.thing_pronoun or parsed.group_pronoun
+    if not own_subject and (pointing or not (parsed.unknown or parsed.record_words)):
+        # "how many?", "why?", "and when?", "who set it?": same subject, new question
         for concept, weight in previous.items():
             if not concept.endswith("_q"):
                 concepts.setdefault(concept, weight)
-    if parsed.follow_up and not qtype and context.last_qtype:
+    borrowed = parsed.follow_up and not qtype and context.last_qtype is not None
+    if borrowed and context.last_qtype:
         # "and railway?", "what about Sharif?": same question, new subject
         qtype = context.last_qtype
         concepts[f"{qtype}_q"] = 1.0
+    if parsed.follow_up or pointing:  # "and railway?", "was there one on IT?": the frame too
         for concept, weight in previous.items():
             if not lexicon.from_record(concept) and not concept.endswith("_q"):
                 concepts.setdefault(concept, weight * INHERITED)
-    return replace(parsed, concepts=concepts, qtype=qtype)
+    return replace(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed)
 
 
 def _speaker_on_subject(parsed: Parsed, mentioned: list[str]) -> Parsed:

@@ -220,7 +220,7 @@ def lacking_detail(case: Case) -> Answer | None:
         case.best = lacking
     if case.best.type_ok or not parsed.qtype:
         return None
-    if answers_by_its_words(case):
+    if parsed.borrowed_kind or answers_by_its_words(case):
         return case.reply()  # its own words answer the kind asked: never "does not say"
     return case.not_in_record(compose.missing_detail(case.topic, parsed.qtype))
 
@@ -257,7 +257,9 @@ def unframed_area(case: Case) -> Answer | None:
 def unknown_object(case: Case) -> Answer | None:
     """What the question is about is a word the record does not know ("about India")."""
     parsed, topic = case.parsed, case.topic
-    only_by_kind = not (case.best.matched & parsed.subject)
+    lexicon = case.brain.lexicon
+    what_about = {c for c in case.best.matched & parsed.subject if not lexicon.implies_kind(c)}
+    only_by_kind = not what_about  # "best biryani in Islamabad": the city only sets a place
     asked_about = parsed.objects if topic.kind not in ("area", "unnamed") else []
     if not topic.answered or not (asked_about or (case.unknown and only_by_kind)):
         return None
@@ -278,15 +280,21 @@ def several_areas(case: Case) -> Answer | None:
 
 
 def area_with_unknown_name(case: Case) -> Answer | None:
-    """ "Was Gwadar port part of the deals?": yes to ports, but Gwadar is not named."""
+    """ "Was there a deal on Gwadar port?", "is the mining MoU about Reko Diq?": the record
+    names the area but not that; a yes/no question about something it does not name never
+    gets "yes"."""
     parsed, topic = case.parsed, case.topic
     if topic.kind != "area" or not case.unknown or parsed.qtype not in ("yes_no", None):
         return None
+    lexicon = case.brain.lexicon
     near = [w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)]
-    if not near:
+    words = [w for w in dict.fromkeys(near) if not lexicon.is_common(w)]  # a name, not "diseases"
+    if not words:
         return None
-    text = f"{topic.answer} {compose.not_mentioned(list(dict.fromkeys(near)))}"
-    return compose.from_topic(topic, case.conf * 0.8, case.suggestions, text=text)
+    return case.not_in_record(
+        compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer)),
+        case.conf * 0.8,
+    )
 
 
 def about_now(case: Case) -> Answer | None:

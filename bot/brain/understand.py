@@ -59,6 +59,7 @@ class Parsed:
     thing_pronoun: bool = False
     group_pronoun: bool = False  # "they", "them", "one of them": the things just discussed
     first_person: str | None = None  # the person named first: usually the one speaking
+    borrowed_kind: bool = False  # the kind of question came from the last turn ("and X?")
     qtype_at: int = -10  # where the first question word stands
 
     def near(self, word: str, concept: str, distance: int = 2) -> bool:
@@ -114,11 +115,11 @@ class Lexicon:
             self._add_aliases(item.id, item.aliases)
         for person in record.people:
             self._add_aliases(person.id, person.titles, self._titles)
-        self._frame_phrases()
         self._people = [p.id for p in record.people]
         self._areas = {a.id for a in record.agreements.named} | {
             u.id for u in record.agreements.unnamed
         }
+        self._frame_phrases()
         self._smalltalk_free = {f"{q}_q" for q in language.question_types}
         # "how does Pakistan see Kazakhstan": a country speaks through its leader
         self._country_people = {
@@ -155,11 +156,13 @@ class Lexicon:
         # Words a question may use without asking about them. A word known only as part of
         # a longer alias ("gwadar" of "gwadar city") is not: alone, it names something the
         # record does not have ("a deal on Gwadar port").
-        single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
-        phrase_only = alias_words - single - self._document_stems
-        self._quiet_stems = (self._known_stems - phrase_only) | self._stopwords
         ordinary = language.ordinary_words.split()
         self._ordinary = set(ordinary) | {stem(w) for w in ordinary}
+        nouns = language.common_nouns.split()
+        self._common = self._ordinary | set(nouns) | {stem(w) for w in nouns}
+        single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
+        phrase_only = alias_words - single - self._document_stems - self._common
+        self._quiet_stems = (self._known_stems - phrase_only) | self._stopwords
         self._targets = sorted(
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
             key=lambda w: (stem(w) not in alias_words, w),
@@ -193,7 +196,7 @@ class Lexicon:
             key[0]: concepts & framing for key, concepts in self._phrases.items() if len(key) == 1
         }
         for key, concepts in self._phrases.items():
-            if len(key) > 1:
+            if len(key) > 1 and concepts & self._areas:  # not "according to" (say)
                 for word in key:
                     concepts |= singles.get(word, set())
 
@@ -417,6 +420,10 @@ class Lexicon:
         found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
         return found
 
+    def is_common(self, word: str) -> bool:
+        """An everyday word (noun or not), as opposed to a rare word or a name."""
+        return word in self._common or stem(word) in self._common
+
     def is_ordinary(self, token: Token) -> bool:
         """An everyday word of the language, not a name of something the record might lack."""
         return token.surface in self._ordinary or token.stem in self._ordinary
@@ -426,6 +433,11 @@ class Lexicon:
     def is_area(self, concept: str) -> bool:
         """Whether the concept is an agreement area, named or not."""
         return concept in self._areas
+
+    def implies_kind(self, concept: str) -> bool:
+        """A concept that says what kind of answer is wanted ("date", "city") more than what
+        the question is about."""
+        return concept in self._implied
 
     def is_qualifier(self, concept: str) -> bool:
         info = self.info.get(concept)
