@@ -32,3 +32,14 @@ def test_a_word_known_only_inside_a_longer_alias_is_unknown_alone(brain: Brain) 
 def test_a_typo_is_corrected_towards_the_record(tiny_lexicon: Lexicon) -> None:
     parsed = tiny_lexicon.parse("how many agrements")
     assert parsed.qtype == "count" and "deal" in parsed.concepts
+
+
+def test_a_phrase_alias_may_end_in_a_stem(brain: Brain) -> None:
+    # "темір жол*" (railway in Kazakh): whole words, then a word by its start
+    assert "railway" in brain.lexicon.parse("темір жолды айтып едім").concepts
+
+
+def test_a_question_word_outranks_a_small_talk_phrase(brain: Brain) -> None:
+    # "got it" is small talk, but "why he got it?" asks something
+    assert brain.answer("why did he get the award? got it?").intent != "ok"
+    assert brain.answer("ok got it, thanks").intent in ("ok", "thanks")

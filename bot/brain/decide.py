@@ -18,6 +18,7 @@ from bot.brain import compose
 from bot.brain.retrieve import Candidate
 from bot.brain.topics import Topic, not_among_named
 from bot.brain.understand import Parsed
+from bot.text import is_latin
 from knowledge.loading import QTYPE_CONCEPTS
 
 if TYPE_CHECKING:
@@ -288,7 +289,9 @@ def area_with_unknown_name(case: Case) -> Answer | None:
         return None
     lexicon = case.brain.lexicon
     near = [w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)]
-    words = [w for w in dict.fromkeys(near) if not lexicon.is_common(w)]  # a name, not "diseases"
+    words = [  # a name ("Gwadar"), not an everyday word ("diseases") or one of another script
+        w for w in dict.fromkeys(near) if is_latin(w) and not lexicon.is_common(w)
+    ]
     if not words:
         return None
     return case.not_in_record(

@@ -20,7 +20,7 @@ from bot.brain.decide import Case, decide, not_among_answer
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import rank
 from bot.brain.topics import Topic, build_topics
-from bot.brain.understand import Lexicon, Parsed, split_questions
+from bot.brain.understand import GENERIC_QTYPES, Lexicon, Parsed, split_questions
 from bot.text import clean, normalise
 from knowledge.loading import Knowledge, normalise_quotes
 from knowledge.store import Store, open_store, split_sentences
@@ -171,6 +171,9 @@ class Brain:
 
     def _answer_one(self, text: str, context: Context) -> Answer:
         parsed = self.lexicon.parse(text)
+        smalltalk = self._smalltalk(parsed)
+        if smalltalk is not None:
+            return replace(self._reply(smalltalk), rule="smalltalk")
         resolved = resolve(parsed, context, self.lexicon, self.people_ids, self._stands_alone)
         mentioned = list(resolved.mentioned)
         result = self._decide(resolved.parsed, mentioned)
@@ -187,13 +190,20 @@ class Brain:
                 return True
         return False
 
+    def _smalltalk(self, parsed: Parsed) -> str | None:
+        """ "thanks, that is helpful", "good, thanks": small talk, judged on the message's
+        own words (before the conversation adds any)."""
+        subject = parsed.subject
+        smalltalk = [c for c in SMALLTALK if c in subject]
+        record_subject = any(self.lexicon.from_record(c) for c in subject)
+        anchored = any(self.lexicon.is_anchor(c) for c in subject)
+        asks = parsed.qtype in (None, *GENERIC_QTYPES)  # "why he got it?" is no "got it"
+        if smalltalk and asks and not record_subject and not anchored and not parsed.unknown:
+            return smalltalk[0]
+        return None
+
     def _decide(self, parsed: Parsed, mentioned: list[str]) -> Answer:
         subject = parsed.subject
-        record_subject = {c for c in subject if self.lexicon.from_record(c)}
-        smalltalk = [c for c in SMALLTALK if c in subject]
-        anchored = any(self.lexicon.is_anchor(c) for c in subject)
-        if smalltalk and not record_subject and not anchored and not parsed.unknown:
-            return replace(self._reply(smalltalk[0]), rule="smalltalk")
         if not any(ch.isalnum() for ch in parsed.text):
             return replace(self._reply("not_understood"), rule="no_words")
         if "offtopic" in subject and not subject & {"deal", "sign"}:

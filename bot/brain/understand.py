@@ -94,6 +94,7 @@ class Lexicon:
         self._titles: dict[tuple[str, ...], set[str]] = {}
         self._alias_surface: set[str] = set()  # alias words as written, to correct towards
         self._prefixes: list[tuple[str, str]] = []
+        self._prefix_phrases: list[tuple[tuple[str, ...], str, str]] = []
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         anchors = set(record.anchors)
         self._implied: dict[str, str] = {}
@@ -179,6 +180,9 @@ class Lexicon:
         for alias in aliases:
             if alias.startswith("re:"):
                 self._patterns.append((re.compile(alias[3:]), concept))
+            elif alias.endswith("*") and " " in alias.strip():
+                *head, last = normalise(alias[:-1]).split()  # "темір жол*": words, then a stem
+                self._prefix_phrases.append((tuple(head), last, concept))
             elif alias.endswith("*"):
                 self._prefixes.append((normalise(alias[:-1]), concept))
             else:
@@ -261,6 +265,8 @@ class Lexicon:
                     explained[j] = True
                 i += title_length
                 continue
+            if not length:
+                length, concepts = self._match_prefix_phrase(tokens, i)
             if not length:
                 length, concepts = 1, self._match_word(tokens[i])
             if concepts:
@@ -413,6 +419,18 @@ class Lexicon:
             if concepts:
                 return length, concepts
         return 0, set()
+
+    def _match_prefix_phrase(self, tokens: list[Token], i: int) -> tuple[int, set[str]]:
+        """ "темір жол*" matches "темір жолды": whole words, then a word by its start."""
+        found: set[str] = set()
+        length = 0
+        for head, last, concept in self._prefix_phrases:
+            n = len(head)
+            words = [t.word for t in tokens[i : i + n + 1]]
+            if len(words) == n + 1 and tuple(words[:n]) == head and words[n].startswith(last):
+                found.add(concept)
+                length = n + 1
+        return length, found
 
     def _match_word(self, token: Token) -> set[str]:
         """Stem (``word*``) and pattern (``re:``) aliases, for one word."""
