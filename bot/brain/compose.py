@@ -6,7 +6,7 @@ frame ("The record does not say how many.", "Did you mean ...") and picks the so
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.answer import Answer
 from bot.brain.retrieve import Candidate
@@ -68,7 +68,7 @@ def missing_detail(topic: Topic, qtype: str) -> str:
     )
 
 
-def not_mentioned(words: list[str], then: str = "") -> str:
+def not_mentioned(words: Sequence[str], then: str = "") -> str:
     thing = " ".join(words)
     text = f"The record does not mention \u201c{thing}\u201d."
     return f"{text} {then}".strip()

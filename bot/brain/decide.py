@@ -9,20 +9,18 @@ record does not say. Rules refer to concepts only through what the knowledge fil
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.brain import compose
+from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
 from bot.brain.topics import Topic, not_among_named
-from bot.brain.understand import Parsed
+from bot.brain.understand import Lexicon, Parsed
 from bot.text import is_latin
 from knowledge.loading import QTYPE_CONCEPTS
-
-if TYPE_CHECKING:
-    from bot.brain.pipeline import Brain
+from knowledge.models import Person, Record
 
 CLOSE = 1.0  # candidates this close to the best may be combined
 TIE = 0.3  # this close, with the same evidence: answer together or ask "did you mean"
@@ -39,17 +37,31 @@ CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
 RECORD_WIDE_QTYPES = ("when", "where")  # every event of the record shares its date and place
 
 
-@dataclass
+@dataclass(frozen=True)
+class View:
+    """What the rules may read of the brain: the record and its words, nothing mutable."""
+
+    record: Record
+    lexicon: Lexicon
+    slots: Slots
+    people: Mapping[str, Person]
+    replies: Mapping[str, str]
+    examples: tuple[str, ...]
+    suggestions_for: Callable[[Topic], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class Case:
     """One question being decided: what was parsed and how the topics scored."""
 
-    brain: Brain
+    brain: View
     parsed: Parsed
-    mentioned: list[str]  # people named, directly or as "he"
-    candidates: list[Candidate]
+    mentioned: tuple[str, ...]  # people named, directly or as "he"
+    candidates: tuple[Candidate, ...]  # those with enough evidence, best first
+    ranked: tuple[Candidate, ...]  # every topic that could be considered, best first
     best: Candidate
     conf: float
-    unknown: list[str]  # words neither the record nor the language files know
+    unknown: tuple[str, ...]  # words neither the record nor the language files know
 
     @property
     def topic(self) -> Topic:
@@ -58,6 +70,12 @@ class Case:
     @property
     def suggestions(self) -> tuple[str, ...]:
         return self.brain.suggestions_for(self.topic)
+
+    def with_best(self, best: Candidate) -> Case:
+        """The same question decided on another topic, with its confidence recomputed."""
+        others = [c for c in self.candidates if c is not best]
+        conf = compose.confidence(best, others[0] if others else None)
+        return replace(self, best=best, conf=conf)
 
     def reply(
         self,
@@ -83,14 +101,24 @@ class Case:
         )
 
 
-Rule = Callable[[Case], Answer | None]
+@dataclass(frozen=True)
+class Redirect:
+    """A rule's verdict that another topic fits the question better; later rules see it."""
+
+    to: Candidate
+
+
+Rule = Callable[[Case], Answer | Redirect | None]
 
 
 def decide(case: Case) -> Answer:
+    """Rules in order: the first Answer wins; a Redirect moves the case to another topic."""
     for rule in RULES:
-        answer = rule(case)
-        if answer is not None:
-            return replace(answer, rule=rule.__name__)
+        verdict = rule(case)
+        if isinstance(verdict, Redirect):
+            case = case.with_best(verdict.to)
+        elif verdict is not None:
+            return replace(verdict, rule=rule.__name__)
     return replace(case.reply(), rule="best_topic")
 
 
@@ -150,7 +178,7 @@ def misattributed(case: Case) -> Answer | None:
     return case.not_in_record(f"The record does not say that {who} said this. {topic.answer}")
 
 
-def named_area_first(case: Case) -> Answer | None:
+def named_area_first(case: Case) -> Redirect | None:
     """ "How many MoUs on railways?" is about railways, not the 37 in all."""
     lexicon = case.brain.lexicon
     areas = {c for c in case.parsed.subject if lexicon.is_area(c)}
@@ -159,9 +187,7 @@ def named_area_first(case: Case) -> Answer | None:
     if case.topic.kind == "gap":  # "the dollar value of the mining deal": not given, say so
         return None
     covering = [c for c in case.candidates if areas & c.topic.vocabulary]
-    if covering:
-        case.best = covering[0]
-    return None
+    return Redirect(covering[0]) if covering else None
 
 
 def two_questions(case: Case) -> Answer | None:
@@ -192,15 +218,25 @@ def two_questions(case: Case) -> Answer | None:
     )
 
 
-def record_wide_kind(case: Case) -> Answer | None:
+def record_wide_kind(case: Case) -> Redirect | None:
     """ "When was the Kazakh president's visit?": the date answers it, not the visitor. Every
     event of the record shares its date and place, so a topic that gives them wins."""
     if case.best.type_ok or case.parsed.qtype not in RECORD_WIDE_QTYPES:
         return None
     fitting = next((c for c in case.candidates if c.type_ok), None)
-    if fitting is not None:
-        case.best = fitting
-    return None
+    if fitting is None:  # "and where?" after the agreements: the record's own place
+        slots, qtype = case.brain.slots, case.parsed.qtype
+        fitting = next(
+            (
+                c
+                for c in case.ranked
+                if c.type_ok
+                and slots.provides(c.topic.answer, qtype)
+                and not shifted(case, c.topic)  # "when will ... start": not that date
+            ),
+            None,
+        )
+    return Redirect(fitting) if fitting is not None else None
 
 
 def lacking_detail(case: Case) -> Answer | None:
@@ -218,7 +254,7 @@ def lacking_detail(case: Case) -> Answer | None:
         None,
     )
     if lacking is not None and parsed.qtype not in RECORD_WIDE_QTYPES:
-        case.best = lacking
+        case = case.with_best(lacking)
     if case.best.type_ok or not parsed.qtype:
         return None
     if parsed.borrowed_kind or answers_by_its_words(case):
@@ -340,9 +376,15 @@ RULES: tuple[Rule, ...] = (
 def answers_by_its_words(case: Case) -> bool:
     """The best topic's reply gives the kind of detail asked (a name for "who", a figure for
     "how many"), and the question asks nothing it does not account for ("will", "days")."""
-    lexicon, topic = case.brain.lexicon, case.topic
-    shifted = any(lexicon.is_qualifier(c) for c in case.parsed.subject if c not in topic.vocabulary)
-    return not shifted and case.brain.slots.provides(topic.answer, case.parsed.qtype)
+    topic = case.topic
+    return not shifted(case, topic) and case.brain.slots.provides(topic.answer, case.parsed.qtype)
+
+
+def shifted(case: Case, topic: Topic) -> bool:
+    """The question shifts what it asks ("will", "now", "days") in a way the topic does not
+    account for: its date or figure is not the one asked."""
+    lexicon = case.brain.lexicon
+    return any(lexicon.is_qualifier(c) for c in case.parsed.subject if c not in topic.accounts_for)
 
 
 def positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:
@@ -432,7 +474,7 @@ def subject_words(case: Case) -> list[str]:
     return words + [w for w in parsed.unknown if w not in words]
 
 
-def not_among_answer(brain: Brain, words: list[str]) -> Answer:
+def not_among_answer(brain: View, words: Sequence[str]) -> Answer:
     """The closed-list answer for words the record has no entry for ("visa", "cpec")."""
     return Answer(
         text=not_among_named(" ".join(words), brain.record),

@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.answer import Answer
 from bot.brain import compose
 from bot.brain.context import Context, remember, resolve
-from bot.brain.decide import Case, decide, not_among_answer
+from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import rank
 from bot.brain.topics import Topic, build_topics
@@ -54,6 +54,15 @@ class Brain:
         self.slots = Slots.of(self.record)
         replies = knowledge.language.replies
         self.replies = {k: v[0] for k, v in replies.items() if v}
+        self.view = View(
+            record=self.record,
+            lexicon=self.lexicon,
+            slots=self.slots,
+            people=self.people,
+            replies=self.replies,
+            examples=self.examples,
+            suggestions_for=self.suggestions_for,
+        )
 
     @classmethod
     def open(cls, db_path: Path, record_path: Path, language_path: Path) -> Brain:
@@ -208,19 +217,21 @@ class Brain:
             return replace(self._reply("not_understood"), rule="no_words")
         if "offtopic" in subject and not subject & {"deal", "sign"}:
             return replace(self._reply("off_topic"), rule="off_topic_words")
-        candidates = [c for c in rank(parsed, self.topics, self.lexicon) if c.evidence >= MIN_SCORE]
+        ranked = tuple(rank(parsed, self.topics, self.lexicon))
+        candidates = tuple(c for c in ranked if c.evidence >= MIN_SCORE)
         if not candidates:
             answer = self._fallback(parsed)
             return replace(answer, rule=f"no_topic:{answer.intent}")
         runner_up = candidates[1] if len(candidates) > 1 else None
         case = Case(
-            brain=self,
+            brain=self.view,
             parsed=parsed,
-            mentioned=mentioned,
+            mentioned=tuple(mentioned),
             candidates=candidates,
+            ranked=ranked,
             best=candidates[0],
             conf=compose.confidence(candidates[0], runner_up),
-            unknown=self._unexplained(parsed),
+            unknown=tuple(self._unexplained(parsed)),
         )
         return decide(case)
 
@@ -236,7 +247,7 @@ class Brain:
         anchored = any(self.lexicon.is_anchor(c) for c in subject)
         talking = bool(subject & {"say", "discuss"})
         if "deal" in parsed.concepts and unknown:
-            return not_among_answer(self, unknown)
+            return not_among_answer(self.view, unknown)
         if unknown and (anchored or talking):
             return compose.reply(
                 "not_in_record",

@@ -33,6 +33,14 @@ class Topic:
     answered: bool = True
 
     @property
+    def accounts_for(self) -> frozenset[str]:
+        """Concepts that speak for this topic (its ``about`` and positive signals)."""
+        words = {c for c, w in self.signals.items() if w > 0}
+        for group in self.about:
+            words |= group
+        return frozenset(words)
+
+    @property
     def vocabulary(self) -> frozenset[str]:
         """Every concept this topic can account for in a question."""
         words: set[str] = set(self.signals)
