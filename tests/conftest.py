@@ -69,9 +69,13 @@ ordinary_words: >-
 
 
 @pytest.fixture(scope="session")
-def tiny_lexicon(tmp_path_factory: pytest.TempPathFactory) -> Lexicon:
-    folder = tmp_path_factory.mktemp("tiny")
-    language = folder / "language.yaml"
+def tiny_language_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    language = tmp_path_factory.mktemp("tiny") / "language.yaml"
     language.write_text(TINY_LANGUAGE, encoding="utf-8")
+    return language
+
+
+@pytest.fixture(scope="session")
+def tiny_lexicon(tiny_language_path: Path) -> Lexicon:
     record = TESTS / "data" / "other_visit" / "record.yaml"
-    return Lexicon(load_files(record, language))
+    return Lexicon(load_files(record, tiny_language_path))

@@ -1,0 +1,50 @@
+"""Unit tests of the decide stage on tiny inline data: the made-up record of
+tests/data/other_visit with a language file of a few lines (tests/conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.brain import Brain, Context
+from bot.brain.decide import Case, Redirect, decide
+from bot.brain.retrieve import rank
+from knowledge.loading import load_files
+
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module")
+def tiny_brain(tiny_language_path: Path) -> Brain:
+    return Brain(load_files(TESTS / "data" / "other_visit" / "record.yaml", tiny_language_path))
+
+
+def _case(brain: Brain, question: str) -> Case:
+    parsed = brain.lexicon.parse(question)
+    ranked = tuple(rank(parsed, brain.topics, brain.lexicon))
+    return Case(brain.view, parsed, (), ranked, ranked, ranked[0], 0.5, ())
+
+
+def test_a_redirect_moves_the_case_and_recomputes_confidence(tiny_brain: Brain) -> None:
+    case = _case(tiny_brain, "did varga get an award at the harbour palace")
+    assert len(case.ranked) > 1
+    other = case.ranked[1]
+    moved = case.with_best(other)
+    assert moved.best is other and moved.topic is other.topic
+    assert case.best is not other  # the case itself is frozen, left as it was
+    assert isinstance(Redirect(other).to, type(other))
+
+
+def test_every_rule_decision_names_its_rule(tiny_brain: Brain) -> None:
+    answer = decide(_case(tiny_brain, "how many agreements"))
+    assert answer.rule and "5" in answer.text
+
+
+def test_a_reply_naming_the_person_answers_who(tiny_brain: Brain) -> None:
+    # the tiny record's award fact names Varga: "who got it?" is answered, never "does not
+    # say who" followed by her name
+    context = Context()
+    tiny_brain.answer("what award", context)
+    answer = tiny_brain.answer("who got it?", context)
+    assert "does not say who" not in answer.text
