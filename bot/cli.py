@@ -69,6 +69,8 @@ def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         if args.action == "check":
+            from bot.curation import warnings
+
             knowledge = load_files(settings.record_path, settings.language_path)
             record = knowledge.record
             print(
@@ -76,7 +78,10 @@ def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
                 f"{len(record.agreements.named)} named areas, every source sentence found in "
                 f"{record.source_file})"
             )
-            return 0
+            found = warnings(knowledge)
+            for line in found:
+                print(f"warning: {line}")
+            return 1 if found and args.strict else 0
         if args.action == "path":
             print(settings.store_path)
             return 0
@@ -181,6 +186,7 @@ def parser() -> argparse.ArgumentParser:
 
     kb = sub.add_parser("kb", help="knowledge store: build, check, path")
     kb.add_argument("action", choices=["build", "check", "path"])
+    kb.add_argument("--strict", action="store_true", help="check: exit 1 on warnings too")
     kb.set_defaults(func=cmd_kb)
 
     ev = sub.add_parser("eval", help="grade the brain on a labelled question file")

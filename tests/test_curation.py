@@ -1,0 +1,41 @@
+"""``visitbot kb check`` warnings for curators: everyday-word and pronoun aliases, shared
+aliases, canned questions that route to another topic."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bot.curation import warnings
+from knowledge.loading import load_files
+
+OTHER = Path(__file__).resolve().parent / "data" / "other_visit"
+
+
+def _record(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    shutil.copy(OTHER / "source.txt", tmp_path / "source.txt")
+    text = (OTHER / "record.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    (tmp_path / "record.yaml").write_text(text, encoding="utf-8")
+    return tmp_path / "record.yaml"
+
+
+def test_a_clean_record_has_no_warnings(tmp_path: Path, tiny_language_path: Path) -> None:
+    record = _record(tmp_path)
+    assert warnings(load_files(record, tiny_language_path)) == []
+
+
+def test_pronoun_shared_and_misrouted_are_each_named(
+    tmp_path: Path, tiny_language_path: Path
+) -> None:
+    record = _record(
+        tmp_path,
+        ("aliases: [visit, trip, came]", "aliases: [visit, trip, came, it, ferry]"),
+        ("ask: Who is Tomas Brel?", "ask: How many agreements were signed?"),
+    )
+    found = warnings(load_files(record, tiny_language_path))
+    assert any("concepts.visit: alias 'it' is a pronoun" in w for w in found), found
+    assert any("alias 'ferry' is shared by" in w for w in found), found
+    assert any(w.startswith("brel: its ask") for w in found), found
