@@ -73,10 +73,10 @@ def _shared_aliases(knowledge: Knowledge) -> Iterator[str]:
     for name, concept in knowledge.language.concepts.items():
         for alias in concept.aliases:
             owners[normalise(alias)].add(f"language concept {name}")
-    for alias, where in sorted(owners.items()):
-        if len(where) > 1 and any(not w.startswith("language") for w in where):
+    for alias, places in sorted(owners.items()):
+        if len(places) > 1 and any(not w.startswith("language") for w in places):
             yield (
-                f"alias {alias!r} is shared by {', '.join(sorted(where))}: a question using it "
+                f"alias {alias!r} is shared by {', '.join(sorted(places))}: a question using it "
                 "matches all of them; keep it in one place"
             )
 
