@@ -20,6 +20,7 @@ QTYPE_WORDS = {
     "where": "where",
     "who": "who",
     "names": "the names",
+    "list": "which",
     "why": "why",
 }
 

@@ -26,6 +26,13 @@ _SPAN = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(19|20)\d\d\b|\bnext year\b|\bthis year\b|\blast year\b", re.IGNORECASE)
+_DAY = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|may|june|july|august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
+# "in Mombasa", "at the Harbour Palace": a capitalised name after a word of place
+_PLACE = re.compile(r"\b(?:in|at|to|from|near|of)\s+(?:the\s+)?[A-Z][\w'-]+")
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,10 @@ class Slots:
         if kind in ("who", "names"):
             return any(p.casefold() in folded for p in self.people)
         if kind == "when":
-            return any(d.casefold() in folded for d in self.dates) or bool(_YEAR.search(text))
+            dated = any(d.casefold() in folded for d in self.dates)
+            return dated or bool(_YEAR.search(text) or _DAY.search(text))
         if kind == "where":
-            return any(p.casefold() in folded for p in self.places)
+            return any(p.casefold() in folded for p in self.places) or bool(_PLACE.search(text))
         if kind in ("count", "how_much"):
             return bool(_NUMBER.search(self._without_dates(text)))
         if kind == "how_long":
