@@ -43,3 +43,9 @@ def test_a_question_word_outranks_a_small_talk_phrase(brain: Brain) -> None:
     # "got it" is small talk, but "why he got it?" asks something
     assert brain.answer("why did he get the award? got it?").intent != "ok"
     assert brain.answer("ok got it, thanks").intent in ("ok", "thanks")
+
+
+def test_an_everyday_word_is_never_corrected_into_another(brain: Brain) -> None:
+    # "sing" is a word (a slip for "sign" or not, it is not ours to change), "head" too
+    assert [t.word for t in brain.lexicon.tokens("sing head")] == ["sing", "head"]
+    assert brain.lexicon.tokens("agrement")[0].word == "agreement"

@@ -215,6 +215,8 @@ class Lexicon:
         """
         if not is_latin(word) or len(word) < 4 or stem(word) in self._known_stems:
             return word
+        if word in self._common:  # "head" is a word, not a slip for "heard"
+            return word
         cached = self._corrections.get(word)
         if cached is not None:
             return cached
