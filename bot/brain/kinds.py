@@ -42,6 +42,7 @@ class Slots:
     people: tuple[str, ...]
     dates: tuple[str, ...]
     places: tuple[str, ...]
+    framework: tuple[str, ...] = ()  # names every answer may carry: people, countries, city
 
     @classmethod
     def of(cls, record: Record) -> Slots:
@@ -49,7 +50,9 @@ class Slots:
         deadlines = [t.deadline for t in record.targets if t.deadline]
         visit = record.visit
         places = [visit.place, visit.venue.removeprefix("the ")] if visit.venue else [visit.place]
-        return cls(tuple(people), (visit.date, *deadlines), tuple(p for p in places if p))
+        framework = [*people, visit.host_country, visit.guest_country, visit.place]
+        stems = tuple(w.casefold()[:5] for name in framework for w in name.split())
+        return cls(tuple(people), (visit.date, *deadlines), tuple(p for p in places if p), stems)
 
     def provides(self, text: str, kind: str | None) -> bool:
         """Whether ``text`` itself answers a question of this kind."""
@@ -65,6 +68,18 @@ class Slots:
             return bool(_NUMBER.search(self._without_dates(text)))
         if kind == "how_long":
             return bool(_SPAN.search(text))
+        if kind in ("list", "names"):
+            return self._names_something(text)  # "which airport?": "Hazrat Shahjalal ..."
+        return False
+
+    def _names_something(self, text: str) -> bool:
+        """A capitalised name inside a sentence, other than the record's own people,
+        countries and city: the specific thing a "which ...?" asks for."""
+        for sentence in re.split(r"(?<=[.!?:])\s+", text):
+            for word in re.findall(r"[\w'-]+", sentence)[1:]:
+                if word[:1].isupper() and word[1:].islower() and len(word) > 2:
+                    if word.casefold()[:5] not in self.framework:
+                        return True
         return False
 
     def _without_dates(self, text: str) -> str:
@@ -86,5 +101,8 @@ _LACK_WORDS = {
     "how many": "count",
     "how much": "how_much",
     "how long": "how_long",
+    "which": "list",
 }
-_LACKS = re.compile(r"[Tt]he record does not say (who|when|where|how many|how much|how long)\.")
+_LACKS = re.compile(
+    r"[Tt]he record does not say (who|when|where|which|how many|how much|how long)\."
+)
