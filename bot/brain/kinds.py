@@ -75,12 +75,18 @@ class Slots:
     def _names_something(self, text: str) -> bool:
         """A capitalised name inside a sentence, other than the record's own people,
         countries and city: the specific thing a "which ...?" asks for."""
-        for sentence in re.split(r"(?<=[.!?:])\s+", text):
-            for word in re.findall(r"[\w'-]+", sentence)[1:]:
-                if word[:1].isupper() and word[1:].islower() and len(word) > 2:
-                    if word.casefold()[:5] not in self.framework:
-                        return True
-        return False
+        words = [
+            word
+            for sentence in re.split(r"(?<=[.!?:])\s+", text)
+            for word in re.findall(r"[\w'-]+", sentence)[1:]
+        ]
+        return any(
+            word[:1].isupper()
+            and word[1:].islower()
+            and len(word) > 2
+            and word.casefold()[:5] not in self.framework
+            for word in words
+        )
 
     def _without_dates(self, text: str) -> str:
         for date in self.dates:
