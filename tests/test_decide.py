@@ -48,3 +48,10 @@ def test_a_reply_naming_the_person_answers_who(tiny_brain: Brain) -> None:
     tiny_brain.answer("what award", context)
     answer = tiny_brain.answer("who got it?", context)
     assert "does not say who" not in answer.text
+
+
+def test_a_wrong_number_of_documents_is_corrected_first(tiny_brain: Brain) -> None:
+    answer = tiny_brain.answer("why did they sign twelve agreements?")
+    assert answer.rule == "wrong_count"
+    assert "5" in answer.text and "not twelve" in answer.text
+    assert tiny_brain.answer("did they sign 5 agreements?").rule != "wrong_count"

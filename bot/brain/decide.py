@@ -18,7 +18,7 @@ from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
 from bot.brain.topics import Topic, not_among_named
 from bot.brain.understand import Lexicon, Parsed
-from bot.text import is_latin
+from bot.text import is_latin, number_value
 from knowledge.loading import QTYPE_CONCEPTS
 from knowledge.models import Person, Record
 
@@ -353,7 +353,31 @@ def about_now(case: Case) -> Answer | None:
     )
 
 
+def wrong_count(case: Case) -> Answer | None:
+    """ "Why did they sign 40 agreements?": a number of documents the record contradicts is
+    corrected first, then the question is answered."""
+    parsed, agreements = case.parsed, case.brain.record.agreements
+    if "deal" not in parsed.concepts:
+        return None
+    used = {i for c, places in parsed.where.items() if c in parsed.concepts for i in places}
+    deals = set(parsed.where.get("deal", ()))
+    said = [  # "40 agreements", "twelve MoUs": a number right before a word for the documents
+        (t.surface, value)
+        for i, t in enumerate(parsed.tokens)
+        if i not in used and i + 1 in deals and (value := number_value(t.word)) is not None
+    ]
+    wrong = [surface for surface, value in said if value != agreements.total and value < 1000]
+    if not wrong or len(wrong) != len(said):
+        return None
+    text = (
+        f"The record says {agreements.total} {agreements.described_as} were signed, not "
+        f"{wrong[0]}. {compose.strip_yes(case.topic.answer)}"
+    )
+    return case.reply(text, answered=True)
+
+
 RULES: tuple[Rule, ...] = (
+    wrong_count,
     closed_list,
     same_words,
     misattributed,
