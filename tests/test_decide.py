@@ -53,5 +53,6 @@ def test_a_reply_naming_the_person_answers_who(tiny_brain: Brain) -> None:
 def test_a_wrong_number_of_documents_is_corrected_first(tiny_brain: Brain) -> None:
     answer = tiny_brain.answer("why did they sign twelve agreements?")
     assert answer.rule == "wrong_count"
-    assert "5" in answer.text and "not twelve" in answer.text
+    assert answer.text.startswith("The record says 5 agreements were signed.")
+    assert "twelve" not in answer.text
     assert tiny_brain.answer("did they sign 5 agreements?").rule != "wrong_count"

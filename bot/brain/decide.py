@@ -369,9 +369,9 @@ def wrong_count(case: Case) -> Answer | None:
     wrong = [surface for surface, value in said if value != agreements.total and value < 1000]
     if not wrong or len(wrong) != len(said):
         return None
-    text = (
-        f"The record says {agreements.total} {agreements.described_as} were signed, not "
-        f"{wrong[0]}. {compose.strip_yes(case.topic.answer)}"
+    text = (  # the user's wrong figure is not repeated: a reply quotes the record
+        f"The record says {agreements.total} {agreements.described_as} were signed. "
+        f"{compose.strip_yes(case.topic.answer)}"
     )
     return case.reply(text, answered=True)
 
