@@ -34,7 +34,9 @@ JOIN_WORDS = frozenset(
 )
 GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEPTS
 CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
-RECORD_WIDE_QTYPES = ("when", "where")  # every event of the record shares its date and place
+RECORD_WIDE_QTYPES = ("when", "where")
+# every event of the record shares its date and place
+FRAME = frozenset({"deal", "sign", "cooperation", "sector", "discuss"})  # asks about agreements
 
 
 @dataclass(frozen=True)
@@ -278,9 +280,9 @@ def unframed_area(case: Case) -> Answer | None:
     """ "Will students get scholarships now?" names an area but asks no agreement question:
     the record does not mention it (the closed-list answer is for questions about deals)."""
     parsed, topic = case.parsed, case.topic
-    if topic.kind != "unnamed" or parsed.qtype is None:
-        return None
-    if {"deal", "sign", "cooperation", "sector", "discuss"} & set(parsed.concepts):
+    if topic.kind != "unnamed" or (parsed.qtype is None and not rare_names(case)):
+        return None  # "visa?" alone is the closed-list question; "MBBS universities" is not
+    if FRAME & set(parsed.concepts):
         return None
     words = [s for s, concepts in parsed.spans if topic.id in concepts]
     related = case.brain.record.agreements
@@ -323,11 +325,12 @@ def area_with_unknown_name(case: Case) -> Answer | None:
     parsed, topic = case.parsed, case.topic
     if topic.kind != "area" or not case.unknown or parsed.qtype not in ("yes_no", None):
         return None
-    lexicon = case.brain.lexicon
-    near = [w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)]
-    words = [  # a name ("Gwadar"), not an everyday word ("diseases") or one of another script
-        w for w in dict.fromkeys(near) if is_latin(w) and not lexicon.is_common(w)
-    ]
+    near = {w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)}
+    names = rare_names(case)
+    elsewhere = not (FRAME & set(parsed.concepts)) and len(case.unknown) > 1
+    # beside the area ("Gwadar port"), or, when no agreement is asked about and several
+    # words are unknown, anywhere ("mining jobs in Balochistan for engineers")
+    words = [w for w in names if w in near or elsewhere]
     if not words:
         return None
     return case.not_in_record(
@@ -388,13 +391,24 @@ RULES: tuple[Rule, ...] = (
     asked_about_mentions,
     unframed_area,
     unknown_object,
-    several_areas,
     area_with_unknown_name,
+    several_areas,
     about_now,
 )
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def rare_names(case: Case) -> list[str]:
+    """Unknown words that are names ("Gwadar", "MBBS"), not everyday words ("diseases") or
+    words of another script (which the language file cannot tell apart)."""
+    lexicon = case.brain.lexicon
+    return [
+        w
+        for w in dict.fromkeys(case.unknown)
+        if is_latin(w) and not lexicon.is_common(w) and not w.isdigit()
+    ]
 
 
 def answers_by_its_words(case: Case) -> bool:
