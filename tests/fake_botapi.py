@@ -862,6 +862,9 @@ class FakeBotAPI:
         self._rl_chat: dict[int, collections.deque[float]] = collections.defaultdict(
             collections.deque
         )
+        # Groups: who administers them (getChatMember), and which became supergroups
+        self._chat_roles: dict[int, dict[int, str]] = collections.defaultdict(dict)
+        self._migrated: dict[int, int] = {}
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -1306,6 +1309,49 @@ class FakeBotAPI:
                 )
         self._rl_global.append(now)
         self._rl_chat[chat_id].append(now)
+
+    # ---------------------------------------------------------------- groups
+
+    def set_chat_admins(
+        self, chat_id: int, admins: Iterable[int] = (), *, owner: int | None = None
+    ) -> None:
+        """Who getChatMember reports as ``administrator`` (and ``creator``) of a chat; every
+        other user is a ``member``. Replaces what was set for the chat before."""
+        with self._cond:
+            roles = {user: "administrator" for user in admins}
+            if owner is not None:
+                roles[owner] = "creator"
+            self._chat_roles[chat_id] = roles
+
+    def migrate_chat(
+        self, old: int, new: int, *, announce: bool = True, user_id: int = DEFAULT_USER_ID
+    ) -> None:
+        """Group ``old`` becomes supergroup ``new``, as Telegram does it: from now on calls
+        for ``old`` get 400 "group chat was upgraded to a supergroup chat" with
+        ``parameters.migrate_to_chat_id`` (PTB: ``ChatMigrated``). With ``announce`` the two
+        service messages Telegram sends are queued: ``migrate_to_chat_id`` in the old group
+        and ``migrate_from_chat_id`` in the supergroup. Admins carry over."""
+        with self._cond:
+            user = self._users.get(user_id) or self._user(user_id)
+            title = self._chats.get(old, {}).get("title")
+            group = self._chat_for(old, "group", user, title)
+            supergroup = self._chat_for(new, "supergroup", user, title)
+            self._chat_roles[new] = dict(self._chat_roles.get(old, {}))
+            if announce:
+                for chat, content in (
+                    (group, {"migrate_to_chat_id": new}),
+                    (supergroup, {"migrate_from_chat_id": old}),
+                ):
+                    msg = {
+                        "message_id": self._take_message_id(chat["id"]),
+                        "from": user,
+                        "chat": chat,
+                        "date": int(time.time()),
+                        **content,
+                    }
+                    self._messages[(chat["id"], msg["message_id"])] = msg
+                    self.push_update({"message": msg})
+            self._migrated[old] = new
 
     # ---------------------------------------------------------------- scripting updates
 
@@ -1763,6 +1809,14 @@ class FakeBotAPI:
             chat_id = ref
         if chat_id is None:
             raise _bad_request("chat not found")
+        if chat_id in self._migrated:
+            new = self._migrated[chat_id]
+            self._log_fault(ctx, "migrated", status=400, chat_id=chat_id, migrate_to_chat_id=new)
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": new},
+            )
         if chat_id in self._gone:
             self._log_fault(ctx, "gone", status=400, chat_id=chat_id)
             raise _bad_request("chat not found")
@@ -2216,6 +2270,38 @@ def _m_send_chat_action(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
     return True
 
 
+_ADMIN_RIGHTS = (
+    "can_be_edited",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
+
+
+def _m_get_chat_member(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
+    """A ChatMember: ``creator``/``administrator`` as set with ``set_chat_admins``, else
+    ``member`` (in a private chat, its user is a member of it)."""
+    chat = s._resolve_chat(ctx, p.get("chat_id"))
+    user_id = _as_int(p.get("user_id"), 0)
+    if user_id <= 0:
+        raise _bad_request("invalid user_id specified")
+    user = s._users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+    role = s._chat_roles.get(chat["id"], {}).get(user_id, "member")
+    if role == "creator":
+        return {"status": "creator", "user": user, "is_anonymous": False}
+    if role == "administrator":
+        rights = dict.fromkeys(_ADMIN_RIGHTS, True)
+        return {"status": "administrator", "user": user, "is_anonymous": False, **rights}
+    return {"status": "member", "user": user}
+
+
 def _m_set_chat_menu_button(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
     chat_id = None
     if p.get("chat_id") is not None:
@@ -2258,6 +2344,7 @@ _BUILTIN_METHODS: dict[str, Handler] = {
     "answerCallbackQuery": _m_answer_callback_query,
     "answerInlineQuery": _m_answer_inline_query,
     "sendChatAction": _m_send_chat_action,
+    "getChatMember": _m_get_chat_member,
     "setChatMenuButton": _m_set_chat_menu_button,
     "getChatMenuButton": _m_get_chat_menu_button,
     "logOut": _m_true,
