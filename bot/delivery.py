@@ -389,6 +389,16 @@ class Report:
         return text
 
 
+@dataclass
+class _Attempt:
+    """Where one chat's delivery stands: parts sent, whether its row is claimed, retries."""
+
+    sent_ids: list[int] = field(default_factory=list)
+    claimed: bool = False
+    attempts: int = 0  # failures that surely did not arrive
+    waits: int = 0  # 429s waited out
+
+
 GONE_MARKERS = ("chat not found", "user not found", "peer_id_invalid")
 
 
@@ -591,75 +601,90 @@ class Broadcaster:
             report.skipped += 1
             return
         parts, shown = composed
-        sent_ids: list[int] = []
-        claimed = False
-        attempts = waits = 0
+        attempt = _Attempt()
         while True:
             await self._ready()
-            if self.should_stop() and not sent_ids:
-                if claimed:
+            if self.should_stop() and not attempt.sent_ids:
+                if attempt.claimed:
                     self._release(row)
                 return
-            if not claimed:
+            if not attempt.claimed:
                 if not self._claim(row):
                     return  # no longer pending (another run took it)
-                claimed = True
+                attempt.claimed = True
             try:
-                if sent_ids:
+                if attempt.sent_ids:
                     await asyncio.sleep(self.options.part_gap)
-                message = await self._send(row.chat_id, parts[len(sent_ids)])
-            except RetryAfter as error:
-                report.rate_limited += 1
-                waits += 1
-                self._pause(retry_after_seconds(error))
-                if waits > self.options.rate_waits:
-                    self._fail(row, report, f"still rate limited after {waits} waits")
-                    return
-                claimed = self._release_unless(row, sent_ids, claimed)
-                continue
-            except Forbidden:
-                self._finish(row, SKIPPED, "blocked")
-                report.blocked += 1
-                return
-            except ChatMigrated as error:  # the group is a supergroup now: follow it
-                followed = self._follow(row, int(error.new_chat_id))
-                if followed is None:
-                    self._finish(row, SKIPPED, f"migrated to {error.new_chat_id}")
-                    report.skipped += 1
-                    return
-                row = followed
-                report.migrated += 1
-                continue
-            except BadRequest as error:
-                if chat_is_gone(error):
-                    self._finish(row, SKIPPED, "gone")
-                    report.gone += 1
-                else:  # Telegram read it and refused it: the same request fails again
-                    self._fail(row, report, f"refused: {error.message}")
-                return
-            except InvalidToken:
-                self._release_unless(row, sent_ids, claimed)
-                raise
-            except NetworkError as error:
-                if not never_arrived(error):
-                    self._finish(row, UNKNOWN, f"may have arrived: {error.message}")
-                    report.unknown += 1
-                    return
-                attempts += 1
-                if attempts > self.options.retries:
-                    self._fail(row, report, f"after {attempts} attempts: {error.message}")
-                    return
-                claimed = self._release_unless(row, sent_ids, claimed)
-                await asyncio.sleep(self.options.backoff * 2 ** (attempts - 1))
-                continue
+                message = await self._send(row.chat_id, parts[len(attempt.sent_ids)])
             except TelegramError as error:
-                self._fail(row, report, f"{type(error).__name__}: {error.message}")
-                return
-            sent_ids.append(message.message_id)
-            if len(sent_ids) == len(parts):
-                self._finish(row, SENT, message_ids=sent_ids, shown=shown)
+                going_on = await self._after_error(row, error, attempt, report)
+                if going_on is None:
+                    return
+                row = going_on
+                continue
+            attempt.sent_ids.append(message.message_id)
+            if len(attempt.sent_ids) == len(parts):
+                self._finish(row, SENT, message_ids=attempt.sent_ids, shown=shown)
                 report.sent += 1
                 return
+
+    async def _after_error(
+        self, row: Row, error: TelegramError, attempt: _Attempt, report: Report
+    ) -> Row | None:
+        """Record or retry after a failed send: the row to try again (moved, if the chat
+        became a supergroup), or None when the row is decided."""
+        if isinstance(error, RetryAfter):
+            report.rate_limited += 1
+            attempt.waits += 1
+            self._pause(retry_after_seconds(error))
+            if attempt.waits > self.options.rate_waits:
+                self._fail(row, report, f"still rate limited after {attempt.waits} waits")
+                return None
+            attempt.claimed = self._release_unless(row, attempt.sent_ids, attempt.claimed)
+            return row
+        if isinstance(error, ChatMigrated):  # the group is a supergroup now: follow it
+            followed = self._follow(row, int(error.new_chat_id))
+            if followed is None:
+                self._finish(row, SKIPPED, f"migrated to {error.new_chat_id}")
+                report.skipped += 1
+            else:
+                report.migrated += 1
+            return followed
+        if isinstance(error, InvalidToken):
+            self._release_unless(row, attempt.sent_ids, attempt.claimed)
+            raise error
+        if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+            return await self._after_network_error(row, error, attempt, report)
+        self._refused(row, error, report)
+        return None
+
+    def _refused(self, row: Row, error: TelegramError, report: Report) -> None:
+        """Telegram read the request and refused it: the same request fails again."""
+        if isinstance(error, Forbidden):
+            self._finish(row, SKIPPED, "blocked")
+            report.blocked += 1
+        elif isinstance(error, BadRequest) and chat_is_gone(error):
+            self._finish(row, SKIPPED, "gone")
+            report.gone += 1
+        elif isinstance(error, BadRequest):
+            self._fail(row, report, f"refused: {error.message}")
+        else:
+            self._fail(row, report, f"{type(error).__name__}: {error.message}")
+
+    async def _after_network_error(
+        self, row: Row, error: NetworkError, attempt: _Attempt, report: Report
+    ) -> Row | None:
+        if not never_arrived(error):
+            self._finish(row, UNKNOWN, f"may have arrived: {error.message}")
+            report.unknown += 1
+            return None
+        attempt.attempts += 1
+        if attempt.attempts > self.options.retries:
+            self._fail(row, report, f"after {attempt.attempts} attempts: {error.message}")
+            return None
+        attempt.claimed = self._release_unless(row, attempt.sent_ids, attempt.claimed)
+        await asyncio.sleep(self.options.backoff * 2 ** (attempt.attempts - 1))
+        return row
 
     def _follow(self, row: Row, new_chat_id: int) -> Row | None:
         """Move the chat's digest to its supergroup; the row to go on sending (None: the
