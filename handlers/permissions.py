@@ -35,7 +35,8 @@ async def may_manage(update: Update, context: CallbackCtx) -> bool:
         return False
     if chat.type == ChatType.PRIVATE or is_bot_admin(update, context):
         return True
-    message = update.message  # a callback's message is the bot's own, never the sender's
+    # A button's message is the bot's own, never the sender's; a channel posts as itself.
+    message = update.effective_message if update.callback_query is None else None
     if message is not None and message.sender_chat is not None:
         return message.sender_chat.id == chat.id  # an anonymous admin (or the channel itself)
     if user is None:

@@ -89,6 +89,8 @@ DEFAULT_TOKEN = "123456789:TEST-visitbot-fake-token"
 DEFAULT_USER_ID = 1001
 DEFAULT_GROUP_ID = -987654321
 DEFAULT_SUPERGROUP_ID = -1001234567890
+ANONYMOUS_ADMIN_ID = 1087968824  # @GroupAnonymousBot, the "from" of an anonymous admin's post
+_AS_CHAT = "_as_chat"
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
@@ -1447,6 +1449,9 @@ class FakeBotAPI:
                 if original is None:
                     raise ValueError(f"reply_to_message {ref} is not a known message")
                 msg["reply_to_message"] = _without_reply(original)
+            if content.pop(_AS_CHAT, False):
+                msg["sender_chat"] = chat
+                msg["from"] = {**user, "is_bot": True}
             msg.update(content)
             self._messages[(chat_id, message_id)] = msg
             return self.push_update({"message": msg})
@@ -1465,6 +1470,7 @@ class FakeBotAPI:
         reply_to_message: Any = None,
         entities: list[dict[str, Any]] | None = None,
         mention_bot: bool = False,
+        anonymous_admin: bool = False,
     ) -> dict[str, Any]:
         """A user writes ``text``. Returns the queued update (``update["message"]``).
 
@@ -1473,6 +1479,8 @@ class FakeBotAPI:
         Telegram does (bot_command, mention, url; UTF-16 offsets). ``mention_bot`` prefixes
         ``@<bot username>`` (a mention entity) unless the text already mentions the bot.
         ``reply_to_message`` is any message reference (see :meth:`press_button`).
+        ``anonymous_admin`` posts as the group itself, as Telegram shows an anonymous admin:
+        ``sender_chat`` is the chat and ``from`` is @GroupAnonymousBot.
         """
         if mention_bot and f"@{self.username}".lower() not in text.lower():
             text = f"@{self.username} {text}"
@@ -1480,6 +1488,9 @@ class FakeBotAPI:
         found = detect_entities(text) if entities is None else entities
         if found:
             content["entities"] = found
+        if anonymous_admin:
+            content[_AS_CHAT] = True
+            user_id, username, first_name = ANONYMOUS_ADMIN_ID, "GroupAnonymousBot", "Group"
         return self._incoming(
             content,
             chat_id=chat_id,

@@ -380,3 +380,18 @@ async def test_a_locked_store_at_start_up_delays_the_resume_by_seconds_not_a_swe
     finally:
         locker.close()
     assert server.message_counts() == {91: 1}
+
+
+async def test_an_anonymous_group_admin_may_subscribe_the_group(
+    server: FakeBotAPI, brain: Brain, store_path: Path
+) -> None:
+    """An anonymous admin posts as the group itself (``sender_chat``), which Telegram allows
+    only to admins; getChatMember would only see GroupAnonymousBot, a non-member."""
+    clock = Clock(dtm.datetime(2025, 2, 4, 10, 0, tzinfo=UTC))
+    async with digest_bot(server, brain, store_path, clock):
+        server.send_command(
+            "subscribe", "daily 09:00 UTC", chat_id=GROUP, chat_type="group", anonymous_admin=True
+        )
+        posted = await server.await_message(GROUP)
+    assert "daily at 09:00 (UTC)" in posted["plain_text"]
+    assert not server.calls("getChatMember")
