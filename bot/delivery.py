@@ -23,8 +23,17 @@ the confirmation message, so a double tap inserts nothing either). A row moves
   unsubscribed and never retried; other refusals (400) are recorded as ``failed``.
 
 One process delivers at a time: a lease row (``digest_lease``) names the owner, renewed
-while it works, taken over at once when its process is dead (same host) or after ``LEASE``
-seconds. So the bot and ``visitbot digest send`` can both run without sending twice.
+while it works, taken over at once when its process is dead (same host: no such process, a
+zombie nobody reaped, or a new process that reused its pid) or after ``LEASE`` seconds. So
+the bot and ``visitbot digest send`` can both run without sending twice, and a restart after
+a crash resumes at once.
+
+One bad row never stops a run: subscriptions that cannot be scheduled are repaired or paused
+first (their chats told once, :mod:`bot.notices`), and a row that fails in an unexpected way
+is recorded as failed with the reason while the others go on. A group that became a
+supergroup is followed to its new id (:mod:`bot.chat_migration`). When an admin's
+broadcast is over, the run that finished it edits the admin's prompt with the result
+(:mod:`bot.broadcasts`).
 
 Speed: sends are paced to ``rate`` (29/s, smoothly, no start-up burst) ahead of the bot's
 own rate limiter (Telegram allows about 30/s), and parts of one digest to one chat are 1 s
@@ -45,6 +54,7 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -53,6 +63,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -61,8 +72,8 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
+from bot import broadcasts, notices, subscriptions
 from bot import digest as compose
-from bot import subscriptions
 from bot.ratelimit import NO_RETRIES, never_arrived, retry_after_seconds
 from knowledge.models import Record
 
@@ -114,9 +125,14 @@ def ensure_tables(db: Database) -> None:
             PRIMARY KEY (chat_id, update_id));
         CREATE TABLE IF NOT EXISTS {LEASE_TABLE} (
             name TEXT PRIMARY KEY, owner TEXT NOT NULL, pid INTEGER NOT NULL,
-            host TEXT NOT NULL, expires REAL NOT NULL);
+            host TEXT NOT NULL, expires REAL NOT NULL, started TEXT);
         """
     )
+    columns = {r[1] for r in db.execute(f"PRAGMA table_info({LEASE_TABLE})").fetchall()}
+    if "started" not in columns:  # a store from before the pid-reuse check
+        db.execute(f"ALTER TABLE {LEASE_TABLE} ADD COLUMN started TEXT")
+    notices.ensure_table(db)
+    broadcasts.ensure_table(db)
     _READY.add(db)
 
 
@@ -229,42 +245,69 @@ def sent_since(db: Database, since: dtm.datetime) -> int:
 # -- one deliverer at a time ---------------------------------------------------------------
 
 
-def _alive(pid: int) -> bool:
+def process_started(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, from /proc), or None if there
+    is no such process or it is a zombie: it has exited and only waits for its parent to
+    reap it (common for a container's PID 1 without an init). Where /proc is missing, a
+    process that exists counts as alive ("?")."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return None if Path("/proc/self/stat").exists() else _exists(pid)
+    except OSError:
+        return "?"
+    fields = stat[stat.rfind(")") + 2 :].split()  # the name may hold spaces and parentheses
+    if not fields or fields[0] in ("Z", "X"):  # zombie, or dead
+        return None
+    return fields[19] if len(fields) > 19 else "?"
+
+
+def _exists(pid: int) -> str | None:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return None
     except PermissionError:
-        return True
-    return True
+        return "?"
+    return "?"
+
+
+def owner_dead(pid: int, started: str | None) -> bool:
+    """A lease holder on this host is dead: no live process with its pid, or the pid now
+    belongs to another process (a restart that got the same pid, as PID 1 in a container)."""
+    now = process_started(pid)
+    return now is None or (started not in (None, "?") and now not in ("?", started))
 
 
 class Lease:
     """The right to deliver, held by one process at a time (see the module docstring)."""
 
     def __init__(self, db: Database, ttl: float = LEASE) -> None:
+        ensure_tables(db)
         self.db = db
         self.ttl = ttl
         self.host = socket.gethostname()
         self.owner = f"{self.host}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.started = process_started(os.getpid())
 
     def acquire(self) -> str | None:
         """Take the lease; None on success, else who holds it."""
         now = time.time()
         held = self.db.execute(
-            f"SELECT owner, pid, host, expires FROM {LEASE_TABLE} WHERE name = 'digest'"
+            f"SELECT owner, pid, host, started FROM {LEASE_TABLE} WHERE name = 'digest'"
         ).fetchone()
         dead = ""
-        if held is not None and held[2] == self.host and not _alive(int(held[1])):
+        if held is not None and held[2] == self.host and owner_dead(int(held[1]), held[3]):
             dead = str(held[0])  # its process is gone: no need to wait for the expiry
         with self.db.atomic():
             self.db.execute(
-                f"INSERT INTO {LEASE_TABLE} (name, owner, pid, host, expires) "
-                "VALUES ('digest', ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+                f"INSERT INTO {LEASE_TABLE} (name, owner, pid, host, expires, started) "
+                "VALUES ('digest', ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
                 "owner = excluded.owner, pid = excluded.pid, host = excluded.host, "
-                f"expires = excluded.expires WHERE {LEASE_TABLE}.owner = excluded.owner "
+                "expires = excluded.expires, started = excluded.started "
+                f"WHERE {LEASE_TABLE}.owner = excluded.owner "
                 f"OR {LEASE_TABLE}.expires < ? OR {LEASE_TABLE}.owner = ?",
-                [self.owner, os.getpid(), self.host, now + self.ttl, now, dead],
+                [self.owner, os.getpid(), self.host, now + self.ttl, self.started, now, dead],
             )
         holder = self.db.execute(
             f"SELECT owner FROM {LEASE_TABLE} WHERE name = 'digest'"
@@ -315,6 +358,9 @@ class Report:
     skipped: int = 0  # unsubscribed before their turn
     resumed_unknown: int = 0  # left in flight by an earlier run that stopped
     rate_limited: int = 0  # 429 answers waited out
+    paused: int = 0  # subscriptions that cannot be scheduled (a zone that does not exist)
+    migrated: int = 0  # groups followed to their new supergroup id
+    told: int = 0  # notices sent (why a chat's digests were paused)
     busy: str | None = None  # another process holds the lease
     errors: list[str] = field(default_factory=list)
 
@@ -334,7 +380,23 @@ class Report:
             )
         if self.rate_limited:
             text += f"; waited out {self.rate_limited} \u00d7 429"
+        if self.paused:
+            text += f"; paused {self.paused} subscriptions that cannot be scheduled"
+        if self.migrated:
+            text += f"; followed {self.migrated} groups to their supergroup"
+        if self.told:
+            text += f"; told {self.told} chats why their digests stopped"
         return text
+
+
+@dataclass
+class _Attempt:
+    """Where one chat's delivery stands: parts sent, whether its row is claimed, retries."""
+
+    sent_ids: list[int] = field(default_factory=list)
+    claimed: bool = False
+    attempts: int = 0  # failures that surely did not arrive
+    waits: int = 0  # 429s waited out
 
 
 GONE_MARKERS = ("chat not found", "user not found", "peer_id_invalid")
@@ -399,8 +461,11 @@ class Broadcaster:
         keeper = asyncio.create_task(self._keep_lease())
         try:
             now = self.clock()
+            report.paused = len(subscriptions.repair_or_quarantine(self.db, now))
             report.resumed_unknown = abandon_in_flight(self.db, now)
+            notices.abandon_in_flight(self.db, now)
             report.planned = plan_due(self.db, now)
+            await self._tell_all(report)
             while not self.should_stop():
                 rows = pending(self.db, self.options.batch)
                 if not rows:
@@ -408,6 +473,7 @@ class Broadcaster:
                 await self._send_all(rows, report)
                 if set(rows) & set(pending(self.db, self.options.batch)) == set(rows):
                     break  # nothing moved (stopping): don't spin
+            await self._report_broadcasts()
         finally:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -416,6 +482,40 @@ class Broadcaster:
         if report.resumed_unknown or report.sent or report.failed or report.unknown:
             log.info("digest delivery: %s", report.summary())
         return report
+
+    async def _tell_all(self, report: Report) -> None:
+        """Send the notices owed (why a chat's digests were paused), each at most once."""
+        for notice in notices.pending(self.db):
+            if self.should_stop():
+                return
+            await self._ready()
+            if not notices.move(self.db, notice, "sending", "pending", self.clock()):
+                continue
+            try:
+                await self._send(notice.chat_id, notice.text)
+            except (RetryAfter, NetworkError) as error:
+                if isinstance(error, RetryAfter) or never_arrived(error):
+                    notices.move(self.db, notice, "pending", "sending", self.clock())
+                    return  # Telegram is busy or away: the next run tells them
+                notices.move(self.db, notice, "unknown", "sending", self.clock(), error.message)
+            except TelegramError as error:
+                notices.move(self.db, notice, "failed", "sending", self.clock(), error.message)
+            else:
+                notices.move(self.db, notice, "sent", "sending", self.clock())
+                report.told += 1
+
+    async def _report_broadcasts(self) -> None:
+        """Edit each finished broadcast's admin prompt with its result (once)."""
+        for prompt in broadcasts.finished(self.db, TABLE):
+            if self.should_stop() or not broadcasts.mark_reported(self.db, prompt, self.clock()):
+                continue
+            text = broadcasts.result_text(state_counts(self.db, prompt.edition))
+            try:
+                await self.bot.edit_message_text(
+                    text, chat_id=prompt.chat_id, message_id=prompt.message_id
+                )
+            except TelegramError as error:  # deleted prompt, or Telegram away: the log has it
+                log.info("could not report broadcast %s: %s", prompt.edition, error)
 
     async def _keep_lease(self) -> None:
         while True:
@@ -433,6 +533,9 @@ class Broadcaster:
                     await self._deliver(row, report)
                 except InvalidToken as error:  # nothing will get through: stop the run
                     failure.append(error)
+                except Exception as error:  # one bad row must not stop the others
+                    log.exception("digest %s to chat %s failed", row.edition, row.chat_id)
+                    self._fail(row, report, f"{type(error).__name__}: {error}"[:300])
 
         await asyncio.gather(*(worker() for _ in range(max(1, self.options.in_flight))))
         if failure:
@@ -460,7 +563,7 @@ class Broadcaster:
         """The chat's digest as messages, and the update ids it carries (None: not owed)."""
         sub = subscriptions.get(self.db, row.chat_id)
         if sub is None or not sub.active:
-            return None
+            return None  # unsubscribed, or paused (see subscriptions.repair_or_quarantine)
         record = self.record()
         last, seen = last_received(self.db, row.chat_id)
         new = [u for u in record.updates if u.id not in seen]
@@ -498,66 +601,104 @@ class Broadcaster:
             report.skipped += 1
             return
         parts, shown = composed
-        sent_ids: list[int] = []
-        claimed = False
-        attempts = waits = 0
+        attempt = _Attempt()
         while True:
             await self._ready()
-            if self.should_stop() and not sent_ids:
-                if claimed:
+            if self.should_stop() and not attempt.sent_ids:
+                if attempt.claimed:
                     self._release(row)
                 return
-            if not claimed:
+            if not attempt.claimed:
                 if not self._claim(row):
                     return  # no longer pending (another run took it)
-                claimed = True
+                attempt.claimed = True
             try:
-                if sent_ids:
+                if attempt.sent_ids:
                     await asyncio.sleep(self.options.part_gap)
-                message = await self._send(row.chat_id, parts[len(sent_ids)])
-            except RetryAfter as error:
-                report.rate_limited += 1
-                waits += 1
-                self._pause(retry_after_seconds(error))
-                if waits > self.options.rate_waits:
-                    self._fail(row, report, f"still rate limited after {waits} waits")
-                    return
-                claimed = self._release_unless(row, sent_ids, claimed)
-                continue
-            except Forbidden:
-                self._finish(row, SKIPPED, "blocked")
-                report.blocked += 1
-                return
-            except BadRequest as error:
-                if chat_is_gone(error):
-                    self._finish(row, SKIPPED, "gone")
-                    report.gone += 1
-                else:  # Telegram read it and refused it: the same request fails again
-                    self._fail(row, report, f"refused: {error.message}")
-                return
-            except InvalidToken:
-                self._release_unless(row, sent_ids, claimed)
-                raise
-            except NetworkError as error:
-                if not never_arrived(error):
-                    self._finish(row, UNKNOWN, f"may have arrived: {error.message}")
-                    report.unknown += 1
-                    return
-                attempts += 1
-                if attempts > self.options.retries:
-                    self._fail(row, report, f"after {attempts} attempts: {error.message}")
-                    return
-                claimed = self._release_unless(row, sent_ids, claimed)
-                await asyncio.sleep(self.options.backoff * 2 ** (attempts - 1))
-                continue
+                message = await self._send(row.chat_id, parts[len(attempt.sent_ids)])
             except TelegramError as error:
-                self._fail(row, report, f"{type(error).__name__}: {error.message}")
-                return
-            sent_ids.append(message.message_id)
-            if len(sent_ids) == len(parts):
-                self._finish(row, SENT, message_ids=sent_ids, shown=shown)
+                going_on = await self._after_error(row, error, attempt, report)
+                if going_on is None:
+                    return
+                row = going_on
+                continue
+            attempt.sent_ids.append(message.message_id)
+            if len(attempt.sent_ids) == len(parts):
+                self._finish(row, SENT, message_ids=attempt.sent_ids, shown=shown)
                 report.sent += 1
                 return
+
+    async def _after_error(
+        self, row: Row, error: TelegramError, attempt: _Attempt, report: Report
+    ) -> Row | None:
+        """Record or retry after a failed send: the row to try again (moved, if the chat
+        became a supergroup), or None when the row is decided."""
+        if isinstance(error, RetryAfter):
+            report.rate_limited += 1
+            attempt.waits += 1
+            self._pause(retry_after_seconds(error))
+            if attempt.waits > self.options.rate_waits:
+                self._fail(row, report, f"still rate limited after {attempt.waits} waits")
+                return None
+            attempt.claimed = self._release_unless(row, attempt.sent_ids, attempt.claimed)
+            return row
+        if isinstance(error, ChatMigrated):  # the group is a supergroup now: follow it
+            followed = self._follow(row, int(error.new_chat_id))
+            if followed is None:
+                self._finish(row, SKIPPED, f"migrated to {error.new_chat_id}")
+                report.skipped += 1
+            else:
+                report.migrated += 1
+            return followed
+        if isinstance(error, InvalidToken):
+            self._release_unless(row, attempt.sent_ids, attempt.claimed)
+            raise error
+        if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+            return await self._after_network_error(row, error, attempt, report)
+        self._refused(row, error, report)
+        return None
+
+    def _refused(self, row: Row, error: TelegramError, report: Report) -> None:
+        """Telegram read the request and refused it: the same request fails again."""
+        if isinstance(error, Forbidden):
+            self._finish(row, SKIPPED, "blocked")
+            report.blocked += 1
+        elif isinstance(error, BadRequest) and chat_is_gone(error):
+            self._finish(row, SKIPPED, "gone")
+            report.gone += 1
+        elif isinstance(error, BadRequest):
+            self._fail(row, report, f"refused: {error.message}")
+        else:
+            self._fail(row, report, f"{type(error).__name__}: {error.message}")
+
+    async def _after_network_error(
+        self, row: Row, error: NetworkError, attempt: _Attempt, report: Report
+    ) -> Row | None:
+        if not never_arrived(error):
+            self._finish(row, UNKNOWN, f"may have arrived: {error.message}")
+            report.unknown += 1
+            return None
+        attempt.attempts += 1
+        if attempt.attempts > self.options.retries:
+            self._fail(row, report, f"after {attempt.attempts} attempts: {error.message}")
+            return None
+        attempt.claimed = self._release_unless(row, attempt.sent_ids, attempt.claimed)
+        await asyncio.sleep(self.options.backoff * 2 ** (attempt.attempts - 1))
+        return row
+
+    def _follow(self, row: Row, new_chat_id: int) -> Row | None:
+        """Move the chat's digest to its supergroup; the row to go on sending (None: the
+        supergroup had a row of its own for this edition, or the move was refused)."""
+        from bot.chat_migration import migrate_chat  # it builds on this module
+
+        migrate_chat(self.db, row.chat_id, new_chat_id, self.clock())
+        moved = Row(row.edition, new_chat_id, row.kind)
+        found = self.db.execute(
+            f"SELECT state FROM {TABLE} WHERE edition = ? AND chat_id = ?",
+            [moved.edition, moved.chat_id],
+        ).fetchone()
+        still_ours = found is not None and found[0] == SENDING and row.chat_id != new_chat_id
+        return moved if still_ours and subscriptions.get(self.db, new_chat_id) else None
 
     def _claim(self, row: Row) -> bool:
         return _update(

@@ -13,18 +13,23 @@ every few minutes catches that) cannot send anything twice or skip a slot that i
 
 ``clock`` is injectable: tests move time, not wait for it. Delays are computed from it, so
 a clock set to 08:59:59 makes the 09:00 job fire one real second later.
+
+Start-up resumes an interrupted broadcast at once. If it cannot (the store is locked by
+another process, or another process holds the delivery lease) it looks again within
+seconds, not at the next sweep.
 """
 
 from __future__ import annotations
 
 import datetime as dtm
 import logging
+import sqlite3
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from telegram.error import TelegramError
 
-from bot import delivery, subscriptions
+from bot import broadcasts, delivery, subscriptions
 from bot.delivery import Broadcaster, Clock, Options, system_clock
 from bot.services import Services, services_of
 
@@ -34,7 +39,8 @@ SLOT_PREFIX = "digest:slot:"
 SWEEP = "digest:sweep"
 STARTUP = "digest:startup"
 SWEEP_EVERY = 300.0  # seconds
-BUSY_RETRY = 30.0  # seconds: another process was delivering; look again then
+BUSY_RETRY = 2.0  # seconds: another process was delivering; look again then
+STARTUP_RETRY = (0.5, 1.0, 2.0, 4.0)  # seconds between start-up attempts (the last repeats)
 # A timer that fires late (busy loop, suspended machine) still runs; missed runs coalesce.
 JOB_KWARGS: dict[str, Any] = {"misfire_grace_time": None, "coalesce": True}
 
@@ -56,8 +62,16 @@ class DigestScheduler:
         return [j for j in self.job_queue.jobs() if (j.name or "").startswith(SLOT_PREFIX)]
 
     def sync(self, subs: Iterable[subscriptions.Subscription], now: dtm.datetime) -> list[str]:
-        """One job per upcoming slot instant; returns their names."""
-        wanted = {slot_job_name(s.schedule.next(now)): s.schedule.next(now) for s in subs}
+        """One job per upcoming slot instant; returns their names. A subscription whose next
+        slot cannot be computed is skipped (and logged), never the whole schedule."""
+        wanted: dict[str, dtm.datetime] = {}
+        for sub in subs:
+            try:
+                slot = sub.schedule.next(now)
+            except Exception:
+                log.exception("digest schedule of chat %s skipped", sub.chat_id)
+                continue
+            wanted[slot_job_name(slot)] = slot
         kept: set[str] = set()
         for job in self.slot_jobs():
             if job.name in wanted and job.name not in kept:
@@ -123,15 +137,29 @@ class DigestRuntime:
         jq = self.application.job_queue
         jq.run_once(self.startup, 0, name=STARTUP, job_kwargs=JOB_KWARGS)
 
-    async def startup(self, context: Any) -> None:
-        delivery.ensure_tables(self.services.db)
-        self.sync_jobs()
+    async def startup(self, context: Any, attempt: int = 0) -> None:
+        """Repair or pause bad subscriptions, rebuild the timers and resume, retried within
+        seconds while the store is locked (the sweep is set up first, whatever happens)."""
         jq = self.application.job_queue
         if not jq.get_jobs_by_name(SWEEP):
             jq.run_repeating(
                 self.sweep, SWEEP_EVERY, first=SWEEP_EVERY, name=SWEEP, job_kwargs=JOB_KWARGS
             )
-        await self.deliver()
+        try:
+            db = self.services.db
+            delivery.ensure_tables(db)
+            subscriptions.repair_or_quarantine(db, self.clock())
+            self.sync_jobs()
+            await self.deliver()
+        except sqlite3.OperationalError as error:  # locked by another process, most likely
+            delay = STARTUP_RETRY[min(attempt, len(STARTUP_RETRY) - 1)]
+            log.warning("digest start-up: store not usable (%s); trying again in %.1f s",
+                        error, delay)  # fmt: skip
+
+            async def retry(context: Any) -> None:
+                await self.startup(context, attempt + 1)
+
+            jq.run_once(retry, delay, name=f"{STARTUP}:retry", job_kwargs=JOB_KWARGS)
 
     async def on_slot(self, context: Any) -> None:
         self.sync_jobs()  # the next timers first: a failing run must not stop the schedule
@@ -152,14 +180,28 @@ class DigestRuntime:
             )
         return report
 
-    def broadcast(self, edition: str, done: JobCallback) -> None:
-        """Deliver an admin's broadcast in the background, then call ``done``."""
+    def broadcast(self, prompt: broadcasts.Prompt) -> None:
+        """Deliver an admin's broadcast in the background. The run that finishes it edits the
+        prompt with the result; a run that fails says so there, so it never hangs."""
 
         async def run(context: Any) -> None:
-            await self.deliver()
             try:
-                await done(context)
-            except TelegramError as error:
-                log.info("could not report broadcast %s: %s", edition, error)
+                await self.deliver()
+            except Exception as error:
+                log.exception("digest broadcast %s: the run stopped", prompt.edition)
+                await self._tell_stopped(prompt, error)
 
-        self.application.job_queue.run_once(run, 0, name=f"digest:{edition}", job_kwargs=JOB_KWARGS)
+        name = f"digest:{prompt.edition}"
+        self.application.job_queue.run_once(run, 0, name=name, job_kwargs=JOB_KWARGS)
+
+    async def _tell_stopped(self, prompt: broadcasts.Prompt, error: Exception) -> None:
+        text = (
+            f"\u26a0\ufe0f The broadcast stopped on an error ({type(error).__name__}). "
+            "The next delivery run, within a few minutes, goes on with it and reports here."
+        )
+        try:
+            await self.application.bot.edit_message_text(
+                text, chat_id=prompt.chat_id, message_id=prompt.message_id
+            )
+        except TelegramError as failure:
+            log.info("could not report broadcast %s: %s", prompt.edition, failure)

@@ -10,17 +10,27 @@ calculation. Ended subscriptions are kept with the reason (unsubscribed, blocked
 from __future__ import annotations
 
 import datetime as dtm
+import logging
 import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlite_utils import Database
 
+from bot import notices
+
+log = logging.getLogger(__name__)
+
 TABLE = "digest_subscriptions"
+BAD_ZONE = "bad_timezone"  # ``ended``: paused because its zone does not load
+UNREADABLE = "unreadable"  # ``ended``: a row that cannot be read (edited by hand?)
+# The whole-hour UTC offsets that exist as zones: Etc/GMT+12 (UTC-12) to Etc/GMT-14 (UTC+14).
+MIN_OFFSET, MAX_OFFSET = -12, 14
+OFFSET_RE = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?::?00)?")
 UTC = dtm.UTC
 Frequency = Literal["daily", "weekly"]
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -101,6 +111,15 @@ class Subscription:
 # -- reading what people type --------------------------------------------------------------
 
 
+def load_zone(name: str) -> ZoneInfo | None:
+    """The zone, or None when it cannot be loaded. Names are only trusted once loaded:
+    'Etc/GMT+13' looks like a zone and is not one, and tzdata updates remove names."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Asia' is a directory
+        return None
+
+
 @cache
 def _zones() -> dict[str, str]:
     """Zone names by lower case, plus unambiguous city names ('berlin' -> Europe/Berlin)."""
@@ -117,21 +136,38 @@ def _zones() -> dict[str, str]:
     return names
 
 
+def offset_zone(text: str) -> str | None:
+    """'UTC+5' -> 'Etc/GMT-5' (POSIX names are inverted); None if out of range or not one."""
+    offset = OFFSET_RE.fullmatch(text.strip().lower())
+    if offset is None:
+        return None
+    hours = int(offset.group(2)) * (1 if offset.group(1) == "+" else -1)
+    if not MIN_OFFSET <= hours <= MAX_OFFSET:
+        return None
+    if hours == 0:
+        return "UTC"
+    return f"Etc/GMT{'-' if hours > 0 else '+'}{abs(hours)}"
+
+
 def find_zone(text: str) -> str | None:
-    """An IANA zone name from what someone typed: 'Asia/Karachi', 'karachi', 'UTC+5'."""
+    """An IANA zone name from what someone typed: 'Asia/Karachi', 'karachi', 'UTC+5'.
+    Only a name that loads is returned."""
     key = text.strip().lower()
-    if key in ZONE_ALIASES:
-        return ZONE_ALIASES[key]
-    if key in _zones():
-        return _zones()[key]
-    offset = re.fullmatch(r"(?:utc|gmt)?([+-])(\d{1,2})(?::?00)?", key)
-    if offset and int(offset.group(2)) <= 14:
-        hours = int(offset.group(2))
-        if hours == 0:
-            return "UTC"
-        # POSIX-style names are inverted: UTC+5 is Etc/GMT-5.
-        return f"Etc/GMT{'-' if offset.group(1) == '+' else '+'}{hours}"
-    return None
+    name = ZONE_ALIASES.get(key) or _zones().get(key) or offset_zone(key)
+    return name if name is not None and load_zone(name) is not None else None
+
+
+def zone_problem(word: str) -> str:
+    """The one-line correction for a word that is not a usable time zone."""
+    if OFFSET_RE.fullmatch(word.strip().lower()):
+        return (
+            f"\u201c{word}\u201d is not a UTC offset that exists: offsets run from UTC-12 to "
+            "UTC+14. Try a place, like Pacific/Tongatapu or Pacific/Kiritimati."
+        )
+    return (
+        f"\u201c{word}\u201d is not a time zone I know: try Asia/Karachi (Pakistan), "
+        "Asia/Almaty (Kazakhstan) or UTC+5."
+    )
 
 
 def parse_time(text: str) -> dtm.time | None:
@@ -201,14 +237,13 @@ def parse_schedule(args: Sequence[str], default_zone: str) -> Parsed:
         elif find_zone(word) is not None:
             zone = find_zone(word)
         elif "/" in word or re.search(r"\d", word) or frequency or at:
-            problems.append(
-                f"\u201c{word}\u201d is not a time zone I know: try Asia/Karachi (Pakistan), "
-                "Asia/Almaty (Kazakhstan) or UTC+5."
-            )
+            problems.append(zone_problem(word))
         else:
             problems.append(
                 f"\u201c{word}\u201d is not a frequency I offer: digests come daily or weekly."
             )
+    if zone is None and load_zone(default_zone) is None:  # a saved zone that went away
+        problems.append(zone_problem(default_zone))
     if problems:
         return Parsed(None, tuple(problems))
     frequency = frequency or ("weekly" if weekday is not None else "daily")
@@ -289,22 +324,106 @@ def _from_row(row: dict[str, object]) -> Subscription:
     )
 
 
+def _readable(row: dict[str, object]) -> Subscription | None:
+    """The subscription in a row, or None if the row cannot be used (unreadable, or a zone
+    that does not load): such a row must never stop the others being read."""
+    try:
+        sub = _from_row(row)
+    except (TypeError, ValueError, KeyError):
+        return None
+    return sub if load_zone(sub.schedule.timezone) is not None else None
+
+
 def get(db: Database, chat_id: int) -> Subscription | None:
+    """The chat's subscription (active or ended); None also for a row that cannot be used."""
     ensure_table(db)
     rows = list(db[TABLE].rows_where("chat_id = ?", [chat_id]))
-    return _from_row(rows[0]) if rows else None
+    return _readable(rows[0]) if rows else None
 
 
 def active(db: Database) -> list[Subscription]:
+    """Every usable active subscription. Unusable rows are left out (and logged) here and
+    paused by :func:`repair_or_quarantine`, which delivery runs call first."""
     ensure_table(db)
-    return [_from_row(r) for r in db[TABLE].rows_where("active = 1", order_by="chat_id")]
+    found = []
+    for row in db[TABLE].rows_where("active = 1", order_by="chat_id"):
+        sub = _readable(row)
+        if sub is None:
+            log.warning("digest subscription of chat %s is unusable; skipped", row.get("chat_id"))
+            continue
+        found.append(sub)
+    return found
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """A stored row that could not be used: paused, with the reason its chat is told."""
+
+    chat_id: int
+    reason: str  # BAD_ZONE | UNREADABLE
+    detail: str
+
+
+def _repairable_zone(row: dict[str, object]) -> str | None:
+    """A loadable zone for a row whose only fault is a zone written loosely ('karachi')."""
+    try:
+        _from_row({**row, "timezone": "UTC"})
+    except (TypeError, ValueError, KeyError):
+        return None
+    return find_zone(str(row["timezone"])[:64])
+
+
+def repair_or_quarantine(db: Database, now: dtm.datetime) -> list[Quarantined]:
+    """Fix or pause every active row that cannot be scheduled, so one bad row never stops a
+    run: a zone written loosely is rewritten to its IANA name; any other bad row is ended
+    (``bad_timezone`` / ``unreadable``) and a notice for its chat is queued (sent once)."""
+    ensure_table(db)
+    notices.ensure_table(db)
+    paused: list[Quarantined] = []
+    with db.atomic():
+        for row in list(db[TABLE].rows_where("active = 1")):
+            if _readable(row) is not None:
+                continue
+            chat_id = int(str(row["chat_id"]))
+            zone = _repairable_zone(row)
+            if zone is not None:
+                log.warning("digest subscription of chat %s: zone %r read as %s",
+                            chat_id, row["timezone"], zone)  # fmt: skip
+                db.execute(f"UPDATE {TABLE} SET timezone = ?, updated = ? WHERE chat_id = ?",
+                           [zone, now.isoformat(), chat_id])  # fmt: skip
+                continue
+            paused.append(_quarantine(db, row, chat_id, now))
+    return paused
+
+
+def _quarantine(
+    db: Database, row: dict[str, object], chat_id: int, now: dtm.datetime
+) -> Quarantined:
+    zone = str(row.get("timezone"))[:64]
+    try:
+        _from_row({**row, "timezone": "UTC"})
+        found = Quarantined(chat_id, BAD_ZONE, f"time zone {zone!r} does not exist")
+        text = notices.bad_zone_text(zone)
+    except (TypeError, ValueError, KeyError):
+        found = Quarantined(chat_id, UNREADABLE, "the stored schedule cannot be read")
+        text = notices.unreadable_text()
+    log.warning("digest subscription of chat %s paused: %s", chat_id, found.detail)
+    db.execute(
+        f"UPDATE {TABLE} SET active = 0, ended = ?, updated = ? WHERE chat_id = ?",
+        [found.reason, now.isoformat(), chat_id],
+    )
+    notices.add(db, chat_id, f"{found.reason}:{zone}", text, now)
+    return found
 
 
 def subscribe(
     db: Database, chat_id: int, user_id: int | None, schedule: Schedule, now: dtm.datetime
 ) -> Subscription:
     """Start or change a chat's subscription. The same schedule again changes nothing (so a
-    repeated /subscribe cannot make an earlier slot due again)."""
+    repeated /subscribe cannot make an earlier slot due again). A zone that does not load is
+    refused here, so no caller can store one."""
+    if load_zone(schedule.timezone) is None:
+        raise ValueError(f"time zone {schedule.timezone!r} does not exist")
     current = get(db, chat_id)
     if current is not None and current.active and current.schedule == schedule:
         return current

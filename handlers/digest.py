@@ -9,6 +9,10 @@ data (the whole choice so far, under 64 bytes), so a press works after a restart
     dg:f            choose how often          dg:f:d / dg:f:w   daily / weekly chosen
     dg:t:w0:0900    weekly, Monday, 09:00     dg:z:d-:0900:0    ... in COMMON_ZONES[0]
     dg:u            unsubscribe               dg:n / dg:x       broadcast now / cancel
+
+In a group only its admins (and the bot's admins) may use these commands and buttons; the
+buttons of an admin's /digest_now prompt work for the bot's admins only. A group that
+becomes a supergroup takes its digest along (the ``migrate_to_chat_id`` service message).
 """
 
 from __future__ import annotations
@@ -19,19 +23,21 @@ import weakref
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import delivery, subscriptions
+from bot import broadcasts, delivery, subscriptions
 from bot import digest as compose
+from bot.chat_migration import migrate_chat
 from bot.delivery import Clock, Options, system_clock
 from bot.questionlog import question_stats
 from bot.scheduling import DigestRuntime
 from bot.services import services_of
 from bot.storewriter import settle
 from bot.subscriptions import COMMON_ZONES, DAYS, Schedule
+from handlers.permissions import GROUP_ADMINS_ONLY, is_bot_admin, may_manage
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +50,9 @@ MENU = [
     ("unsubscribe", "Stop the digests"),
 ]
 NOT_ADMIN = "This command is for the bot's admins."
+PROMPT_ADMINS_ONLY = "Only the bot's admins can use these buttons."
+WAS_CANCELLED = "This broadcast was cancelled, so nothing was sent. /digest_now starts a new one."
+ALREADY_SENDING = "It is already being sent; it can't be cancelled now."
 ASK_FREQUENCY = "How often would you like the digest?"
 TYPED_HINT = "Or type it, e.g. <code>/subscribe daily 09:00 Asia/Karachi</code>."
 
@@ -152,6 +161,9 @@ class DigestHandlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None:
             return
+        if not await may_manage(update, context):
+            await self._reply(update, GROUP_ADMINS_ONLY)
+            return
         if not context.args:
             await self._reply(update, f"{ASK_FREQUENCY}\n{TYPED_HINT}", frequency_keys())
             return
@@ -207,14 +219,31 @@ class DigestHandlers:
 
     async def unsubscribe(self, update: Update, context: Any) -> None:
         chat = update.effective_chat
-        if chat is not None:
-            await self._reply(update, self._unsubscribe(context, chat.id))
+        if chat is None:
+            return
+        if not await may_manage(update, context):
+            await self._reply(update, GROUP_ADMINS_ONLY)
+            return
+        await self._reply(update, self._unsubscribe(context, chat.id))
+
+    async def migrated(self, update: Update, context: Any) -> None:
+        """The group became a supergroup: its digest moves to the new chat id."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old, new = message.migrate_from_chat_id, message.chat.id
+        else:
+            return
+        migrate_chat(self._db(context), old, new, self.runtime.now())
+        self.runtime.sync_jobs()
 
     # -- admins ------------------------------------------------------------------------
 
     def _admin(self, update: Update, context: Any) -> bool:
-        user = update.effective_user
-        return services_of(context.bot_data).is_admin(user.id if user else None)
+        return is_bot_admin(update, context)
 
     async def digest_now(self, update: Update, context: Any) -> None:
         if not self._admin(update, context):
@@ -243,13 +272,17 @@ class DigestHandlers:
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
         chat = update.effective_chat
         message = query.message
         if chat is None or not isinstance(message, Message):
+            await _answer(query)
             return
         parts = (query.data or "").removeprefix(PREFIX).split(":")
-        action = parts[0]
+        prompt = parts[0] == "n" or _is_prompt(message) or self._was_prompt(context, message)
+        refusal = await self._refusal(update, context, prompt)
+        await _answer(query, refusal)
+        if refusal is not None:
+            return
 
         async def edit(text: str, markup: InlineKeyboardMarkup | None = None) -> None:
             try:
@@ -257,6 +290,26 @@ class DigestHandlers:
             except BadRequest as error:  # pressed twice: "message is not modified"
                 log.info("digest button: %s", error)
 
+        if prompt:
+            await self._prompt_button(update, context, parts[0], message, edit)
+        else:
+            await self._choice_button(update, context, parts, chat.id, edit)
+
+    def _was_prompt(self, context: Any, message: Message) -> bool:
+        """A prompt already pressed (its keyboard may be gone: a late or queued press)."""
+        return broadcasts.known(self._db(context), message.chat_id, message.message_id)
+
+    async def _refusal(self, update: Update, context: Any, prompt: bool) -> str | None:
+        """Why this press may not act (None: it may): an admin prompt is for the bot's
+        admins, a group's digest for the group's admins."""
+        if prompt:
+            return None if self._admin(update, context) else PROMPT_ADMINS_ONLY
+        return None if await may_manage(update, context) else GROUP_ADMINS_ONLY
+
+    async def _choice_button(
+        self, update: Update, context: Any, parts: list[str], chat_id: int, edit: Any
+    ) -> None:
+        action = parts[0]
         if action == "f" and len(parts) == 1:
             await edit(f"{ASK_FREQUENCY}\n{TYPED_HINT}", frequency_keys())
         elif action == "f" and parts[1:] == ["w"]:
@@ -270,46 +323,61 @@ class DigestHandlers:
             await edit(f"In which time zone?\n{TYPED_HINT}", zone_keys(parts[1], parts[2]))
         elif action == "s" and len(parts) == 4 and (schedule := _schedule(*parts[1:])):
             user = update.effective_user
-            sub = self._save(self._db(context), chat.id, user.id if user else None, schedule)
+            sub = self._save(self._db(context), chat_id, user.id if user else None, schedule)
             await edit(subscribed_text(sub, self.runtime.now()))
         elif action == "u":
-            await edit(self._unsubscribe(context, chat.id))
+            await edit(self._unsubscribe(context, chat_id))
         elif action == "x":
             await edit("Cancelled.")
-        elif action == "n":
-            await self._broadcast(update, context, message, edit)
         else:
             await edit("That button no longer works: send /subscribe to start again.")
 
-    async def _broadcast(self, update: Update, context: Any, message: Message, edit: Any) -> None:
-        if not self._admin(update, context):
-            await context.bot.send_message(message.chat_id, NOT_ADMIN)
-            return
-        edition = f"now:{message.chat_id}:{message.message_id}"  # a second tap: same edition
+    async def _prompt_button(
+        self, update: Update, context: Any, action: str, message: Message, edit: Any
+    ) -> None:
+        """Send or Cancel on an admin's /digest_now prompt: the first press decides."""
         db = self._db(context)
-        planned = delivery.plan_broadcast(db, edition, self.runtime.now())
-        if not planned:
-            return  # already planned by an earlier tap; that run reports when done
-        await edit(f"Sending the digest to {planned} subscribers\u2026")
+        now = self.runtime.now()
+        if action == "x":
+            state = broadcasts.cancel(db, message.chat_id, message.message_id, now)
+            if state == broadcasts.CANCELLED:
+                await edit("Cancelled.")
+            else:
+                await context.bot.send_message(message.chat_id, ALREADY_SENDING)
+            return
+        if action != "n":
+            return
+        state, started = broadcasts.start(db, message.chat_id, message.message_id, now)
+        if state == broadcasts.CANCELLED:
+            await edit(WAS_CANCELLED)
+            return
+        if not started:
+            return  # a second tap: the first one's run reports when done
+        prompt = broadcasts.Prompt(
+            broadcasts.edition(message.chat_id, message.message_id),
+            message.chat_id,
+            message.message_id,
+        )
+        count = len(subscriptions.active(db))
+        # The prompt says "Sending" before the rows exist, so no run can report first.
+        await edit(f"Sending the digest to {count} subscribers\u2026")
+        delivery.plan_broadcast(db, prompt.edition, now)
+        self.runtime.broadcast(prompt)
 
-        async def done(_: Any) -> None:
-            await edit(broadcast_result(delivery.state_counts(db, edition)))
 
-        self.runtime.broadcast(edition, done)
+async def _answer(query: CallbackQuery, alert: str | None = None) -> None:
+    """Answer a button press, best effort: a refused answer must not lose the press."""
+    try:
+        await query.answer(alert, show_alert=alert is not None)
+    except TelegramError as error:
+        log.info("could not answer a button press: %s", error)
 
 
-def broadcast_result(counts: dict[str, int]) -> str:
-    labels = [
-        ("sent", "delivered"),
-        ("blocked", "blocked the bot (unsubscribed)"),
-        ("gone", "chat gone (unsubscribed)"),
-        ("failed", "failed"),
-        ("unknown", "outcome unknown"),
-        ("skipped", "unsubscribed meanwhile"),
-        ("pending", "still waiting (the next delivery run sends them)"),
-    ]
-    found = [f"{counts[k]} {label}" for k, label in labels if counts.get(k)]
-    return "\U0001f4e8 Digest broadcast: " + ("; ".join(found) or "nothing to send") + "."
+def _is_prompt(message: Message) -> bool:
+    """An admin's /digest_now prompt: its keyboard has the Send button."""
+    markup = message.reply_markup
+    rows = markup.inline_keyboard if markup is not None else ()
+    return any(button.callback_data == PREFIX + "n" for row in rows for button in row)
 
 
 def stats_text(db: Any, now: dtm.datetime) -> str:
@@ -364,6 +432,7 @@ def register(
     ):
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(handlers.button, pattern=f"^{PREFIX}"))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.migrated))
     names = {name for name, _ in MENU_COMMANDS}
     MENU_COMMANDS.extend(entry for entry in MENU if entry[0] not in names)
     runtime.schedule_startup()

@@ -89,6 +89,8 @@ DEFAULT_TOKEN = "123456789:TEST-visitbot-fake-token"
 DEFAULT_USER_ID = 1001
 DEFAULT_GROUP_ID = -987654321
 DEFAULT_SUPERGROUP_ID = -1001234567890
+ANONYMOUS_ADMIN_ID = 1087968824  # @GroupAnonymousBot, the "from" of an anonymous admin's post
+_AS_CHAT = "_as_chat"
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
@@ -862,6 +864,9 @@ class FakeBotAPI:
         self._rl_chat: dict[int, collections.deque[float]] = collections.defaultdict(
             collections.deque
         )
+        # Groups: who administers them (getChatMember), and which became supergroups
+        self._chat_roles: dict[int, dict[int, str]] = collections.defaultdict(dict)
+        self._migrated: dict[int, int] = {}
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -1307,6 +1312,49 @@ class FakeBotAPI:
         self._rl_global.append(now)
         self._rl_chat[chat_id].append(now)
 
+    # ---------------------------------------------------------------- groups
+
+    def set_chat_admins(
+        self, chat_id: int, admins: Iterable[int] = (), *, owner: int | None = None
+    ) -> None:
+        """Who getChatMember reports as ``administrator`` (and ``creator``) of a chat; every
+        other user is a ``member``. Replaces what was set for the chat before."""
+        with self._cond:
+            roles = {user: "administrator" for user in admins}
+            if owner is not None:
+                roles[owner] = "creator"
+            self._chat_roles[chat_id] = roles
+
+    def migrate_chat(
+        self, old: int, new: int, *, announce: bool = True, user_id: int = DEFAULT_USER_ID
+    ) -> None:
+        """Group ``old`` becomes supergroup ``new``, as Telegram does it: from now on calls
+        for ``old`` get 400 "group chat was upgraded to a supergroup chat" with
+        ``parameters.migrate_to_chat_id`` (PTB: ``ChatMigrated``). With ``announce`` the two
+        service messages Telegram sends are queued: ``migrate_to_chat_id`` in the old group
+        and ``migrate_from_chat_id`` in the supergroup. Admins carry over."""
+        with self._cond:
+            user = self._users.get(user_id) or self._user(user_id)
+            title = self._chats.get(old, {}).get("title")
+            group = self._chat_for(old, "group", user, title)
+            supergroup = self._chat_for(new, "supergroup", user, title)
+            self._chat_roles[new] = dict(self._chat_roles.get(old, {}))
+            if announce:
+                for chat, content in (
+                    (group, {"migrate_to_chat_id": new}),
+                    (supergroup, {"migrate_from_chat_id": old}),
+                ):
+                    msg = {
+                        "message_id": self._take_message_id(chat["id"]),
+                        "from": user,
+                        "chat": chat,
+                        "date": int(time.time()),
+                        **content,
+                    }
+                    self._messages[(chat["id"], msg["message_id"])] = msg
+                    self.push_update({"message": msg})
+            self._migrated[old] = new
+
     # ---------------------------------------------------------------- scripting updates
 
     def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -1401,6 +1449,9 @@ class FakeBotAPI:
                 if original is None:
                     raise ValueError(f"reply_to_message {ref} is not a known message")
                 msg["reply_to_message"] = _without_reply(original)
+            if content.pop(_AS_CHAT, False):
+                msg["sender_chat"] = chat
+                msg["from"] = {**user, "is_bot": True}
             msg.update(content)
             self._messages[(chat_id, message_id)] = msg
             return self.push_update({"message": msg})
@@ -1419,6 +1470,7 @@ class FakeBotAPI:
         reply_to_message: Any = None,
         entities: list[dict[str, Any]] | None = None,
         mention_bot: bool = False,
+        anonymous_admin: bool = False,
     ) -> dict[str, Any]:
         """A user writes ``text``. Returns the queued update (``update["message"]``).
 
@@ -1427,6 +1479,8 @@ class FakeBotAPI:
         Telegram does (bot_command, mention, url; UTF-16 offsets). ``mention_bot`` prefixes
         ``@<bot username>`` (a mention entity) unless the text already mentions the bot.
         ``reply_to_message`` is any message reference (see :meth:`press_button`).
+        ``anonymous_admin`` posts as the group itself, as Telegram shows an anonymous admin:
+        ``sender_chat`` is the chat and ``from`` is @GroupAnonymousBot.
         """
         if mention_bot and f"@{self.username}".lower() not in text.lower():
             text = f"@{self.username} {text}"
@@ -1434,6 +1488,9 @@ class FakeBotAPI:
         found = detect_entities(text) if entities is None else entities
         if found:
             content["entities"] = found
+        if anonymous_admin:
+            content[_AS_CHAT] = True
+            user_id, username, first_name = ANONYMOUS_ADMIN_ID, "GroupAnonymousBot", "Group"
         return self._incoming(
             content,
             chat_id=chat_id,
@@ -1763,6 +1820,14 @@ class FakeBotAPI:
             chat_id = ref
         if chat_id is None:
             raise _bad_request("chat not found")
+        if chat_id in self._migrated:
+            new = self._migrated[chat_id]
+            self._log_fault(ctx, "migrated", status=400, chat_id=chat_id, migrate_to_chat_id=new)
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": new},
+            )
         if chat_id in self._gone:
             self._log_fault(ctx, "gone", status=400, chat_id=chat_id)
             raise _bad_request("chat not found")
@@ -2216,6 +2281,38 @@ def _m_send_chat_action(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
     return True
 
 
+_ADMIN_RIGHTS = (
+    "can_be_edited",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
+
+
+def _m_get_chat_member(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
+    """A ChatMember: ``creator``/``administrator`` as set with ``set_chat_admins``, else
+    ``member`` (in a private chat, its user is a member of it)."""
+    chat = s._resolve_chat(ctx, p.get("chat_id"))
+    user_id = _as_int(p.get("user_id"), 0)
+    if user_id <= 0:
+        raise _bad_request("invalid user_id specified")
+    user = s._users.get(user_id) or {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+    role = s._chat_roles.get(chat["id"], {}).get(user_id, "member")
+    if role == "creator":
+        return {"status": "creator", "user": user, "is_anonymous": False}
+    if role == "administrator":
+        rights = dict.fromkeys(_ADMIN_RIGHTS, True)
+        return {"status": "administrator", "user": user, "is_anonymous": False, **rights}
+    return {"status": "member", "user": user}
+
+
 def _m_set_chat_menu_button(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
     chat_id = None
     if p.get("chat_id") is not None:
@@ -2258,6 +2355,7 @@ _BUILTIN_METHODS: dict[str, Handler] = {
     "answerCallbackQuery": _m_answer_callback_query,
     "answerInlineQuery": _m_answer_inline_query,
     "sendChatAction": _m_send_chat_action,
+    "getChatMember": _m_get_chat_member,
     "setChatMenuButton": _m_set_chat_menu_button,
     "getChatMenuButton": _m_get_chat_menu_button,
     "logOut": _m_true,
