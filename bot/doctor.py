@@ -15,8 +15,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import subscriptions
 from bot.settings import Settings
 from knowledge.loading import KnowledgeError, load_files
 from knowledge.storefile import StoreError, check_location, header_damage
@@ -150,7 +150,9 @@ def zones_check(path: Path) -> Check:
         return Check("time zones", True, "no subscriptions (no readable store)")
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-            rows = db.execute("SELECT chat_id, timezone FROM subscriptions").fetchall()
+            rows = db.execute(
+                f"SELECT chat_id, timezone FROM {subscriptions.TABLE} WHERE active = 1"
+            ).fetchall()
     except sqlite3.Error as err:
         if "no such table" in str(err):
             return Check("time zones", True, "no subscriptions yet")
@@ -165,8 +167,4 @@ def zones_check(path: Path) -> Check:
 
 
 def _loads(zone: object) -> bool:
-    try:
-        ZoneInfo(str(zone))
-        return isinstance(zone, str)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return False
+    return isinstance(zone, str) and subscriptions.load_zone(zone) is not None

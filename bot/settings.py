@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     def _timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: 'Asia' is a folder
             raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Karachi)") from None
         return value
 

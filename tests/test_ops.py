@@ -109,7 +109,7 @@ def subscribe_rows(path: Path, zones: dict[int, str]) -> None:
     db = Database(path)
     subscriptions.ensure_table(db)
     for chat, zone in zones.items():  # written as a buggy older version might have
-        db["subscriptions"].insert(
+        db[subscriptions.TABLE].insert(
             {"chat_id": chat, "user_id": chat, "frequency": "daily", "weekday": None,
              "at": "09:00", "timezone": zone, "since": "2025-02-04T00:00:00+00:00",
              "active": 1, "ended": None, "updated": "2025-02-04T00:00:00+00:00"}
