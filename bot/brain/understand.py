@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from bot.text import is_latin, normalise, stem
 from knowledge.loading import Knowledge
-from knowledge.models import Area, Person, UnnamedArea
+from knowledge.models import Area, ConceptDef, Language, Person, Record, UnnamedArea
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 MAX_WORDS = 80
@@ -88,7 +88,6 @@ class Lexicon:
     """The knowledge files' words, compiled for fast lookup and spelling correction."""
 
     def __init__(self, knowledge: Knowledge) -> None:
-        record, language = knowledge.record, knowledge.language
         self.info: dict[str, ConceptInfo] = {}
         self._phrases: dict[tuple[str, ...], set[str]] = {}
         self._titles: dict[tuple[str, ...], set[str]] = {}
@@ -96,18 +95,20 @@ class Lexicon:
         self._prefixes: list[tuple[str, str]] = []
         self._prefix_phrases: list[tuple[tuple[str, ...], str, str]] = []
         self._patterns: list[tuple[re.Pattern[str], str]] = []
-        anchors = set(record.anchors)
         self._implied: dict[str, str] = {}
+        self._load_concepts(knowledge.record, knowledge.language)
+        self._load_question_words(knowledge.language)
+        self._load_vocabulary(knowledge)
+        self._corrections: dict[str, str] = {}
+
+    def _load_concepts(self, record: Record, language: Language) -> None:
+        """Concepts and their aliases: the language's first, so the record's win a clash;
+        then people and areas, which are concepts of their own."""
+        anchors = set(record.anchors)
         for name, concept in language.concepts.items():
-            self.info[name] = ConceptInfo(name in anchors, concept.weight, False, concept.qualifier)
-            self._add_aliases(name, concept.aliases)
-            if concept.asks:
-                self._implied[name] = concept.asks
+            self._add_concept(name, concept, name in anchors, from_record=False)
         for name, concept in record.concepts.items():
-            self.info[name] = ConceptInfo(concept.anchor, concept.weight, True, concept.qualifier)
-            self._add_aliases(name, concept.aliases)
-            if concept.asks:
-                self._implied[name] = concept.asks
+            self._add_concept(name, concept, concept.anchor, from_record=True)
         named_items: list[Person | Area | UnnamedArea] = [
             *record.people, *record.agreements.named, *record.agreements.unnamed
         ]  # fmt: skip
@@ -122,15 +123,28 @@ class Lexicon:
         }
         self._frame_phrases()
         self._smalltalk_free = {f"{q}_q" for q in language.question_types}
-        # "how does Pakistan see Kazakhstan": a country speaks through its leader
-        self._country_people = {
+        self._country_people = self._people_of_countries(record.people)
+
+    def _add_concept(self, name: str, concept: ConceptDef, anchor: bool, from_record: bool) -> None:
+        """One concept of a knowledge file: how much it weighs, its aliases, and the kind of
+        question it implies ("date" asks when)."""
+        self.info[name] = ConceptInfo(anchor, concept.weight, from_record, concept.qualifier)
+        self._add_aliases(name, concept.aliases)
+        if concept.asks:
+            self._implied[name] = concept.asks
+
+    def _people_of_countries(self, people: Iterable[Person]) -> dict[str, str]:
+        """ "how does Pakistan see Kazakhstan": a country speaks through its leader."""
+        return {
             concept: p.id
-            for p in record.people
+            for p in people
             for concept in self._phrases.get(
                 tuple(stem(w) for w in normalise(p.country).split()), ()
             )
         }
 
+    def _load_question_words(self, language: Language) -> None:
+        """Question phrases, stopwords, follow-up markers and pronouns, by stem or as typed."""
         self._qtypes: dict[tuple[str, ...], str] = {}
         for qtype, phrases in language.question_types.items():
             for phrase in phrases:
@@ -143,14 +157,12 @@ class Lexicon:
         self._person_pronouns = {normalise(p) for p in language.pronouns.get("person", [])}
         self._thing_pronouns = {normalise(p) for p in language.pronouns.get("thing", [])}
 
+    def _load_vocabulary(self, knowledge: Knowledge) -> None:
+        """Which words are known, ordinary or quiet, and which a typo is corrected towards."""
+        language = knowledge.language
         self.max_phrase = max(len(k) for k in [*self._phrases, *self._qtypes, *self._titles])
         self._document_stems = {stem(w) for w in _all_words(knowledge.source_text.splitlines())}
-        vocabulary = set(_all_words(knowledge.source_text.splitlines()))
-        vocabulary |= self._alias_surface
-        for phrases in language.question_types.values():
-            vocabulary |= set(_all_words(phrases))
-        vocabulary |= set(_all_words(language.stopwords))
-        vocabulary |= set(_all_words(language.follow_up_markers))
+        vocabulary = self._vocabulary(knowledge)
         # Correction targets: words people mean. Alias words first, so ties go to them.
         alias_words = {w for key in [*self._phrases, *self._titles] for w in key}
         self._known_stems = {stem(w) for w in vocabulary} | alias_words
@@ -168,7 +180,17 @@ class Lexicon:
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
             key=lambda w: (stem(w) not in alias_words, w),
         )
-        self._corrections: dict[str, str] = {}
+
+    def _vocabulary(self, knowledge: Knowledge) -> set[str]:
+        """Every word the knowledge uses: the document, aliases, question words, stopwords."""
+        language = knowledge.language
+        vocabulary = set(_all_words(knowledge.source_text.splitlines()))
+        vocabulary |= self._alias_surface
+        for phrases in language.question_types.values():
+            vocabulary |= set(_all_words(phrases))
+        vocabulary |= set(_all_words(language.stopwords))
+        vocabulary |= set(_all_words(language.follow_up_markers))
+        return vocabulary
 
     def _add_aliases(
         self,
