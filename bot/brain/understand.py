@@ -38,6 +38,19 @@ class Token:
     stem: str
 
 
+Found = tuple[int, int, str]  # a question phrase: where it starts, how long, which kind
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    """The question words of a message: the kind they ask and the words they take up."""
+
+    qtype: str | None
+    at: int  # where the first question word stands (-10: none)
+    explained: frozenset[int]  # every word of a question phrase
+    phrases: frozenset[int]  # words of multi-word phrases ("how big"): never concepts
+
+
 @dataclass
 class Parsed:
     """What one question asks."""
@@ -271,7 +284,11 @@ class Lexicon:
         stems = [t.stem for t in tokens]
         start = self._skip_marker(stems, parsed)
         explained = [j < start for j in range(len(tokens))]
-        question_words = self._find_qtype(stems, start, parsed, explained)
+        kind = self._find_qtype(stems, start)
+        parsed.qtype, parsed.qtype_at = kind.qtype, kind.at
+        for j in kind.explained:
+            explained[j] = True
+        question_words = kind.phrases
         titles: list[tuple[str, set[str]]] = []
         setting: set[str] = set()  # concepts that only set the scene: "during the visit"
         i = start
@@ -375,12 +392,26 @@ class Lexicon:
         """Whether position i is in a phrase like "during his trip" (up to 3 words after)."""
         return any(t.word in SETTING_WORDS for t in tokens[max(0, i - 3) : i])
 
-    def _find_qtype(
-        self, stems: list[str], start: int, parsed: Parsed, explained: list[bool]
-    ) -> set[int]:
+    def _find_qtype(self, stems: list[str], start: int) -> QuestionWords:
         """Specific kinds ("how many", "when") win wherever they are; "is/was/did" only count
         at the start of the question, where English puts them."""
-        found: list[tuple[int, int, str]] = []
+        scanned = self._question_phrases(stems, start)
+        found = [f for f in scanned if not self._starts_relative_clause(f, scanned, stems, start)]
+        at = found[0][0] if found else -10
+        if any(f[2] == "yes_no" and f[0] <= start for f in found):
+            found = [f for f in found if not _clause_after_opening(f, stems, start)]
+        return QuestionWords(
+            qtype=_choose_kind(found, stems, start),
+            at=at,
+            explained=frozenset(j for i, length, _ in found for j in range(i, i + length)),
+            phrases=frozenset(
+                j for i, length, _ in found if length > 1 for j in range(i, i + length)
+            ),
+        )
+
+    def _question_phrases(self, stems: list[str], start: int) -> list[Found]:
+        """Every question phrase after the follow-up marker, longest first at each word."""
+        found: list[Found] = []
         i = start
         while i < len(stems):
             for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
@@ -390,47 +421,17 @@ class Lexicon:
                     i += length - 1
                     break
             i += 1
-        # "people who are in jail", "the date when": a question word after a noun starts a
-        # relative clause, not a question (English only: Roman Urdu puts "kab" last).
-        found = [
-            f
-            for f in found
-            if not (
-                f[0] > start
-                and stems[f[0]] in RELATIVE_WORDS
-                and stems[f[0] - 1] not in self._stopwords
-                and not any(g[0] < f[0] < g[0] + g[1] or g[0] + g[1] == f[0] for g in found)
-            )
-        ]
-        parsed.qtype_at = found[0][0] if found else -10
-        # "did he get a salute when he got there": after an opening "did", a question word
-        # followed by a pronoun starts a clause, not the question.
-        opens_yes_no = any(f[2] == "yes_no" and f[0] <= start for f in found)
-        if opens_yes_no:
-            found = [
-                f
-                for f in found
-                if not (
-                    f[2] not in GENERIC_QTYPES
-                    and f[0] > start
-                    and stems[f[0] + f[1] : f[0] + f[1] + 1] in (["he"], ["she"], ["they"], ["it"])
-                )
-            ]
-        specific = [f for f in found if f[2] not in GENERIC_QTYPES]
-        generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
-        opening = [f for f in found if f[2] == "yes_no" and f[0] <= start]
-        if opening and not specific and (not generic or generic[0][0] > opening[0][0]):
-            parsed.qtype = "yes_no"
-        elif specific:
-            parsed.qtype = specific[0][2]
-        elif generic:
-            parsed.qtype = generic[0][2]
-        elif any(f[2] == "yes_no" and stems[f[0]] in ("any", "anyth") for f in found):
-            parsed.qtype = "yes_no"
-        for i, length, _ in found:
-            for j in range(i, i + length):
-                explained[j] = True
-        return {j for i, length, _ in found if length > 1 for j in range(i, i + length)}
+        return found
+
+    def _starts_relative_clause(
+        self, f: Found, found: list[Found], stems: list[str], start: int
+    ) -> bool:
+        """ "people who are in jail", "the date when": a question word after a noun starts a
+        relative clause, not a question (English only: Roman Urdu puts "kab" last)."""
+        at = f[0]
+        if at <= start or stems[at] not in RELATIVE_WORDS or stems[at - 1] in self._stopwords:
+            return False
+        return not any(g[0] < at < g[0] + g[1] or g[0] + g[1] == at for g in found)
 
     def _match_at(
         self, stems: list[str], i: int, table: dict[tuple[str, ...], set[str]]
@@ -495,6 +496,38 @@ class Lexicon:
 def _all_words(phrases: Iterable[str]) -> Iterable[str]:
     for phrase in phrases:
         yield from normalise(phrase).split()
+
+
+def _clause_after_opening(f: Found, stems: list[str], start: int) -> bool:
+    """ "did he get a salute when he got there": after an opening "did", a question word
+    followed by a pronoun starts a clause, not the question."""
+    i, length, qtype = f
+    return (
+        qtype not in GENERIC_QTYPES
+        and i > start
+        and stems[i + length : i + length + 1] in (["he"], ["she"], ["they"], ["it"])
+    )
+
+
+def _choose_kind(found: list[Found], stems: list[str], start: int) -> str | None:
+    """The kind of question: an opening "is/did" unless something specific is asked, then
+    the first specific kind, then the first generic one; "any ..." asks yes or no."""
+    specific = [f for f in found if f[2] not in GENERIC_QTYPES]
+    generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
+    if not specific and _opens_with_yes_no(found, start, generic):
+        return "yes_no"
+    first = specific or generic
+    if first:
+        return first[0][2]
+    if any(f[2] == "yes_no" and stems[f[0]] in ("any", "anyth") for f in found):
+        return "yes_no"
+    return None
+
+
+def _opens_with_yes_no(found: list[Found], start: int, generic: list[Found]) -> bool:
+    """ "is it true what he said": an opening yes/no word that no generic one precedes."""
+    opening = [f for f in found if f[2] == "yes_no" and f[0] <= start]
+    return bool(opening) and (not generic or generic[0][0] > opening[0][0])
 
 
 _SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+")
