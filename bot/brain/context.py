@@ -68,29 +68,44 @@ def _leans_back(parsed: Parsed, own_subject: bool, stands_alone: Callable[[Parse
 
 
 def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bool) -> Parsed:
+    """What a message that leans back borrows, in order: the documents "them" points at,
+    the subject it lacks, the kind of question it lacks, and the frame ("deal", "say")."""
     concepts = dict(parsed.concepts)
     previous = context.last_concepts
-    qtype = parsed.qtype
-    if parsed.group_pronoun:  # "how many of them are named": them = the same documents
-        for concept, weight in previous.items():
-            if not lexicon.from_record(concept) and not concept.endswith("_q"):
-                concepts.setdefault(concept, weight)
     pointing = parsed.thing_pronoun or parsed.group_pronoun
-    if not own_subject and (pointing or not (parsed.unknown or parsed.record_words)):
+    if parsed.group_pronoun:  # "how many of them are named": them = the same documents
+        _borrow(concepts, _frame(previous, lexicon))
+    if _keeps_subject(parsed, own_subject, pointing):
         # "how many?", "why?", "and when?", "who set it?": same subject, new question
-        for concept, weight in previous.items():
-            if not concept.endswith("_q"):
-                concepts.setdefault(concept, weight)
+        _borrow(concepts, {c: w for c, w in previous.items() if not c.endswith("_q")})
+    qtype = parsed.qtype
     borrowed = parsed.follow_up and not qtype and context.last_qtype is not None
     if borrowed and context.last_qtype:
         # "and railway?", "what about Sharif?": same question, new subject
         qtype = context.last_qtype
         concepts[f"{qtype}_q"] = 1.0
     if parsed.follow_up or pointing:  # "and railway?", "was there one on IT?": the frame too
-        for concept, weight in previous.items():
-            if not lexicon.from_record(concept) and not concept.endswith("_q"):
-                concepts.setdefault(concept, weight * INHERITED)
+        _borrow(concepts, {c: w * INHERITED for c, w in _frame(previous, lexicon).items()})
     return replace(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed)
+
+
+def _keeps_subject(parsed: Parsed, own_subject: bool, pointing: bool) -> bool:
+    """Whether the last turn's subject carries over: the message names none of its own
+    (a pronoun points back even when other words are unknown)."""
+    return not own_subject and (pointing or not (parsed.unknown or parsed.record_words))
+
+
+def _frame(previous: dict[str, float], lexicon: Lexicon) -> dict[str, float]:
+    """The last turn's framing concepts: neither the record's own nor kinds of question."""
+    return {
+        c: w for c, w in previous.items() if not lexicon.from_record(c) and not c.endswith("_q")
+    }
+
+
+def _borrow(concepts: dict[str, float], borrowed: dict[str, float]) -> None:
+    """Adds what the message lacks; its own concepts keep their weights."""
+    for concept, weight in borrowed.items():
+        concepts.setdefault(concept, weight)
 
 
 def _speaker_on_subject(parsed: Parsed, mentioned: list[str]) -> Parsed:

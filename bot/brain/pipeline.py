@@ -81,36 +81,16 @@ class Brain:
     # -- public ---------------------------------------------------------------------------
 
     def answer(self, question: object, context: Context | None = None) -> Answer:
+        """The reply to one message: each of its questions answered, then combined."""
         context = context if context is not None else Context()
         text = clean(question if isinstance(question, str) else "").strip()
-        if not normalise(text):
-            intent = "empty" if not text else "not_understood"
-            return self._reply(intent)
-        if len(text) > MAX_CHARS:
-            return self._reply(
-                "too_long",
-                f"That message is too long for me ({len(text):,} characters). Please ask one "
-                "short question, for example: {examples}",
-            )
+        unusable = self._unusable(text)
+        if unusable is not None:
+            return unusable
         parts = split_questions(text, QUESTION_STARTS)
         if len(parts) <= 1:
             return self._answer_one(text, context)
-        results = [self._answer_one(part, context) for part in parts]
-        # a greeting or a rambling sentence around a real question: keep what answers
-        useful = [r for r in results if r.intent not in SMALLTALK] or results
-        if any(r.answered for r in useful):
-            useful = [r for r in useful if r.intent not in DECLINES]
-        if len(useful) == 1:
-            return useful[0]
-        return Answer(
-            text="\n\n".join(r.text for r in useful),
-            answered=any(r.answered for r in useful),
-            intent="multi",
-            confidence=min(r.confidence for r in useful),
-            sources=compose.unique(s for r in useful for s in r.sources),
-            suggestions=useful[-1].suggestions,
-            topic=useful[-1].topic,
-        )
+        return _combine([self._answer_one(part, context) for part in parts])
 
     def answer_topic(self, topic_id: str, context: Context | None = None) -> Answer:
         """A button tap: the topic it carries answers it, whatever the conversation so far.
@@ -139,27 +119,7 @@ class Brain:
         context = context if context is not None else Context()
         lines = []
         for part in split_questions(clean(question).strip(), QUESTION_STARTS) or [question]:
-            parsed = self.lexicon.parse(part)
-            resolved = resolve(parsed, context, self.lexicon, self.people_ids, self._stands_alone)
-            parsed = resolved.parsed
-            fixed = [f"{t.surface}->{t.word}" for t in parsed.tokens if t.surface != t.word]
-            concepts = ", ".join(f"{c}={w:g}" for c, w in parsed.concepts.items())
-            lines += [
-                f"part: {part!r}",
-                f"  corrected: {', '.join(fixed) or '-'}",
-                f"  concepts: {concepts or '-'}",
-                f"  unknown words: {', '.join(parsed.unknown) or '-'}",
-                f"  ordinary words ignored: {', '.join(parsed.neutral) or '-'}",
-                f"  kind of question: {parsed.qtype or '-'}"
-                + (" (follow-up)" if parsed.follow_up else "")
-                + (" (leans on the last turn)" if resolved.leaned_back else ""),
-            ]
-            ranked = rank(parsed, self.topics, self.lexicon)[:5]
-            for c in ranked:
-                lines.append(
-                    f"  topic {c.topic.id}: score {c.score:.2f}, evidence {c.evidence:.2f}"
-                    f"{'' if c.type_ok else ', wrong kind'}; matched {', '.join(sorted(c.matched))}"
-                )
+            lines += self._explain_part(part, context)
         answer = self.answer(question, context)
         lines.append(f"decided by: {answer.rule or '-'} -> {answer.intent} ({answer.topic or '-'})")
         lines.append(f"reply: {answer.text}")
@@ -237,6 +197,46 @@ class Brain:
 
     # -- helpers -------------------------------------------------------------------------
 
+    def _unusable(self, text: str) -> Answer | None:
+        """Empty, wordless or too long: a short reply before any understanding."""
+        if not normalise(text):
+            intent = "empty" if not text else "not_understood"
+            return self._reply(intent)
+        if len(text) > MAX_CHARS:
+            return self._reply(
+                "too_long",
+                f"That message is too long for me ({len(text):,} characters). Please ask one "
+                "short question, for example: {examples}",
+            )
+        return None
+
+    def _explain_part(self, part: str, context: Context) -> list[str]:
+        """How one question of the message was understood, and its best topics."""
+        parsed = self.lexicon.parse(part)
+        resolved = resolve(parsed, context, self.lexicon, self.people_ids, self._stands_alone)
+        parsed = resolved.parsed
+        fixed = [f"{t.surface}->{t.word}" for t in parsed.tokens if t.surface != t.word]
+        concepts = ", ".join(f"{c}={w:g}" for c, w in parsed.concepts.items())
+        return [
+            f"part: {part!r}",
+            f"  corrected: {', '.join(fixed) or '-'}",
+            f"  concepts: {concepts or '-'}",
+            f"  unknown words: {', '.join(parsed.unknown) or '-'}",
+            f"  ordinary words ignored: {', '.join(parsed.neutral) or '-'}",
+            f"  kind of question: {parsed.qtype or '-'}"
+            + (" (follow-up)" if parsed.follow_up else "")
+            + (" (leans on the last turn)" if resolved.leaned_back else ""),
+            *self._explain_ranking(parsed),
+        ]
+
+    def _explain_ranking(self, parsed: Parsed) -> list[str]:
+        """The five best-scoring topics, with what each matched."""
+        return [
+            f"  topic {c.topic.id}: score {c.score:.2f}, evidence {c.evidence:.2f}"
+            f"{'' if c.type_ok else ', wrong kind'}; matched {', '.join(sorted(c.matched))}"
+            for c in rank(parsed, self.topics, self.lexicon)[:5]
+        ]
+
     def _unexplained(self, parsed: Parsed) -> list[str]:
         return [w for w in parsed.unknown if len(w) >= 3 and not w.isdigit()]
 
@@ -291,3 +291,27 @@ class Brain:
             return answer
         full = compose.unique(self.source_sentence(s) for s in answer.sources)
         return replace(answer, sources=full)
+
+
+def _combine(results: list[Answer]) -> Answer:
+    """Several questions in one message: the answers that answer, in order, as one reply."""
+    useful = _useful(results)
+    if len(useful) == 1:
+        return useful[0]
+    return Answer(
+        text="\n\n".join(r.text for r in useful),
+        answered=any(r.answered for r in useful),
+        intent="multi",
+        confidence=min(r.confidence for r in useful),
+        sources=compose.unique(s for r in useful for s in r.sources),
+        suggestions=useful[-1].suggestions,
+        topic=useful[-1].topic,
+    )
+
+
+def _useful(results: list[Answer]) -> list[Answer]:
+    """A greeting or a rambling sentence around a real question: keep what answers."""
+    useful = [r for r in results if r.intent not in SMALLTALK] or results
+    if any(r.answered for r in useful):
+        useful = [r for r in useful if r.intent not in DECLINES]
+    return useful

@@ -34,8 +34,39 @@ class Candidate:
 
 
 def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
+    """The topic as a candidate for the question, or None when an ``about`` group is missing.
+
+    The terms are added one by one in a fixed order (about groups, signals; then the kind
+    of question, unexplained concepts, profile and speaker), so equal inputs give equal
+    floats and ties stay ties."""
     concepts = parsed.concepts
-    total = 0.0
+    about = _about_terms(topic, concepts)
+    if about is None:
+        return None
+    evidence = _add(0.0, [*about, *_signal_terms(topic, concepts)])
+    kind, type_ok = _kind_terms(topic, parsed.qtype)
+    adjustments = [
+        *kind,
+        *_unexplained_terms(topic, parsed, lexicon),
+        *_profile_terms(topic, parsed),
+    ]
+    total = _add(evidence, adjustments)
+    accounts_for = topic.accounts_for  # not its negative signals: reasons against
+    matched = frozenset(c for c in concepts if c in accounts_for)
+    return Candidate(topic, total, evidence, matched, type_ok)
+
+
+def _add(total: float, terms: list[float]) -> float:
+    """Left to right, as the terms come (not ``sum``, which may compensate rounding)."""
+    for term in terms:
+        total += term
+    return total
+
+
+def _about_terms(topic: Topic, concepts: dict[str, float]) -> list[float] | None:
+    """One term per ``about`` group, from its heaviest concept not used yet; None when a
+    group has no concept in the question (then the topic is no candidate)."""
+    terms: list[float] = []
     used: set[str] = set()
     for group in topic.about:
         present = [c for c in group if c in concepts]
@@ -45,41 +76,55 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
         if fresh:  # one word can satisfy two groups, but only counts once
             best = max(fresh, key=lambda c: concepts[c])
             used.add(best)
-            total += ABOUT_WEIGHT * concepts[best]
-    for concept, weight in topic.signals.items():
-        if concept in concepts:
-            total += weight
-    evidence = total
-    type_ok = True
-    qtype = parsed.qtype
+            terms.append(ABOUT_WEIGHT * concepts[best])
+    return terms
+
+
+def _signal_terms(topic: Topic, concepts: dict[str, float]) -> list[float]:
+    """The topic's signals the question has (a negative one is a reason against)."""
+    return [weight for concept, weight in topic.signals.items() if concept in concepts]
+
+
+def _kind_terms(topic: Topic, qtype: str | None) -> tuple[list[float], bool]:
+    """A bonus when the topic answers the specific kind asked, a penalty when it does not
+    (and then the kind is wrong); a who-only topic loses a little on a "what" question."""
     if qtype and qtype not in GENERIC_QTYPES:
         if qtype in topic.answers:
-            total += TYPE_BONUS
-        else:
-            total -= TYPE_PENALTY
-            type_ok = False
-    elif qtype in ("what", "how", None) and (qtype or "what") not in topic.answers:
-        total -= NARROW_PENALTY  # a who-only topic for a "what" question
+            return [TYPE_BONUS], True
+        return [-TYPE_PENALTY], False
+    if qtype in ("what", "how", None) and (qtype or "what") not in topic.answers:
+        return [-NARROW_PENALTY], True
+    return [], True
+
+
+def _unexplained_terms(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> list[float]:
+    """A penalty for each anchor concept of the question the topic cannot account for."""
     vocabulary = topic.vocabulary
-    for concept in parsed.subject - vocabulary:
-        if lexicon.is_anchor(concept):
-            if lexicon.is_area(concept):
-                penalty = UNEXPLAINED_AREA_PENALTY  # "how many MoUs on railways" is not "37"
-            elif lexicon.from_record(concept):
-                penalty = UNEXPLAINED_RECORD_PENALTY
-            else:
-                penalty = UNEXPLAINED_PENALTY
-            total -= penalty * concepts[concept]
+    return [
+        -_unexplained_penalty(concept, lexicon) * parsed.concepts[concept]
+        for concept in parsed.subject - vocabulary
+        if lexicon.is_anchor(concept)
+    ]
+
+
+def _unexplained_penalty(concept: str, lexicon: Lexicon) -> float:
+    """Heavier for the record's own concepts, heaviest for an agreement area."""
+    if lexicon.is_area(concept):
+        return UNEXPLAINED_AREA_PENALTY  # "how many MoUs on railways" is not "37"
+    if lexicon.from_record(concept):
+        return UNEXPLAINED_RECORD_PENALTY
+    return UNEXPLAINED_PENALTY
+
+
+def _profile_terms(topic: Topic, parsed: Parsed) -> list[float]:
+    """A person's profile loses ties; what the first-named person said wins them."""
+    terms: list[float] = []
     if topic.kind in ("person", "said"):
-        total -= PROFILE_PENALTY  # on a tie, "Varga award?" is about the award, not her
+        terms.append(-PROFILE_PENALTY)  # on a tie, "Varga award?" is about the award, not her
     speaker = topic.speaker or (topic.person if topic.kind == "said" else None)
-    if speaker and speaker == parsed.first_person and "say" in concepts:
-        total += FIRST_PERSON_BONUS  # "how did Sharif feel about the guest": Sharif speaks
-    positive = {c for g in topic.about for c in g} | {
-        c for c, w in topic.signals.items() if w > 0
-    }  # a negative signal is a reason against, not something the topic accounts for
-    matched = frozenset(c for c in concepts if c in positive)
-    return Candidate(topic, total, evidence, matched, type_ok)
+    if speaker and speaker == parsed.first_person and "say" in parsed.concepts:
+        terms.append(FIRST_PERSON_BONUS)  # "how did Sharif feel about the guest": Sharif speaks
+    return terms
 
 
 def rank(parsed: Parsed, topics: dict[str, Topic], lexicon: Lexicon) -> list[Candidate]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from knowledge.models import Askable, Record
+from knowledge.models import Askable, Fact, Person, Record, Statement, UnnamedArea
 
 DEFAULT_ANSWERS = frozenset({"what", "yes_no", "how", "list"})
 
@@ -107,86 +107,132 @@ def _spoken_signals(speaker: str | None, signals: dict[str, float]) -> dict[str,
 
 
 def build_topics(record: Record) -> dict[str, Topic]:
+    """Every topic of the record, in the file's order (ties in ranking keep it)."""
+    people = _people_topics(record)
+    spoken = [t for t in people if t.kind == "said"]
+    topics = [
+        *people,
+        *_leaders_said(record, spoken),
+        *_area_topics(record),
+        *(_unnamed_topic(record, unnamed) for unnamed in record.agreements.unnamed),
+        *_target_topics(record),
+        *(_statement_topic(statement) for statement in record.statements),
+        *(_fact_topic(fact) for fact in record.facts),
+        *(_from_askable(gap, "gap", "not_in_record", answered=False) for gap in record.gaps),
+    ]
+    return {t.id: t for t in topics}
+
+
+def _people_topics(record: Record) -> list[Topic]:
+    """Each person, followed by what they said when they said anything."""
     topics: list[Topic] = []
     for person in record.people:
         topics.append(_from_askable(person, "person", "people", person=person.id))
-        said = [s for s in record.statements if s.speaker == person.id]
-        said += [t for t in record.targets if t.person == person.id and t.clause]  # type: ignore[misc]
-        if said:
-            topics.append(
-                Topic(
-                    id=f"{person.id}_said",
-                    kind="said",
-                    intent="statement",
-                    ask=f"What did {person.short} say?",
-                    answer=f"{person.short} " + "; ".join(s.clause for s in said) + ".",
-                    sources=tuple(dict.fromkeys(src for s in said for src in s.sources)),
-                    about=(frozenset({person.id}), frozenset({"say"})),
-                    signals={"what_q": 0.5, "list_q": 0.5},
-                    answers=frozenset({"what", "list", "how", "yes_no"}),
-                    next=tuple(s.id for s in said[:3]),
-                    person=person.id,
-                    speaker=person.id,
-                )
-            )
-    spoken = [t for t in topics if t.kind == "said"]
-    if len(spoken) > 1:  # "what did they say?": each person's words, one after the other
-        topics.append(
-            Topic(
-                id="leaders_said",
-                kind="said",
-                intent="statement",
-                ask="What did the leaders say?",
-                answer=" ".join(_first_statement(record, t.person) for t in spoken),
-                sources=tuple(dict.fromkeys(src for t in spoken for src in t.sources)),
-                about=(frozenset({"say"}),),
-                signals={"leaders": 1.0, "what_q": 0.5},
-                answers=frozenset({"what", "list", "how", "yes_no"}),
-                next=tuple(t.id for t in spoken),
-            )
+        said = _said_topic(record, person)
+        if said is not None:
+            topics.append(said)
+    return topics
+
+
+def _said_topic(record: Record, person: Person) -> Topic | None:
+    """ "What did X say": the person's statements and the targets they set, in one answer."""
+    said = [s for s in record.statements if s.speaker == person.id]
+    said += [t for t in record.targets if t.person == person.id and t.clause]  # type: ignore[misc]
+    if not said:
+        return None
+    return Topic(
+        id=f"{person.id}_said",
+        kind="said",
+        intent="statement",
+        ask=f"What did {person.short} say?",
+        answer=f"{person.short} " + "; ".join(s.clause for s in said) + ".",
+        sources=tuple(dict.fromkeys(src for s in said for src in s.sources)),
+        about=(frozenset({person.id}), frozenset({"say"})),
+        signals={"what_q": 0.5, "list_q": 0.5},
+        answers=frozenset({"what", "list", "how", "yes_no"}),
+        next=tuple(s.id for s in said[:3]),
+        person=person.id,
+        speaker=person.id,
+    )
+
+
+def _leaders_said(record: Record, spoken: list[Topic]) -> list[Topic]:
+    """ "What did they say?": each speaker's words in turn, when there are two or more."""
+    if len(spoken) <= 1:
+        return []
+    return [
+        Topic(
+            id="leaders_said",
+            kind="said",
+            intent="statement",
+            ask="What did the leaders say?",
+            answer=" ".join(_first_statement(record, t.person) for t in spoken),
+            sources=tuple(dict.fromkeys(src for t in spoken for src in t.sources)),
+            about=(frozenset({"say"}),),
+            signals={"leaders": 1.0, "what_q": 0.5},
+            answers=frozenset({"what", "list", "how", "yes_no"}),
+            next=tuple(t.id for t in spoken),
         )
+    ]
+
+
+def _area_topics(record: Record) -> list[Topic]:
+    """Named agreement areas: "deal", "sign", "sector" speak for every one of them."""
     area_signals = {"deal": 1.0, "sign": 0.5, "sector": 1.0, "cooperation": 0.5}
-    for area in record.agreements.named:
-        signals = {**area_signals, **area.signals}
-        topics.append(_from_askable(area, "area", "agreement_area", signals=signals))
+    return [
+        _from_askable(area, "area", "agreement_area", signals={**area_signals, **area.signals})
+        for area in record.agreements.named
+    ]
+
+
+def _unnamed_topic(record: Record, unnamed: UnnamedArea) -> Topic:
+    """An area the record does not name: the closed-list answer, with what is related."""
     agreements = record.agreements
-    for unnamed in agreements.unnamed:
-        text = not_among_named(unnamed.name.lower(), record)
-        if unnamed.related:
-            text += " " + unnamed.related
-        sources = [a.sources[0] for a in agreements.named if a.id in unnamed.related_areas]
-        topics.append(
-            Topic(
-                id=unnamed.id,
-                kind="unnamed",
-                intent="agreement_not_named",
-                ask=unnamed.ask or f"Was there an agreement on {unnamed.name.lower()}?",
-                answer=text,
-                sources=tuple(dict.fromkeys([*unnamed.sources, *sources, agreements.sources[0]])),
-                about=(frozenset({unnamed.id}),),
-                signals={"deal": 1.0, "sign": 0.5},
-                answers=frozenset({"what", "yes_no", "how", "list", "count", "who", "when"}),
-                next=tuple(unnamed.related_areas[:2]) or ("agreements_named",),
-            )
+    text = not_among_named(unnamed.name.lower(), record)
+    if unnamed.related:
+        text += " " + unnamed.related
+    sources = [a.sources[0] for a in agreements.named if a.id in unnamed.related_areas]
+    return Topic(
+        id=unnamed.id,
+        kind="unnamed",
+        intent="agreement_not_named",
+        ask=unnamed.ask or f"Was there an agreement on {unnamed.name.lower()}?",
+        answer=text,
+        sources=tuple(dict.fromkeys([*unnamed.sources, *sources, agreements.sources[0]])),
+        about=(frozenset({unnamed.id}),),
+        signals={"deal": 1.0, "sign": 0.5},
+        answers=frozenset({"what", "yes_no", "how", "list", "count", "who", "when"}),
+        next=tuple(unnamed.related_areas[:2]) or ("agreements_named",),
+    )
+
+
+def _target_topics(record: Record) -> list[Topic]:
+    """Trade targets: a person set them, so naming the person and "said" helps."""
+    return [
+        _from_askable(
+            target,
+            "target",
+            "trade_target",
+            signals=_spoken_signals(target.person, target.signals),
         )
-    for target in record.targets:
-        signals = _spoken_signals(target.person, target.signals)
-        topics.append(_from_askable(target, "target", "trade_target", signals=signals))
-    for statement in record.statements:
-        topics.append(
-            _from_askable(
-                statement,
-                "statement",
-                "statement",
-                speaker=statement.speaker,
-                person=statement.person or statement.speaker,
-                answers=frozenset(statement.answers) | {"who"},
-                signals=_spoken_signals(statement.speaker, statement.signals),
-            )
-        )
-    for fact in record.facts:
-        signals = {fact.person: 0.5, **fact.signals} if fact.person else fact.signals
-        topics.append(_from_askable(fact, "fact", fact.intent, signals=signals))
-    for gap in record.gaps:
-        topics.append(_from_askable(gap, "gap", "not_in_record", answered=False))
-    return {t.id: t for t in topics}
+        for target in record.targets
+    ]
+
+
+def _statement_topic(statement: Statement) -> Topic:
+    """Something said: it also answers "who said it"."""
+    return _from_askable(
+        statement,
+        "statement",
+        "statement",
+        speaker=statement.speaker,
+        person=statement.person or statement.speaker,
+        answers=frozenset(statement.answers) | {"who"},
+        signals=_spoken_signals(statement.speaker, statement.signals),
+    )
+
+
+def _fact_topic(fact: Fact) -> Topic:
+    """A fact; the person it is about makes it a better match."""
+    signals = {fact.person: 0.5, **fact.signals} if fact.person else fact.signals
+    return _from_askable(fact, "fact", fact.intent, signals=signals)

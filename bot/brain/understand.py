@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA
 
 from bot.text import is_latin, normalise, stem
 from knowledge.loading import Knowledge
-from knowledge.models import Area, Person, UnnamedArea
+from knowledge.models import Area, ConceptDef, Language, Person, Record, UnnamedArea
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 MAX_WORDS = 80
@@ -38,7 +38,56 @@ class Token:
     stem: str
 
 
+Found = tuple[int, int, str]  # a question phrase: where it starts, how long, which kind
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    """The question words of a message: the kind they ask and the words they take up."""
+
+    qtype: str | None
+    at: int  # where the first question word stands (-10: none)
+    explained: frozenset[int]  # every word of a question phrase
+    phrases: frozenset[int]  # words of multi-word phrases ("how big"): never concepts
+
+
+Span = tuple[str, frozenset[str]]  # words as typed -> the concepts they name
+
+
+@dataclass(frozen=True)
+class Match:
+    """Words that name concepts: ``length`` words from ``at``. A title ("president") waits
+    until the question turns out to have no unknown word; a match after "during" only sets
+    the scene."""
+
+    at: int
+    length: int
+    concepts: set[str]  # the alias table's own set: its order is the order concepts come in
+    surface: str
+    title: bool = False
+    setting: bool = False
+
+    @property
+    def positions(self) -> range:
+        return range(self.at, self.at + self.length)
+
+    @property
+    def span(self) -> Span:
+        return (self.surface, frozenset(self.concepts))
+
+
 @dataclass
+class Leftovers:
+    """Words no phrase took, sorted by what they are (filled in one pass over the words)."""
+
+    record_words: list[str] = field(default_factory=list)
+    neutral: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    objects: list[str] = field(default_factory=list)
+    unknown_at: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Parsed:
     """What one question asks."""
 
@@ -53,7 +102,7 @@ class Parsed:
         default_factory=dict
     )  # concept or unknown word -> word positions
     record_words: list[str] = field(default_factory=list)  # record words no concept explains
-    spans: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # words -> concepts
+    spans: list[Span] = field(default_factory=list)  # words -> concepts
     follow_up: bool = False  # starts with "and", "what about", ...
     person_pronoun: bool = False
     thing_pronoun: bool = False
@@ -88,7 +137,6 @@ class Lexicon:
     """The knowledge files' words, compiled for fast lookup and spelling correction."""
 
     def __init__(self, knowledge: Knowledge) -> None:
-        record, language = knowledge.record, knowledge.language
         self.info: dict[str, ConceptInfo] = {}
         self._phrases: dict[tuple[str, ...], set[str]] = {}
         self._titles: dict[tuple[str, ...], set[str]] = {}
@@ -96,18 +144,20 @@ class Lexicon:
         self._prefixes: list[tuple[str, str]] = []
         self._prefix_phrases: list[tuple[tuple[str, ...], str, str]] = []
         self._patterns: list[tuple[re.Pattern[str], str]] = []
-        anchors = set(record.anchors)
         self._implied: dict[str, str] = {}
+        self._load_concepts(knowledge.record, knowledge.language)
+        self._load_question_words(knowledge.language)
+        self._load_vocabulary(knowledge)
+        self._corrections: dict[str, str] = {}
+
+    def _load_concepts(self, record: Record, language: Language) -> None:
+        """Concepts and their aliases: the language's first, so the record's win a clash;
+        then people and areas, which are concepts of their own."""
+        anchors = set(record.anchors)
         for name, concept in language.concepts.items():
-            self.info[name] = ConceptInfo(name in anchors, concept.weight, False, concept.qualifier)
-            self._add_aliases(name, concept.aliases)
-            if concept.asks:
-                self._implied[name] = concept.asks
+            self._add_concept(name, concept, name in anchors, from_record=False)
         for name, concept in record.concepts.items():
-            self.info[name] = ConceptInfo(concept.anchor, concept.weight, True, concept.qualifier)
-            self._add_aliases(name, concept.aliases)
-            if concept.asks:
-                self._implied[name] = concept.asks
+            self._add_concept(name, concept, concept.anchor, from_record=True)
         named_items: list[Person | Area | UnnamedArea] = [
             *record.people, *record.agreements.named, *record.agreements.unnamed
         ]  # fmt: skip
@@ -122,15 +172,28 @@ class Lexicon:
         }
         self._frame_phrases()
         self._smalltalk_free = {f"{q}_q" for q in language.question_types}
-        # "how does Pakistan see Kazakhstan": a country speaks through its leader
-        self._country_people = {
+        self._country_people = self._people_of_countries(record.people)
+
+    def _add_concept(self, name: str, concept: ConceptDef, anchor: bool, from_record: bool) -> None:
+        """One concept of a knowledge file: how much it weighs, its aliases, and the kind of
+        question it implies ("date" asks when)."""
+        self.info[name] = ConceptInfo(anchor, concept.weight, from_record, concept.qualifier)
+        self._add_aliases(name, concept.aliases)
+        if concept.asks:
+            self._implied[name] = concept.asks
+
+    def _people_of_countries(self, people: Iterable[Person]) -> dict[str, str]:
+        """ "how does Pakistan see Kazakhstan": a country speaks through its leader."""
+        return {
             concept: p.id
-            for p in record.people
+            for p in people
             for concept in self._phrases.get(
                 tuple(stem(w) for w in normalise(p.country).split()), ()
             )
         }
 
+    def _load_question_words(self, language: Language) -> None:
+        """Question phrases, stopwords, follow-up markers and pronouns, by stem or as typed."""
         self._qtypes: dict[tuple[str, ...], str] = {}
         for qtype, phrases in language.question_types.items():
             for phrase in phrases:
@@ -143,14 +206,12 @@ class Lexicon:
         self._person_pronouns = {normalise(p) for p in language.pronouns.get("person", [])}
         self._thing_pronouns = {normalise(p) for p in language.pronouns.get("thing", [])}
 
+    def _load_vocabulary(self, knowledge: Knowledge) -> None:
+        """Which words are known, ordinary or quiet, and which a typo is corrected towards."""
+        language = knowledge.language
         self.max_phrase = max(len(k) for k in [*self._phrases, *self._qtypes, *self._titles])
         self._document_stems = {stem(w) for w in _all_words(knowledge.source_text.splitlines())}
-        vocabulary = set(_all_words(knowledge.source_text.splitlines()))
-        vocabulary |= self._alias_surface
-        for phrases in language.question_types.values():
-            vocabulary |= set(_all_words(phrases))
-        vocabulary |= set(_all_words(language.stopwords))
-        vocabulary |= set(_all_words(language.follow_up_markers))
+        vocabulary = self._vocabulary(knowledge)
         # Correction targets: words people mean. Alias words first, so ties go to them.
         alias_words = {w for key in [*self._phrases, *self._titles] for w in key}
         self._known_stems = {stem(w) for w in vocabulary} | alias_words
@@ -168,7 +229,17 @@ class Lexicon:
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
             key=lambda w: (stem(w) not in alias_words, w),
         )
-        self._corrections: dict[str, str] = {}
+
+    def _vocabulary(self, knowledge: Knowledge) -> set[str]:
+        """Every word the knowledge uses: the document, aliases, question words, stopwords."""
+        language = knowledge.language
+        vocabulary = set(_all_words(knowledge.source_text.splitlines()))
+        vocabulary |= self._alias_surface
+        for phrases in language.question_types.values():
+            vocabulary |= set(_all_words(phrases))
+        vocabulary |= set(_all_words(language.stopwords))
+        vocabulary |= set(_all_words(language.follow_up_markers))
+        return vocabulary
 
     def _add_aliases(
         self,
@@ -246,121 +317,211 @@ class Lexicon:
     # -- concepts ------------------------------------------------------------------------
 
     def parse(self, text: str) -> Parsed:
+        """What one question asks, in stages: words and a follow-up marker, the kind of
+        question, concept spans, the words left over, then titles and the implied kind."""
         tokens = self.tokens(text)
-        parsed = Parsed(text=text, tokens=tokens)
         stems = [t.stem for t in tokens]
-        start = self._skip_marker(stems, parsed)
-        explained = [j < start for j in range(len(tokens))]
-        question_words = self._find_qtype(stems, start, parsed, explained)
-        titles: list[tuple[str, set[str]]] = []
-        setting: set[str] = set()  # concepts that only set the scene: "during the visit"
+        start = self._marker_length(stems)
+        kind = self._find_qtype(stems, start)
+        matches = self._matches(tokens, start, kind.phrases)
+        said = [m for m in matches if not m.title]
+        concepts = self._weights(said)
+        where = _positions(said)
+        explained = set(range(start)) | kind.explained | {j for m in matches for j in m.positions}
+        words = self._leftover_words(tokens, explained)
+        for surface, i in words.unknown_at:
+            where.setdefault(surface, []).append(i)
+        spans = [m.span for m in said]
+        if not words.unknown:  # "president" is Tokayev, "president of america" is not
+            self._hear_titles([m for m in matches if m.title], concepts, spans)
+        first_person = self._first_person(concepts)
+        qtype = self._implied_kind(kind, concepts, where, len(tokens))
+        if qtype:
+            concepts[f"{qtype}_q"] = 1.0
+        person, thing, group = self._pronouns(tokens)
+        return Parsed(
+            text=text,
+            tokens=tokens,
+            concepts=concepts,
+            qtype=qtype,
+            unknown=words.unknown,
+            neutral=words.neutral,
+            objects=self._objects(words.objects, where),
+            where=where,
+            record_words=words.record_words,
+            spans=spans,
+            follow_up=start > 0,
+            person_pronoun=person,
+            thing_pronoun=thing,
+            group_pronoun=group,
+            first_person=first_person,
+            qtype_at=kind.at,
+        )
+
+    def _marker_length(self, stems: list[str]) -> int:
+        """How many words a follow-up marker ("and", "what about") takes at the start."""
+        for marker in self._markers:
+            if marker and tuple(stems[: len(marker)]) == tuple(stem(w) for w in marker):
+                return len(marker)
+        return 0
+
+    def _matches(self, tokens: list[Token], start: int, skip: frozenset[int]) -> list[Match]:
+        """Concept and title phrases, left to right, longest first, after the marker.
+        Words of a question phrase ("how big", "which leader") ask the kind, no more."""
+        stems = [t.stem for t in tokens]
+        found: list[Match] = []
         i = start
         while i < len(tokens):
-            if i in question_words:  # "how big", "which leader": the kind of question, no more
+            match = None if i in skip else self._match_here(tokens, stems, i)
+            if match is None:
                 i += 1
                 continue
-            title_length, title = self._match_at(stems, i, self._titles)
-            length, concepts = self._match_at(stems, i, self._phrases)
-            if title_length > length:  # "president", but not "president of pakistan"
-                titles.append((" ".join(t.surface for t in tokens[i : i + title_length]), title))
-                for j in range(i, i + title_length):
-                    explained[j] = True
-                i += title_length
-                continue
-            if not length:
-                length, concepts = self._match_prefix_phrase(tokens, i)
-            if not length:
-                length, concepts = 1, self._match_word(tokens[i])
-            if concepts:
-                for concept in concepts:
-                    parsed.concepts[concept] = self.info[concept].weight
-                if self._after_setting_word(tokens, i):
-                    setting |= concepts
-                surface = " ".join(t.surface for t in tokens[i : i + length])
-                parsed.spans.append((surface, frozenset(concepts)))
-                for concept in concepts:
-                    parsed.where.setdefault(concept, []).extend(range(i, i + length))
-                for j in range(i, i + length):
-                    explained[j] = True
-            i += length
-        if set(parsed.concepts) - setting - self._smalltalk_free:
+            found.append(match)
+            i += match.length
+        return found
+
+    def _match_here(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
+        """The concept (or title) phrase starting at word i: alias phrases, then stem
+        phrases ("темір жол*"), then one word by its stem or pattern."""
+        title_length, title = self._match_at(stems, i, self._titles)
+        length, concepts = self._match_at(stems, i, self._phrases)
+        if title_length > length:  # "president", but not "president of pakistan"
+            return Match(i, title_length, title, _surface(tokens, i, title_length), title=True)
+        if not length:
+            length, concepts = self._match_prefix_phrase(tokens, i)
+        if not length:
+            length, concepts = 1, self._match_word(tokens[i])
+        if not concepts:
+            return None
+        setting = self._after_setting_word(tokens, i)
+        return Match(i, length, concepts, _surface(tokens, i, length), setting=setting)
+
+    def _weights(self, said: list[Match]) -> dict[str, float]:
+        """Concepts in the order said; the ones that only set the scene ("during the visit")
+        are dropped when something else is asked about."""
+        concepts = {c: self.info[c].weight for m in said for c in m.concepts}
+        setting = {c for m in said if m.setting for c in m.concepts}
+        if set(concepts) - setting - self._smalltalk_free:
             for concept in setting:
-                parsed.concepts.pop(concept, None)
+                concepts.pop(concept, None)
+        return concepts
+
+    def _leftover_words(self, tokens: list[Token], explained: set[int]) -> Leftovers:
+        """Words no phrase took: the record's own words, ordinary words, and unknown ones."""
+        words = Leftovers()
         for i, token in enumerate(tokens):
-            if token.surface in self._person_pronouns:
-                parsed.person_pronoun = True
-            if token.surface in self._thing_pronouns:
-                parsed.thing_pronoun = True
-            if token.surface in GROUP_PRONOUNS:
-                parsed.group_pronoun = True
-            if explained[i] or token.stem in self._stopwords:
-                continue
-            if token.word in self._person_pronouns or token.word in self._thing_pronouns:
-                continue
-            if token.stem in self._document_stems:
-                parsed.record_words.append(token.word)
-            elif token.stem in self._quiet_stems:
-                continue  # a word of some alias, just not one matched here
-            elif len(token.surface) >= 3 or not is_latin(token.surface):
-                before = {t.word for t in tokens[max(0, i - 3) : i]}
-                is_object = bool(before & OBJECT_MARKERS)  # "about India"
-                if not is_object and self.is_ordinary(token):
-                    parsed.neutral.append(token.surface)
-                    continue  # "begin", "besides": ordinary words, not missing topics
-                parsed.unknown.append(token.surface)
-                parsed.where.setdefault(token.surface, []).append(i)
-                if is_object:
-                    parsed.objects.append(token.surface)
-        # "about the situation in Gaza": the object is Gaza, not "situation"
-        parsed.objects = [
+            what = None if i in explained else self._leftover_kind(tokens, i)
+            if what == "record":
+                words.record_words.append(token.word)
+            elif what == "neutral":
+                words.neutral.append(token.surface)
+            elif what is not None:
+                words.unknown.append(token.surface)
+                words.unknown_at.append((token.surface, i))
+                if what == "object":
+                    words.objects.append(token.surface)
+        return words
+
+    def _leftover_kind(self, tokens: list[Token], i: int) -> str | None:
+        """What word i is when no phrase took it: "record", "neutral", "object" (an unknown
+        word right after "about"), "unknown", or None when it does not count."""
+        token = tokens[i]
+        if token.stem in self._stopwords:
+            return None
+        if token.word in self._person_pronouns or token.word in self._thing_pronouns:
+            return None
+        if token.stem in self._document_stems:
+            return "record"
+        if token.stem in self._quiet_stems:
+            return None  # a word of some alias, just not one matched here
+        if len(token.surface) < 3 and is_latin(token.surface):
+            return None
+        before = {t.word for t in tokens[max(0, i - 3) : i]}
+        if before & OBJECT_MARKERS:  # "about India"
+            return "object"
+        if self.is_ordinary(token):
+            return "neutral"  # "begin", "besides": ordinary words, not missing topics
+        return "unknown"
+
+    def _objects(self, objects: list[str], where: dict[str, list[int]]) -> list[str]:
+        """ "about the situation in Gaza": the object is Gaza, not "situation" (a record
+        concept follows it within three words)."""
+        record_places = [j for c, places in where.items() if self.from_record(c) for j in places]
+        return [
             w
-            for w in parsed.objects
-            if not any(
-                0 < j - i <= 3
-                for i in parsed.where.get(w, [])
-                for c, places in parsed.where.items()
-                if self.from_record(c)
-                for j in places
-            )
+            for w in objects
+            if not any(0 < j - i <= 3 for i in where.get(w, []) for j in record_places)
         ]
-        if not parsed.unknown:  # "president" is Tokayev, "president of america" is not
-            for surface, concepts in titles:
-                parsed.spans.append((surface, frozenset(concepts)))
-                for concept in concepts:
-                    parsed.concepts[concept] = self.info[concept].weight
-        parsed.first_person = next(
-            (self._country_people.get(c, c) for c in parsed.concepts
+
+    def _hear_titles(
+        self, titles: list[Match], concepts: dict[str, float], spans: list[Span]
+    ) -> None:
+        """Titles said alone ("the president") count only when no word is unknown."""
+        for title in titles:
+            spans.append(title.span)
+            for concept in title.concepts:
+                concepts[concept] = self.info[concept].weight
+
+    def _first_person(self, concepts: dict[str, float]) -> str | None:
+        """The person named first (a country stands for its leader): usually the speaker."""
+        return next(
+            (self._country_people.get(c, c) for c in concepts
              if c in self._people or c in self._country_people),
             None,
         )  # fmt: skip
-        implied = [c for c in parsed.concepts if c in self._implied]
-        if parsed.qtype is None and implied:  # "visit date?" asks when, "deal value?" how much
-            parsed.qtype = self._implied[implied[0]]
-        elif parsed.qtype in ("what", "list") and implied:  # "which date", "what value"
-            first = min(parsed.where.get(implied[0], [len(tokens)]))
-            if parsed.qtype_at == first - 1:
-                parsed.qtype = self._implied[implied[0]]
-        if parsed.qtype:
-            parsed.concepts[f"{parsed.qtype}_q"] = 1.0
-        return parsed
 
-    def _skip_marker(self, stems: list[str], parsed: Parsed) -> int:
-        for marker in self._markers:
-            if marker and tuple(stems[: len(marker)]) == tuple(stem(w) for w in marker):
-                parsed.follow_up = True
-                return len(marker)
-        return 0
+    def _implied_kind(
+        self,
+        kind: QuestionWords,
+        concepts: dict[str, float],
+        where: dict[str, list[int]],
+        length: int,
+    ) -> str | None:
+        """ "visit date?" asks when, "deal value?" how much; so do "which date", "what
+        value" when the concept comes right after the question word."""
+        implied = [c for c in concepts if c in self._implied]
+        if not implied:
+            return kind.qtype
+        if kind.qtype is None:
+            return self._implied[implied[0]]
+        first = min(where.get(implied[0], [length]))
+        if kind.qtype in ("what", "list") and kind.at == first - 1:
+            return self._implied[implied[0]]
+        return kind.qtype
+
+    def _pronouns(self, tokens: list[Token]) -> tuple[bool, bool, bool]:
+        """Whether the message says "he", "it" or "them" (as typed, not corrected)."""
+        surfaces = {t.surface for t in tokens}
+        return (
+            bool(surfaces & self._person_pronouns),
+            bool(surfaces & self._thing_pronouns),
+            bool(surfaces & GROUP_PRONOUNS),
+        )
 
     def _after_setting_word(self, tokens: list[Token], i: int) -> bool:
         """Whether position i is in a phrase like "during his trip" (up to 3 words after)."""
         return any(t.word in SETTING_WORDS for t in tokens[max(0, i - 3) : i])
 
-    def _find_qtype(
-        self, stems: list[str], start: int, parsed: Parsed, explained: list[bool]
-    ) -> set[int]:
+    def _find_qtype(self, stems: list[str], start: int) -> QuestionWords:
         """Specific kinds ("how many", "when") win wherever they are; "is/was/did" only count
         at the start of the question, where English puts them."""
-        found: list[tuple[int, int, str]] = []
+        scanned = self._question_phrases(stems, start)
+        found = [f for f in scanned if not self._starts_relative_clause(f, scanned, stems, start)]
+        at = found[0][0] if found else -10
+        if any(f[2] == "yes_no" and f[0] <= start for f in found):
+            found = [f for f in found if not _clause_after_opening(f, stems, start)]
+        return QuestionWords(
+            qtype=_choose_kind(found, stems, start),
+            at=at,
+            explained=frozenset(j for i, length, _ in found for j in range(i, i + length)),
+            phrases=frozenset(
+                j for i, length, _ in found if length > 1 for j in range(i, i + length)
+            ),
+        )
+
+    def _question_phrases(self, stems: list[str], start: int) -> list[Found]:
+        """Every question phrase after the follow-up marker, longest first at each word."""
+        found: list[Found] = []
         i = start
         while i < len(stems):
             for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
@@ -370,47 +531,17 @@ class Lexicon:
                     i += length - 1
                     break
             i += 1
-        # "people who are in jail", "the date when": a question word after a noun starts a
-        # relative clause, not a question (English only: Roman Urdu puts "kab" last).
-        found = [
-            f
-            for f in found
-            if not (
-                f[0] > start
-                and stems[f[0]] in RELATIVE_WORDS
-                and stems[f[0] - 1] not in self._stopwords
-                and not any(g[0] < f[0] < g[0] + g[1] or g[0] + g[1] == f[0] for g in found)
-            )
-        ]
-        parsed.qtype_at = found[0][0] if found else -10
-        # "did he get a salute when he got there": after an opening "did", a question word
-        # followed by a pronoun starts a clause, not the question.
-        opens_yes_no = any(f[2] == "yes_no" and f[0] <= start for f in found)
-        if opens_yes_no:
-            found = [
-                f
-                for f in found
-                if not (
-                    f[2] not in GENERIC_QTYPES
-                    and f[0] > start
-                    and stems[f[0] + f[1] : f[0] + f[1] + 1] in (["he"], ["she"], ["they"], ["it"])
-                )
-            ]
-        specific = [f for f in found if f[2] not in GENERIC_QTYPES]
-        generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
-        opening = [f for f in found if f[2] == "yes_no" and f[0] <= start]
-        if opening and not specific and (not generic or generic[0][0] > opening[0][0]):
-            parsed.qtype = "yes_no"
-        elif specific:
-            parsed.qtype = specific[0][2]
-        elif generic:
-            parsed.qtype = generic[0][2]
-        elif any(f[2] == "yes_no" and stems[f[0]] in ("any", "anyth") for f in found):
-            parsed.qtype = "yes_no"
-        for i, length, _ in found:
-            for j in range(i, i + length):
-                explained[j] = True
-        return {j for i, length, _ in found if length > 1 for j in range(i, i + length)}
+        return found
+
+    def _starts_relative_clause(
+        self, f: Found, found: list[Found], stems: list[str], start: int
+    ) -> bool:
+        """ "people who are in jail", "the date when": a question word after a noun starts a
+        relative clause, not a question (English only: Roman Urdu puts "kab" last)."""
+        at = f[0]
+        if at <= start or stems[at] not in RELATIVE_WORDS or stems[at - 1] in self._stopwords:
+            return False
+        return not any(g[0] < at < g[0] + g[1] or g[0] + g[1] == at for g in found)
 
     def _match_at(
         self, stems: list[str], i: int, table: dict[tuple[str, ...], set[str]]
@@ -475,6 +606,52 @@ class Lexicon:
 def _all_words(phrases: Iterable[str]) -> Iterable[str]:
     for phrase in phrases:
         yield from normalise(phrase).split()
+
+
+def _clause_after_opening(f: Found, stems: list[str], start: int) -> bool:
+    """ "did he get a salute when he got there": after an opening "did", a question word
+    followed by a pronoun starts a clause, not the question."""
+    i, length, qtype = f
+    return (
+        qtype not in GENERIC_QTYPES
+        and i > start
+        and stems[i + length : i + length + 1] in (["he"], ["she"], ["they"], ["it"])
+    )
+
+
+def _choose_kind(found: list[Found], stems: list[str], start: int) -> str | None:
+    """The kind of question: an opening "is/did" unless something specific is asked, then
+    the first specific kind, then the first generic one; "any ..." asks yes or no."""
+    specific = [f for f in found if f[2] not in GENERIC_QTYPES]
+    generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
+    if not specific and _opens_with_yes_no(found, start, generic):
+        return "yes_no"
+    first = specific or generic
+    if first:
+        return first[0][2]
+    if any(f[2] == "yes_no" and stems[f[0]] in ("any", "anyth") for f in found):
+        return "yes_no"
+    return None
+
+
+def _opens_with_yes_no(found: list[Found], start: int, generic: list[Found]) -> bool:
+    """ "is it true what he said": an opening yes/no word that no generic one precedes."""
+    opening = [f for f in found if f[2] == "yes_no" and f[0] <= start]
+    return bool(opening) and (not generic or generic[0][0] > opening[0][0])
+
+
+def _surface(tokens: list[Token], i: int, length: int) -> str:
+    """The words as typed, for echoing back."""
+    return " ".join(t.surface for t in tokens[i : i + length])
+
+
+def _positions(said: list[Match]) -> dict[str, list[int]]:
+    """Where each concept was said, by word position."""
+    where: dict[str, list[int]] = {}
+    for match in said:
+        for concept in match.concepts:
+            where.setdefault(concept, []).extend(match.positions)
+    return where
 
 
 _SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+")
