@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from bot.brain.config import CONFIG
 from bot.brain.understand import Lexicon, Parsed
-
-INHERITED = 0.5  # weight of "deal", "say"... carried over to "and X?" from the last turn
 
 
 @dataclass
@@ -85,7 +84,9 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
         qtype = context.last_qtype
         concepts[f"{qtype}_q"] = 1.0
     if parsed.follow_up or pointing:  # "and railway?", "was there one on IT?": the frame too
-        _borrow(concepts, {c: w * INHERITED for c, w in _frame(previous, lexicon).items()})
+        _borrow(
+            concepts, {c: w * CONFIG.inherited_weight for c, w in _frame(previous, lexicon).items()}
+        )
     return replace(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from bot.answer import Answer
 from bot.brain import compose
+from bot.brain.config import CONFIG
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
 from bot.brain.topics import Topic, not_among_named
@@ -22,9 +23,6 @@ from bot.text import is_latin, number_value
 from knowledge.loading import QTYPE_CONCEPTS
 from knowledge.models import Person, Record
 
-CLOSE = 1.0  # candidates this close to the best may be combined
-TIE = 0.3  # this close, with the same evidence: answer together or ask "did you mean"
-STRONG = 6.5  # a best score this high is never ambiguous
 AGREEMENT_INTENTS = frozenset(
     {"agreement_area", "agreement_not_named", "agreements_count", "agreements_list"}
 )
@@ -445,7 +443,7 @@ def ambiguity(case: Case) -> tuple[list[Topic], bool]:
     alike = True
     words = positions(best, parsed)
     for other in case.candidates[1:3]:
-        if best.score - other.score > TIE or best.score >= STRONG:
+        if best.score - other.score > CONFIG.tie or best.score >= CONFIG.strong:
             break
         if other.type_ok != best.type_ok or positions(other, parsed) != words:
             continue
@@ -481,7 +479,7 @@ def combinable(case: Case) -> list[Candidate]:
     covered = set(best.matched)
     deals_asked = sum("deal" in concepts for _, concepts in parsed.spans)
     for other in case.candidates[1:]:
-        if best.score - other.score > CLOSE + 1.5:
+        if best.score - other.score > CONFIG.combine_within + 1.5:
             break
         if COMBINABLE.get(other.topic.kind) != family:
             continue

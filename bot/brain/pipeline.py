@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.answer import Answer
 from bot.brain import compose
+from bot.brain.config import CONFIG
 from bot.brain.context import Context, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.kinds import Slots
@@ -25,8 +26,6 @@ from bot.text import clean, normalise
 from knowledge.loading import Knowledge, normalise_quotes
 from knowledge.store import Store, open_store, split_sentences
 
-MIN_SCORE = 2.5  # evidence below this is no match at all
-MAX_CHARS = 1000
 SMALLTALK = ("greet", "thanks", "bye", "ok", "help")
 DECLINES = ("off_topic", "not_understood", "empty")
 QUESTION_STARTS = (
@@ -155,7 +154,9 @@ class Brain:
         its question word): then the conversation so far must not colour it."""
         for candidate in rank(parsed, self.topics, self.lexicon)[:3]:
             own = [c for c in candidate.matched if not c.endswith("_q")]
-            if candidate.evidence >= MIN_SCORE and any(self.lexicon.is_anchor(c) for c in own):
+            if candidate.evidence >= CONFIG.min_evidence and any(
+                self.lexicon.is_anchor(c) for c in own
+            ):
                 return True
         return False
 
@@ -178,7 +179,7 @@ class Brain:
         if "offtopic" in subject and not subject & {"deal", "sign"}:
             return replace(self._reply("off_topic"), rule="off_topic_words")
         ranked = tuple(rank(parsed, self.topics, self.lexicon))
-        candidates = tuple(c for c in ranked if c.evidence >= MIN_SCORE)
+        candidates = tuple(c for c in ranked if c.evidence >= CONFIG.min_evidence)
         if not candidates:
             answer = self._fallback(parsed)
             return replace(answer, rule=f"no_topic:{answer.intent}")
@@ -202,7 +203,7 @@ class Brain:
         if not normalise(text):
             intent = "empty" if not text else "not_understood"
             return self._reply(intent)
-        if len(text) > MAX_CHARS:
+        if len(text) > CONFIG.max_chars:
             return self._reply(
                 "too_long",
                 f"That message is too long for me ({len(text):,} characters). Please ask one "

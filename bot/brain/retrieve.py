@@ -10,18 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.brain.config import CONFIG
 from bot.brain.topics import Topic
 from bot.brain.understand import GENERIC_QTYPES, Lexicon, Parsed
-
-ABOUT_WEIGHT = 3.0
-TYPE_BONUS = 1.5
-TYPE_PENALTY = 1.5
-UNEXPLAINED_PENALTY = 0.5  # a question word the topic does not account for
-UNEXPLAINED_RECORD_PENALTY = 1.0  # ... when it is one of the record's own concepts
-UNEXPLAINED_AREA_PENALTY = 2.0  # ... when it names an agreement area
-FIRST_PERSON_BONUS = 0.3
-NARROW_PENALTY = 1.5
-PROFILE_PENALTY = 0.5
 
 
 @dataclass(frozen=True)
@@ -76,7 +67,7 @@ def _about_terms(topic: Topic, concepts: dict[str, float]) -> list[float] | None
         if fresh:  # one word can satisfy two groups, but only counts once
             best = max(fresh, key=lambda c: concepts[c])
             used.add(best)
-            terms.append(ABOUT_WEIGHT * concepts[best])
+            terms.append(CONFIG.about_weight * concepts[best])
     return terms
 
 
@@ -90,10 +81,10 @@ def _kind_terms(topic: Topic, qtype: str | None) -> tuple[list[float], bool]:
     (and then the kind is wrong); a who-only topic loses a little on a "what" question."""
     if qtype and qtype not in GENERIC_QTYPES:
         if qtype in topic.answers:
-            return [TYPE_BONUS], True
-        return [-TYPE_PENALTY], False
+            return [CONFIG.kind_bonus], True
+        return [-CONFIG.kind_penalty], False
     if qtype in ("what", "how", None) and (qtype or "what") not in topic.answers:
-        return [-NARROW_PENALTY], True
+        return [-CONFIG.narrow_penalty], True
     return [], True
 
 
@@ -110,20 +101,24 @@ def _unexplained_terms(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> list[f
 def _unexplained_penalty(concept: str, lexicon: Lexicon) -> float:
     """Heavier for the record's own concepts, heaviest for an agreement area."""
     if lexicon.is_area(concept):
-        return UNEXPLAINED_AREA_PENALTY  # "how many MoUs on railways" is not "37"
+        return CONFIG.unexplained_area_penalty  # "how many MoUs on railways" is not "37"
     if lexicon.from_record(concept):
-        return UNEXPLAINED_RECORD_PENALTY
-    return UNEXPLAINED_PENALTY
+        return CONFIG.unexplained_record_penalty
+    return CONFIG.unexplained_penalty
 
 
 def _profile_terms(topic: Topic, parsed: Parsed) -> list[float]:
     """A person's profile loses ties; what the first-named person said wins them."""
     terms: list[float] = []
     if topic.kind in ("person", "said"):
-        terms.append(-PROFILE_PENALTY)  # on a tie, "Varga award?" is about the award, not her
+        terms.append(
+            -CONFIG.profile_penalty
+        )  # on a tie, "Varga award?" is about the award, not her
     speaker = topic.speaker or (topic.person if topic.kind == "said" else None)
     if speaker and speaker == parsed.first_person and "say" in parsed.concepts:
-        terms.append(FIRST_PERSON_BONUS)  # "how did Sharif feel about the guest": Sharif speaks
+        terms.append(
+            CONFIG.first_person_bonus
+        )  # "how did Sharif feel about the guest": Sharif speaks
     return terms
 
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.brain.config import CONFIG
 from bot.text import is_latin, normalise, stem
 from knowledge.loading import Knowledge
 from knowledge.models import Area, ConceptDef, Language, Person, Record, UnnamedArea
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
-MAX_WORDS = 80
 GROUP_PRONOUNS = frozenset({"them", "those", "ones", "these"})
 SETTING_WORDS = frozenset({"during", "throughout", "amid", "while"})
 RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "where", "when"})
@@ -309,7 +309,7 @@ class Lexicon:
 
     def tokens(self, text: str) -> list[Token]:
         out = []
-        for surface in normalise(text).split()[:MAX_WORDS]:
+        for surface in normalise(text).split()[: CONFIG.max_words]:
             word = self.correct(surface)
             out.append(Token(surface, word, stem(word)))
         return out

@@ -1,0 +1,37 @@
+"""Every number the brain is tuned by, in one place.
+
+Words live in the language file and facts in the record; what remains are these weights and
+thresholds. They are fitted to how questions are asked, not to any record: a new record
+needs none of them changed. The scale is documented in knowledge/README.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BrainConfig:
+    # retrieve: how a topic scores
+    about_weight: float = 3.0  # each `about` group present, times its concept's weight
+    kind_bonus: float = 1.5  # the topic answers the kind asked (who, when...)
+    kind_penalty: float = 1.5  # ... or it cannot
+    narrow_penalty: float = 1.5  # a who-only topic for a "what" question
+    unexplained_penalty: float = 0.5  # a question concept the topic does not account for
+    unexplained_record_penalty: float = 1.0  # ... when it is one of the record's own words
+    unexplained_area_penalty: float = 2.0  # ... when it names an agreement area
+    profile_penalty: float = 0.5  # on a tie, a thing before a person's profile
+    first_person_bonus: float = 0.3  # "how did Sharif feel about...": Sharif speaks
+    # pipeline: when there is a match at all
+    min_evidence: float = 2.5  # evidence below this is no match
+    max_chars: int = 1000  # longer messages are refused with a short reply
+    max_words: int = 80  # words of a message that are read
+    # decide: close calls
+    combine_within: float = 1.0  # candidates this close to the best may be answered together
+    tie: float = 0.3  # this close, on the same words: together, or "did you mean"
+    strong: float = 6.5  # a best score this high is never ambiguous
+    # context: what a follow-up borrows
+    inherited_weight: float = 0.5  # "deal", "say"... of the last turn, for "and X?"
+
+
+CONFIG = BrainConfig()
