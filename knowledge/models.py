@@ -86,6 +86,26 @@ class ConceptDef(Strict):
         return aliases
 
 
+class Grammar(Strict):
+    """Function words the brain reads a question's shape by, per language: these are words,
+    so they live in the language file, not in code."""
+
+    question_starts: list[Word] = Field(
+        default=[], description="a part of a message that starts with one is a question"
+    )
+    join_words: list[Word] = Field(default=[], description="'and': two questions in one")
+    object_markers: list[Word] = Field(
+        default=[], description="an unknown word right after one is what is asked about"
+    )
+    relative_words: list[Word] = Field(
+        default=[], description="question words that start a clause after a noun"
+    )
+    setting_words: list[Word] = Field(
+        default=[], description="'during the visit': what follows only sets the scene"
+    )
+    group_pronouns: list[Word] = Field(default=[], description="'them': the things just said")
+
+
 class Language(Strict):
     """How people ask, whatever the record: shared by every record file."""
 
@@ -98,6 +118,7 @@ class Language(Strict):
     replies: dict[str, list[str]] = {}
     ordinary_words: str = ""  # whitespace-separated; see the comment in language.yaml
     common_nouns: str = ""  # whitespace-separated; see the comment in language.yaml
+    grammar: Grammar = Grammar()
 
     @field_validator("concepts")
     @classmethod

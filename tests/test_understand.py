@@ -49,3 +49,14 @@ def test_an_everyday_word_is_never_corrected_into_another(brain: Brain) -> None:
     # "sing" is a word (a slip for "sign" or not, it is not ours to change), "head" too
     assert [t.word for t in brain.lexicon.tokens("sing head")] == ["sing", "head"]
     assert brain.lexicon.tokens("agrement")[0].word == "agreement"
+
+
+def test_function_words_come_from_the_language_file(brain: Brain) -> None:
+    from bot.brain.understand import split_questions
+
+    shape = brain.lexicon.grammar
+    assert "about" in shape.object_markers and "and" in shape.join_words
+    assert split_questions("who came and how many deals?", shape) == ["who came", "how many deals"]
+    assert split_questions("Pakistan and Kazakhstan signed what?", shape) == [
+        "Pakistan and Kazakhstan signed what"
+    ]

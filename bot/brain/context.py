@@ -51,7 +51,7 @@ def resolve(
         mentioned = [context.last_person]
     own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
     resolved = replace(parsed, concepts=concepts)
-    resolved = _speaker_on_subject(resolved, mentioned)
+    resolved = _speaker_on_subject(resolved, mentioned, lexicon)
     if not context.turns or not _leans_back(resolved, own_subject, stands_alone):
         return Resolved(resolved, tuple(mentioned))
     inherited = _inherit(resolved, context, lexicon, own_subject)
@@ -109,13 +109,13 @@ def _borrow(concepts: dict[str, float], borrowed: dict[str, float]) -> None:
         concepts.setdefault(concept, weight)
 
 
-def _speaker_on_subject(parsed: Parsed, mentioned: list[str]) -> Parsed:
+def _speaker_on_subject(parsed: Parsed, mentioned: list[str], lexicon: Lexicon) -> Parsed:
     """ "tokayev on sharif": what the first named said about the other."""
     if len(mentioned) < 2 or "say" in parsed.concepts or parsed.qtype:
         return parsed
     first, second = (min(parsed.where.get(p, [0])) for p in mentioned[:2])
     between = parsed.tokens[min(first, second) + 1 : max(first, second)]
-    if not any(t.word in ("on", "about") for t in between):
+    if not any(t.word in lexicon.grammar.object_markers for t in between):
         return parsed
     speaker = mentioned[0] if first < second else mentioned[1]
     return replace(parsed, concepts={**parsed.concepts, "say": 1.0}, first_person=speaker)

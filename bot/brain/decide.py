@@ -27,9 +27,6 @@ AGREEMENT_INTENTS = frozenset(
     {"agreement_area", "agreement_not_named", "agreements_count", "agreements_list"}
 )
 COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement": "statement"}
-JOIN_WORDS = frozenset(
-    {"and", "aur", "plus", "\u0438", "\u0436\u04d9\u043d\u0435", "\u0627\u0648\u0631"}
-)
 GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEPTS
 CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
 RECORD_WIDE_QTYPES = ("when", "where")
@@ -455,7 +452,9 @@ def ambiguity(case: Case) -> tuple[list[Topic], bool]:
 def second_question(case: Case) -> Candidate | None:
     """A candidate about other words of the question, across an "and" from the best."""
     parsed, best = case.parsed, case.best
-    joins = [i for i, t in enumerate(parsed.tokens) if t.word in JOIN_WORDS]
+    joins = [
+        i for i, t in enumerate(parsed.tokens) if t.word in case.brain.lexicon.grammar.join_words
+    ]
     mine = about_positions(best, parsed)
     if not joins or not mine:
         return None

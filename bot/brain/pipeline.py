@@ -28,10 +28,6 @@ from knowledge.store import Store, open_store, split_sentences
 
 SMALLTALK = ("greet", "thanks", "bye", "ok", "help")
 DECLINES = ("off_topic", "not_understood", "empty")
-QUESTION_STARTS = (
-    "how", "what", "who", "when", "where", "why", "which", "did", "was", "is", "were", "are",
-    "any", "kitne", "kya", "kab", "kahan", "kaun", "tell", "does", "do", "has", "have", "can",
-)  # fmt: skip
 
 
 class Brain:
@@ -86,7 +82,7 @@ class Brain:
         unusable = self._unusable(text)
         if unusable is not None:
             return unusable
-        parts = split_questions(text, QUESTION_STARTS)
+        parts = split_questions(text, self.lexicon.grammar)
         if len(parts) <= 1:
             return self._answer_one(text, context)
         return _combine([self._answer_one(part, context) for part in parts])
@@ -117,7 +113,7 @@ class Brain:
         decided. The context is used (and advanced) as ``answer`` would."""
         context = context if context is not None else Context()
         lines = []
-        for part in split_questions(clean(question).strip(), QUESTION_STARTS) or [question]:
+        for part in split_questions(clean(question).strip(), self.lexicon.grammar) or [question]:
             lines += self._explain_part(part, context)
         answer = self.answer(question, context)
         lines.append(f"decided by: {answer.rule or '-'} -> {answer.intent} ({answer.topic or '-'})")

@@ -22,13 +22,18 @@ from knowledge.loading import Knowledge
 from knowledge.models import Area, ConceptDef, Language, Person, Record, UnnamedArea
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
-GROUP_PRONOUNS = frozenset({"them", "those", "ones", "these"})
-SETTING_WORDS = frozenset({"during", "throughout", "amid", "while"})
-RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "where", "when"})
-# A word the record does not know, right after one of these, is what the question is about.
-OBJECT_MARKERS = frozenset(
-    {"about", "on", "regarding", "concerning", "re", "over", "mention", "mentioned"}
-)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The language file's function words, normalised (see ``grammar`` in language.yaml)."""
+
+    question_starts: tuple[str, ...]
+    join_words: frozenset[str]
+    object_markers: frozenset[str]
+    relative_words: frozenset[str]
+    setting_words: frozenset[str]
+    group_pronouns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,15 @@ class Lexicon:
         self._load_question_words(knowledge.language)
         self._load_vocabulary(knowledge)
         self._corrections: dict[str, str] = {}
+        grammar = knowledge.language.grammar
+        self.grammar = Shape(
+            question_starts=tuple(normalise(w) for w in grammar.question_starts),
+            join_words=frozenset(normalise(w) for w in grammar.join_words),
+            object_markers=frozenset(normalise(w) for w in grammar.object_markers),
+            relative_words=frozenset(stem(normalise(w)) for w in grammar.relative_words),
+            setting_words=frozenset(normalise(w) for w in grammar.setting_words),
+            group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
+        )
 
     def _load_concepts(self, record: Record, language: Language) -> None:
         """Concepts and their aliases: the language's first, so the record's win a clash;
@@ -437,7 +451,7 @@ class Lexicon:
         if len(token.surface) < 3 and is_latin(token.surface):
             return None
         before = {t.word for t in tokens[max(0, i - 3) : i]}
-        if before & OBJECT_MARKERS:  # "about India"
+        if before & self.grammar.object_markers:  # "about India"
             return "object"
         if self.is_ordinary(token):
             return "neutral"  # "begin", "besides": ordinary words, not missing topics
@@ -495,12 +509,12 @@ class Lexicon:
         return (
             bool(surfaces & self._person_pronouns),
             bool(surfaces & self._thing_pronouns),
-            bool(surfaces & GROUP_PRONOUNS),
+            bool(surfaces & self.grammar.group_pronouns),
         )
 
     def _after_setting_word(self, tokens: list[Token], i: int) -> bool:
         """Whether position i is in a phrase like "during his trip" (up to 3 words after)."""
-        return any(t.word in SETTING_WORDS for t in tokens[max(0, i - 3) : i])
+        return any(t.word in self.grammar.setting_words for t in tokens[max(0, i - 3) : i])
 
     def _find_qtype(self, stems: list[str], start: int) -> QuestionWords:
         """Specific kinds ("how many", "when") win wherever they are; "is/was/did" only count
@@ -539,7 +553,11 @@ class Lexicon:
         """ "people who are in jail", "the date when": a question word after a noun starts a
         relative clause, not a question (English only: Roman Urdu puts "kab" last)."""
         at = f[0]
-        if at <= start or stems[at] not in RELATIVE_WORDS or stems[at - 1] in self._stopwords:
+        if (
+            at <= start
+            or stems[at] not in self.grammar.relative_words
+            or stems[at - 1] in self._stopwords
+        ):
             return False
         return not any(g[0] < at < g[0] + g[1] or g[0] + g[1] == at for g in found)
 
@@ -655,30 +673,31 @@ def _positions(said: list[Match]) -> dict[str, list[int]]:
 
 
 _SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+")
-_SPLIT_JOIN = re.compile(r"\s*(?:,|\band\b|&|\balso\b|\bplus\b|\baur\b|\bthen\b)\s+", re.I)
 
 
-def split_questions(text: str, starts_question: Iterable[str]) -> list[str]:
+def split_questions(text: str, shape: Shape) -> list[str]:
     """Split "who came and how many deals?" into its questions.
 
     A join word ("and", a comma) only splits when what follows starts like a question of its
     own, so "Pakistan and Kazakhstan signed..." stays whole.
     """
-    starters = tuple(s.lower() for s in starts_question)
+    words = "|".join(re.escape(w) for w in sorted(shape.join_words, key=len, reverse=True))
+    joins = re.compile(rf"\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+", re.IGNORECASE)
+    starters = shape.question_starts
     parts: list[str] = []
     for chunk in _SPLIT_PUNCT.split(text):
         chunk = chunk.strip(" ,.!")
         if not chunk:
             continue
-        pieces = _SPLIT_JOIN.split(chunk)
+        pieces = joins.split(chunk)
         current = pieces[0]
         for piece in pieces[1:]:
             head = normalise(piece)
-            if head.startswith(starters) and normalise(current):
+            if head.split()[:1] and head.startswith(starters) and normalise(current):
                 parts.append(current)
                 current = piece
             else:
-                joiner = _SPLIT_JOIN.search(chunk)
+                joiner = joins.search(chunk)
                 sep = joiner.group(0) if joiner else " "
                 current = f"{current}{sep}{piece}"
         parts.append(current)
