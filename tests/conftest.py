@@ -62,6 +62,10 @@ concepts:
   meet: {aliases: [meet, met]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about]
 follow_up_markers: [and, what about]
+grammar:
+  object_markers: [about, "on"]
+  join_words: [and]
+  question_starts: [how, what, who, when, was, did]
 pronouns: {person: [he, him], thing: [it]}
 ordinary_words: >-
   begin besides kindly useful
