@@ -3,7 +3,7 @@ file of a few lines, so each test shows the mechanism, not the real knowledge fi
 
 from __future__ import annotations
 
-from bot.brain import Brain
+from bot.brain import Brain, Context
 from bot.brain.understand import Lexicon
 
 
@@ -60,3 +60,18 @@ def test_function_words_come_from_the_language_file(brain: Brain) -> None:
     assert split_questions("Pakistan and Kazakhstan signed what?", shape) == [
         "Pakistan and Kazakhstan signed what"
     ]
+
+
+def test_small_talk_as_written_beats_a_shared_stem(brain: Brain) -> None:
+    # "good" is small talk; "goods" (an alias of the ports area) only shares its stem
+    assert "transit_ports" not in brain.lexicon.parse("good").concepts
+    assert brain.answer("good, thanks").intent == "thanks"
+    context = Context()
+    brain.answer("which sectors do the agreements cover?", context)
+    assert brain.lexicon.parse("ok what about culture").follow_up  # small talk, then "what about"
+    assert brain.answer("ok what about culture", context).answered
+
+
+def test_words_of_another_script_are_not_missing_topics(brain: Brain) -> None:
+    parsed = brain.lexicon.parse("Рахмет, түсінікті")
+    assert parsed.unknown == [] and "thanks" in parsed.concepts

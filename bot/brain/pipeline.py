@@ -21,13 +21,13 @@ from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import rank
 from bot.brain.topics import Topic, build_topics
-from bot.brain.understand import GENERIC_QTYPES, Lexicon, Parsed, split_questions
+from bot.brain.understand import GENERIC_QTYPES, SMALLTALK, Lexicon, Parsed, split_questions
 from bot.text import clean, normalise
 from knowledge.loading import Knowledge, normalise_quotes
 from knowledge.store import Store, open_store, split_sentences
 
-SMALLTALK = ("greet", "thanks", "bye", "ok", "help")
 DECLINES = ("off_topic", "not_understood", "empty")
+SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 
 
 class Brain:
@@ -160,11 +160,12 @@ class Brain:
         """ "thanks, that is helpful", "good, thanks": small talk, judged on the message's
         own words (before the conversation adds any)."""
         subject = parsed.subject
-        smalltalk = [c for c in SMALLTALK if c in subject]
+        smalltalk = [c for c in SMALLTALK_FIRST if c in subject]
         record_subject = any(self.lexicon.from_record(c) for c in subject)
         anchored = any(self.lexicon.is_anchor(c) for c in subject)
         asks = parsed.qtype in (None, *GENERIC_QTYPES)  # "why he got it?" is no "got it"
-        if smalltalk and asks and not record_subject and not anchored and not parsed.unknown:
+        declined = "offtopic" in subject  # "recommend a good phone": not "good"
+        if smalltalk and asks and not (record_subject or anchored or parsed.unknown or declined):
             return smalltalk[0]
         return None
 

@@ -22,6 +22,7 @@ from knowledge.loading import Knowledge
 from knowledge.models import Area, ConceptDef, Language, Person, Record, UnnamedArea
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
+SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class Lexicon:
         self._phrases: dict[tuple[str, ...], set[str]] = {}
         self._titles: dict[tuple[str, ...], set[str]] = {}
         self._alias_surface: set[str] = set()  # alias words as written, to correct towards
+        self._exact: dict[str, set[str]] = {}  # one-word aliases as written
         self._prefixes: list[tuple[str, str]] = []
         self._prefix_phrases: list[tuple[tuple[str, ...], str, str]] = []
         self._patterns: list[tuple[re.Pattern[str], str]] = []
@@ -276,6 +278,8 @@ class Lexicon:
                 key = tuple(stem(w) for w in words)
                 if key:
                     table.setdefault(key, set()).add(concept)
+                if len(words) == 1 and table is self._phrases:
+                    self._exact.setdefault(words[0], set()).add(concept)
 
     def _frame_phrases(self) -> None:
         """A phrase like "defence agreement" is also about a deal: it gets the framing
@@ -373,10 +377,14 @@ class Lexicon:
         )
 
     def _marker_length(self, stems: list[str]) -> int:
-        """How many words a follow-up marker ("and", "what about") takes at the start."""
-        for marker in self._markers:
-            if marker and tuple(stems[: len(marker)]) == tuple(stem(w) for w in marker):
-                return len(marker)
+        """How many words a follow-up marker ("and", "what about") takes at the start, after
+        a word of small talk ("ok what about culture")."""
+        lead = 1 if stems and self._phrases.get((stems[0],), {"-"}) <= SMALLTALK else 0
+        for skip in dict.fromkeys((0, lead)):
+            rest = stems[skip:]
+            for marker in self._markers:
+                if marker and tuple(rest[: len(marker)]) == tuple(stem(w) for w in marker):
+                    return skip + len(marker)
         return 0
 
     def _matches(self, tokens: list[Token], start: int, skip: frozenset[int]) -> list[Match]:
@@ -401,6 +409,9 @@ class Lexicon:
         length, concepts = self._match_at(stems, i, self._phrases)
         if title_length > length:  # "president", but not "president of pakistan"
             return Match(i, title_length, title, _surface(tokens, i, title_length), title=True)
+        if length == 1 and self._exact.get(tokens[i].word, {"-"}) <= SMALLTALK:
+            # "good" is small talk as written; "goods" (ports) only shares its stem
+            concepts = self._exact[tokens[i].word]
         if not length:
             length, concepts = self._match_prefix_phrase(tokens, i)
         if not length:
@@ -455,6 +466,8 @@ class Lexicon:
             return "object"
         if self.is_ordinary(token):
             return "neutral"  # "begin", "besides": ordinary words, not missing topics
+        if not is_latin(token.surface):
+            return "neutral"  # no word list tells a Russian or Urdu word from a name
         return "unknown"
 
     def _objects(self, objects: list[str], where: dict[str, list[int]]) -> list[str]:
@@ -522,8 +535,8 @@ class Lexicon:
         scanned = self._question_phrases(stems, start)
         found = [f for f in scanned if not self._starts_relative_clause(f, scanned, stems, start)]
         at = found[0][0] if found else -10
-        if any(f[2] == "yes_no" and f[0] <= start for f in found):
-            found = [f for f in found if not _clause_after_opening(f, stems, start)]
+        if found:  # "did he ... when he got there", "what welcome ... when he arrived"
+            found = found[:1] + [f for f in found[1:] if not _clause_after_opening(f, stems, start)]
         return QuestionWords(
             qtype=_choose_kind(found, stems, start),
             at=at,
