@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])(?!(?:st|nd|rd|th)\b)|(?<=[a-z])(?=\d)")
@@ -43,6 +44,7 @@ def is_latin(word: str) -> bool:
     return bool(_LATIN.match(word))
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A deliberately light English stemmer: plurals, -ing, -ed, final -e.
 

@@ -148,7 +148,7 @@ class Lexicon:
         self._titles: dict[tuple[str, ...], set[str]] = {}
         self._alias_surface: set[str] = set()  # alias words as written, to correct towards
         self._exact: dict[str, set[str]] = {}  # one-word aliases as written
-        self._prefixes: list[tuple[str, str]] = []
+        self._prefixes: dict[str, list[tuple[str, str]]] = {}  # by first letter
         self._prefix_phrases: list[tuple[tuple[str, ...], str, str]] = []
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         self._implied: dict[str, str] = {}
@@ -217,8 +217,8 @@ class Lexicon:
                 if key:
                     self._qtypes.setdefault(key, qtype)
         self._stopwords = {stem(w) for w in _all_words(language.stopwords)}
-        self._markers = [tuple(normalise(m).split()) for m in language.follow_up_markers]
-        self._markers.sort(key=len, reverse=True)
+        markers = [tuple(stem(w) for w in normalise(m).split()) for m in language.follow_up_markers]
+        self._markers = sorted((m for m in markers if m), key=len, reverse=True)
         self._person_pronouns = {normalise(p) for p in language.pronouns.get("person", [])}
         self._thing_pronouns = {normalise(p) for p in language.pronouns.get("thing", [])}
 
@@ -271,7 +271,8 @@ class Lexicon:
                 *head, last = normalise(alias[:-1]).split()  # "темір жол*": words, then a stem
                 self._prefix_phrases.append((tuple(head), last, concept))
             elif alias.endswith("*"):
-                self._prefixes.append((normalise(alias[:-1]), concept))
+                prefix = normalise(alias[:-1])
+                self._prefixes.setdefault(prefix[:1], []).append((prefix, concept))
             else:
                 words = normalise(alias).split()
                 self._alias_surface.update(words)
@@ -383,7 +384,7 @@ class Lexicon:
         for skip in dict.fromkeys((0, lead)):
             rest = stems[skip:]
             for marker in self._markers:
-                if marker and tuple(rest[: len(marker)]) == tuple(stem(w) for w in marker):
+                if tuple(rest[: len(marker)]) == marker:
                     return skip + len(marker)
         return 0
 
@@ -598,7 +599,8 @@ class Lexicon:
 
     def _match_word(self, token: Token) -> set[str]:
         """Stem (``word*``) and pattern (``re:``) aliases, for one word."""
-        found = {c for prefix, c in self._prefixes if token.word.startswith(prefix)}
+        candidates = self._prefixes.get(token.word[:1], [])
+        found = {c for prefix, c in candidates if token.word.startswith(prefix)}
         found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
         return found
 
