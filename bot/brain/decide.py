@@ -294,8 +294,11 @@ def unknown_object(case: Case) -> Answer | None:
     lexicon = case.brain.lexicon
     what_about = {c for c in case.best.matched & parsed.subject if not lexicon.implies_kind(c)}
     only_by_kind = not what_about  # "best biryani in Islamabad": the city only sets a place
+    # "was there a business forum with Pakistani companies?": one word of the topic, two
+    # things it does not know: the question is about those
+    outnumbered = len(what_about) <= 1 and len(case.unknown) >= 2 and parsed.qtype == "yes_no"
     asked_about = parsed.objects if topic.kind not in ("area", "unnamed") else []
-    if not topic.answered or not (asked_about or (case.unknown and only_by_kind)):
+    if not topic.answered or not (asked_about or (case.unknown and (only_by_kind or outnumbered))):
         return None
     words = asked_about or case.unknown
     return case.not_in_record(
