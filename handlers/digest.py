@@ -20,13 +20,14 @@ from html import escape
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import delivery, subscriptions
 from bot import digest as compose
 from bot.delivery import Clock, Options, system_clock
+from bot.formatting import excerpt
 from bot.questionlog import question_stats
 from bot.scheduling import DigestRuntime
 from bot.services import services_of
@@ -45,6 +46,21 @@ MENU = [
 NOT_ADMIN = "This command is for the bot's admins."
 ASK_FREQUENCY = "How often would you like the digest?"
 TYPED_HINT = "Or type it, e.g. <code>/subscribe daily 09:00 Asia/Karachi</code>."
+EXAMPLES = (
+    "For example: <code>/subscribe daily 09:00 Asia/Karachi</code> or "
+    "<code>/subscribe weekly mon 18:30 Asia/Almaty</code>. Or choose:"
+)
+SCHEDULE_WORDS = 6  # "weekly mon 18:30 Asia/Almaty" is four
+SCHEDULE_WORD_CHARS = 40  # the longest zone name, America/Argentina/ComodRivadavia, is 32
+PROBLEMS_SHOWN = 3
+PROBLEM_CHARS = 160
+STATS_IN_PRIVATE = (
+    "The statistics quote what people asked in private, so I show them only in a private "
+    "chat: send /stats to @{bot} directly."
+)
+STATS_WINDOW = dtm.timedelta(days=7)  # "top unanswered" counts questions this recent
+STATS_LISTED = 5
+STATS_QUESTION_CHARS = 80  # each listed question is cut to this (the list stays short)
 
 _RUNTIMES: weakref.WeakKeyDictionary[Any, DigestRuntime] = weakref.WeakKeyDictionary()
 
@@ -158,16 +174,17 @@ class DigestHandlers:
         current = subscriptions.get(db, chat.id)
         default = services_of(context.bot_data).settings.timezone
         zone = current.schedule.timezone if current else default
+        if oversized(context.args):
+            typed = excerpt(" ".join(context.args))
+            text = f"That is longer than any schedule: \u201c{typed}\u201d.\n\n{EXAMPLES}"
+            await self._reply(update, text, frequency_keys())
+            return
         parsed = subscriptions.parse_schedule(context.args, zone)
         if parsed.schedule is None:
-            problems = "\n".join(f"\u2022 {escape(p, quote=False)}" for p in parsed.problems)
-            await self._reply(
-                update,
-                f"I couldn't set that up:\n{problems}\n\n"
-                "For example: <code>/subscribe daily 09:00 Asia/Karachi</code> or "
-                "<code>/subscribe weekly mon 18:30 Asia/Almaty</code>. Or choose:",
-                frequency_keys(),
-            )
+            shown = parsed.problems[:PROBLEMS_SHOWN]
+            problems = "\n".join(f"\u2022 {excerpt(p, PROBLEM_CHARS)}" for p in shown)
+            text = f"I couldn't set that up:\n{problems}\n\n{EXAMPLES}"
+            await self._reply(update, text, frequency_keys())
             return
         sub = self._save(db, chat.id, user.id if user else None, parsed.schedule)
         await self._reply(update, subscribed_text(sub, self.runtime.now()))
@@ -230,8 +247,14 @@ class DigestHandlers:
         )
 
     async def stats(self, update: Update, context: Any) -> None:
+        """Admins only, and only in a private chat: the list quotes what people asked in
+        private, which must not be shown to a group."""
         if not self._admin(update, context):
             await self._reply(update, NOT_ADMIN)
+            return
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            await self._reply(update, STATS_IN_PRIVATE.format(bot=context.bot.username or "me"))
             return
         await self._reply(update, stats_text(self._db(context), self.runtime.now()))
 
@@ -296,6 +319,11 @@ class DigestHandlers:
         self.runtime.broadcast(edition, done)
 
 
+def oversized(args: list[str]) -> bool:
+    """More words, or longer ones, than any schedule has: answered without parsing them."""
+    return len(args) > SCHEDULE_WORDS or any(len(a) > SCHEDULE_WORD_CHARS for a in args)
+
+
 def broadcast_result(counts: dict[str, int]) -> str:
     labels = [
         ("sent", "delivered"),
@@ -315,7 +343,7 @@ def stats_text(db: Any, now: dtm.datetime) -> str:
     subs = subscriptions.counts(db)
     states = delivery.state_counts(db)
     week = delivery.sent_since(db, now - dtm.timedelta(days=7))
-    found = question_stats(db)
+    found = question_stats(db, top=STATS_LISTED, since=(now - STATS_WINDOW).timestamp())
     active = subs.get("daily", 0) + subs.get("weekly", 0)
     lines = [
         "<b>Subscribers</b>",
@@ -331,8 +359,8 @@ def stats_text(db: Any, now: dtm.datetime) -> str:
         f"Asked: {found.asked}; answered: {found.answered} ({found.share_answered:.0%})",
     ]
     if found.top_unanswered:
-        lines.append("\n<b>Most asked without an answer</b>")
-        lines += [f"{n}\u00d7 {escape(q, quote=False)}" for q, n in found.top_unanswered]
+        lines.append(f"\n<b>Most asked without an answer, last {STATS_WINDOW.days} days</b>")
+        lines += [f"{n}\u00d7 {excerpt(q, STATS_QUESTION_CHARS)}" for q, n in found.top_unanswered]
     return "\n".join(lines)
 
 

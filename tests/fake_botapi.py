@@ -1803,7 +1803,7 @@ class FakeBotAPI:
                 raise _bad_request("unsupported parse_mode")
         if not plain.strip():
             raise _bad_request("text must be non-empty")
-        if len(plain) > limit:
+        if utf16_len(plain) > limit:  # the stricter reading: an emoji counts 2, as in offsets
             raise _bad_request(
                 "message is too long" if kind == "text" else "message caption is too long"
             )

@@ -1,0 +1,123 @@
+"""Issue 8, the handler side: what probing the running bot broke, end to end over the local
+Bot API stand-in (real Application, real HTTP, real SQLite store).
+
+Each test is the probe's input and what a user (or admin) must see instead of what they saw.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from bot.brain import Brain
+from bot.questionlog import TABLE, ensure_table
+from handlers.errors import SORRY
+from tests.fake_botapi import DEFAULT_GROUP_ID, FakeBotAPI
+from tests.fake_botapi import utf16_len as telegram_length
+from tests.test_telegram import USER, bot_running
+from tests.visitbot_app import ADMIN
+
+GROUP = DEFAULT_GROUP_ID
+EXCERPT_CHARS = 40  # bot.formatting.EXCERPT_CHARS: how much of their input a reply quotes
+SHORT_REPLY = 400  # a reply that quotes user input stays about this short, whatever was typed
+
+
+# -- item 4 and 5: /stats ------------------------------------------------------------------
+
+
+async def test_stats_in_a_group_points_to_a_private_chat_and_shows_nothing_private(
+    server: FakeBotAPI, brain: Brain, store_path: Path
+) -> None:
+    private = "my phone is 0300 1234567, can you call me about a visa"
+    async with bot_running(server, brain, store_path):
+        server.send_text(private, chat_id=USER, user_id=USER)
+        await server.await_message(USER)
+        server.send_command("stats", chat_type="group", user_id=ADMIN)
+        in_group = await server.await_message(GROUP)
+        server.send_command("stats", chat_id=ADMIN, user_id=ADMIN)
+        in_private = await server.await_message(ADMIN)
+
+    assert "1234567" not in in_group["plain_text"]
+    assert "private" in in_group["plain_text"] and "Asked" not in in_group["plain_text"]
+    assert "1234567" in in_private["plain_text"]  # the admin still sees it, in private
+
+
+async def test_stats_stay_short_whatever_was_asked_and_list_only_recent_questions(
+    server: FakeBotAPI, brain: Brain, store_path: Path
+) -> None:
+    db = Database(store_path)
+    ensure_table(db)
+    month_ago = time.time() - 30 * 86400
+    old = {"at": month_ago, "chat_id": 1, "question": "an ancient unanswered question"}
+    db.table(TABLE).insert_all(
+        [{**old, "intent": "off_topic", "answered": 0, "confidence": 0.0}] * 20
+    )
+    async with bot_running(server, brain, store_path):
+        for n in range(5):  # five messages of 600 emoji each, as in the probe
+            server.send_text(chr(0x1F600 + n) * 600, chat_id=USER, user_id=USER)
+            await server.await_message(USER)
+        server.send_command("stats", chat_id=ADMIN, user_id=ADMIN)
+        shown = await server.await_message(ADMIN)
+
+    text = shown["plain_text"]
+    assert text != SORRY and "Most asked without an answer" in text
+    assert telegram_length(text) < 1500
+    assert "ancient" not in text  # a month old: outside the window
+    assert all(chr(0x1F600 + n) in text for n in range(5))
+    assert all(text.count(chr(0x1F600 + n)) <= 80 for n in range(5))
+
+
+# -- item 8: huge arguments ----------------------------------------------------------------
+
+
+async def test_huge_arguments_get_a_short_reply_quoting_only_a_short_excerpt(
+    server: FakeBotAPI, brain: Brain, store_path: Path
+) -> None:
+    async with bot_running(server, brain, store_path):
+        server.send_command("subscribe", "x" * 4000, chat_id=USER, user_id=USER)
+        long_word = await server.await_message(USER)
+        many = " ".join(f"word{n}" for n in range(300))
+        server.send_command("subscribe", many, chat_id=USER, user_id=USER)
+        many_words = await server.await_message(USER)
+        command = "/" + "y" * 4080  # the entity as a forged (or future) update marks it
+        entity = {"type": "bot_command", "offset": 0, "length": len(command)}
+        server.send_text(command, chat_id=USER, user_id=USER, entities=[entity])
+        unknown = await server.await_message(USER)
+        server.send_command("subscribe", "daily &amp; <b>", chat_id=USER, user_id=USER)
+        markup = await server.await_message(USER)
+
+    for reply in (long_word, many_words, unknown, markup):
+        assert reply["plain_text"] != SORRY
+        assert telegram_length(reply["plain_text"]) < SHORT_REPLY
+    assert "x" * (EXCERPT_CHARS - 1) in long_word["plain_text"]
+    assert "x" * (EXCERPT_CHARS + 1) not in long_word["plain_text"]
+    assert "word0" in many_words["plain_text"] and "word299" not in many_words["plain_text"]
+    assert "/yyy" in unknown["plain_text"] and "/help" in unknown["plain_text"]
+    assert "\u201c&amp;\u201d" in markup["plain_text"]  # escaped once: shown as typed
+    assert "\u201c<b>\u201d" in markup["plain_text"]
+    assert long_word["reply_markup"]  # and the buttons to set it up instead
+
+
+# -- the shared helpers, directly ----------------------------------------------------------
+
+
+def test_an_excerpt_of_user_input_is_short_one_line_and_escaped_once() -> None:
+    from bot.formatting import EXCERPT_CHARS as LIMIT
+    from bot.formatting import excerpt
+
+    assert excerpt("&amp; <b>") == "&amp;amp; &lt;b&gt;"
+    assert excerpt("a\nb\x00\tc\u202e") == "a b c"
+    long = excerpt("x" * 5000)
+    assert len(long) == LIMIT and long.endswith("\u2026")
+    assert len(excerpt("&" * 5000)) <= 5 * LIMIT  # escaping can only grow it that much
+
+
+def test_truncate_counts_as_telegram_does_so_emoji_are_cut_too() -> None:
+    from bot.formatting import truncate
+
+    text = "<b>" + "\U0001f600" * 3000 + "</b> &amp; done"
+    cut = truncate(text)
+    assert telegram_length(cut) <= 4096 and cut.endswith("</b>")
+    assert truncate("\U0001f600" * 2048) == "\U0001f600" * 2048  # exactly at the limit
