@@ -13,8 +13,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.answer import Answer
@@ -22,7 +23,7 @@ from bot.brain import Context
 from bot.formatting import html
 from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard
 from bot.questionlog import log_question
-from bot.ratelimit import FloodGate
+from bot.ratelimit import NO_RETRIES, FloodGate
 from bot.services import Services, services_of
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ App: TypeAlias = Application[
 STATE_KEY = "telegram"
 CONTEXT_KEY = "conversation"
 BUTTONS_KEY = "buttons"
+
+
+EXPIRED = "This button has expired. Please type your question."
 
 
 @dataclass
@@ -117,3 +121,19 @@ def record_question(context: CallbackCtx, chat_id: int, question: str, answer: A
         log_question(services(context).db, chat_id, question, answer)
     except sqlite3.Error as error:
         log.warning("could not log a question for chat %s: %s", chat_id, error)
+
+
+async def answer_press(context: CallbackCtx, query: CallbackQuery, text: str | None = None) -> bool:
+    """Answer a button press (stops the client's spinner), best effort.
+
+    A press queued while the bot was down is "too old" to answer, and Telegram may fail the
+    answer (a 5xx); neither may cost the user the button's action, so the failure is only
+    logged. Not retried either: a late answer is no use, and retries would delay the action.
+    """
+    retries = {"rate_limit_args": NO_RETRIES} if context.bot.rate_limiter is not None else {}
+    try:
+        await context.bot.answer_callback_query(query.id, text, **retries)  # type: ignore[arg-type]
+    except TelegramError as error:
+        log.info("could not answer button press %s (%s); acting on it anyway", query.id, error)
+        return False
+    return True

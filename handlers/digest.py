@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dtm
 import logging
+import re
 import weakref
 from html import escape
 from typing import Any
@@ -32,6 +33,7 @@ from bot.questionlog import question_stats
 from bot.scheduling import DigestRuntime
 from bot.services import services_of
 from bot.subscriptions import COMMON_ZONES, DAYS, Schedule
+from handlers.common import answer_press
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ EXAMPLES = (
 )
 SCHEDULE_WORDS = 6  # "weekly mon 18:30 Asia/Almaty" is four
 SCHEDULE_WORD_CHARS = 40  # the longest zone name, America/Argentina/ComodRivadavia, is 32
+BUTTON_EXPIRED = "This button has expired: send /subscribe to start again."
 PROBLEMS_SHOWN = 3
 PROBLEM_CHARS = 160
 STATS_IN_PRIVATE = (
@@ -112,6 +115,25 @@ def _schedule(choice: str, at: str, zone_index: str) -> Schedule | None:
     if choice[0] not in "dw" or (weekday is not None and not 0 <= weekday < 7):
         return None
     return Schedule("weekly" if weekly else "daily", time, zone, weekday)
+
+
+_CHOICE = r"(?:d-|w[0-6])"
+_HHMM = r"(?:[01][0-9]|2[0-3])[0-5][0-9]"
+BUTTON_DATA = re.compile(
+    rf"dg:(?:f(?::[dw])?|t:w[0-6]|z:{_CHOICE}:{_HHMM}|s:{_CHOICE}:{_HHMM}:[0-9]{{1,2}}|[unx])"
+)
+
+
+def button_parts(data: str | None) -> list[str] | None:
+    """The parts of a digest button's data, or None unless it is data this bot makes: forged,
+    stale or empty data (the ``dg:`` handler is also offered presses with no data) is refused
+    here, before anything indexes into it."""
+    if data is None or not BUTTON_DATA.fullmatch(data):
+        return None
+    parts = data.removeprefix(PREFIX).split(":")
+    if parts[0] == "s" and int(parts[3]) >= len(COMMON_ZONES):
+        return None
+    return parts
 
 
 # -- texts ---------------------------------------------------------------------------------
@@ -264,12 +286,11 @@ class DigestHandlers:
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
-        chat = update.effective_chat
-        message = query.message
-        if chat is None or not isinstance(message, Message):
+        chat, message, parts = update.effective_chat, query.message, button_parts(query.data)
+        if parts is None or chat is None or not isinstance(message, Message):
+            await answer_press(context, query, BUTTON_EXPIRED)  # and the message stays as it is
             return
-        parts = (query.data or "").removeprefix(PREFIX).split(":")
+        await answer_press(context, query)
         action = parts[0]
 
         async def edit(text: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -16,7 +16,7 @@ from bot.questionlog import TABLE, ensure_table
 from handlers.errors import SORRY
 from tests.fake_botapi import DEFAULT_GROUP_ID, FakeBotAPI
 from tests.fake_botapi import utf16_len as telegram_length
-from tests.test_telegram import USER, bot_running
+from tests.test_telegram import USER, bot_running, buttons
 from tests.visitbot_app import ADMIN
 
 GROUP = DEFAULT_GROUP_ID
@@ -98,6 +98,84 @@ async def test_huge_arguments_get_a_short_reply_quoting_only_a_short_excerpt(
     assert "\u201c&amp;\u201d" in markup["plain_text"]  # escaped once: shown as typed
     assert "\u201c<b>\u201d" in markup["plain_text"]
     assert long_word["reply_markup"]  # and the buttons to set it up instead
+
+
+# -- item 6: answering a button press is best effort --------------------------------------
+
+TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
+async def test_a_press_too_old_to_answer_or_failing_to_answer_still_acts(
+    server: FakeBotAPI, brain: Brain, store_path: Path
+) -> None:
+    question = brain.record.examples[1]
+    async with bot_running(server, brain, store_path):
+        server.send_command("start", chat_id=USER, user_id=USER)
+        welcome = await server.await_message(USER)
+        data = buttons(welcome)[1]["callback_data"]
+        server.fail_next("answerCallbackQuery", status=400, description=TOO_OLD)
+        server.press_button(welcome, data)
+        after_too_old = await server.await_message(USER)
+        server.fail_next("answerCallbackQuery", status=500, count=4)  # outlasts any retries
+        server.press_button(welcome, data)
+        after_500 = await server.await_message(USER)
+        server.clear_faults()
+        server.send_command("subscribe", chat_id=USER, user_id=USER)
+        prompt = await server.await_message(USER)
+        server.fail_next("answerCallbackQuery", status=400, description=TOO_OLD)
+        server.press_button(prompt, "dg:f:d")
+        digest_step = await server.await_message(USER, include_edits=True)
+
+    assert question in after_too_old["plain_text"] and after_too_old["plain_text"] != SORRY
+    assert question in after_500["plain_text"]
+    assert digest_step["method"] == "editMessageText" and "time" in digest_step["plain_text"]
+    assert all(m["plain_text"] != SORRY for m in server.sent_messages(USER))
+
+
+# -- item 15: forged, stale and empty button data ------------------------------------------
+
+FORGED = [
+    "",  # no data at all: must not overwrite the pressed message
+    "dg:",
+    "dg:t:w9",  # was IndexError
+    "dg:t:" + "w" * 59,
+    "dg:z:w1:9999",
+    "dg:s:d-:0900:99",
+    "dg:s:d-:0900:\u00b2",
+    "dg:f:q",
+    "a:x.\u00b2",  # "²".isdigit() is True, int("²") a ValueError
+    "a:x.99999999999999999999",
+    "a:m.-1",
+    "s:t.nothing",
+    "d:",
+    "zz",
+]
+
+
+async def test_forged_stale_or_empty_button_data_says_expired_and_changes_nothing(
+    server: FakeBotAPI, brain: Brain, store_path: Path
+) -> None:
+    async with bot_running(server, brain, store_path):
+        server.send_command("subscribe", chat_id=USER, user_id=USER)
+        prompt = await server.await_message(USER)
+        presses = [server.press_button(prompt, data, strict=False) for data in FORGED]
+        for press in presses:
+            query_id = press["callback_query"]["id"]
+            await server.await_for(
+                lambda c, q=query_id: c.params.get("callback_query_id") == q,
+                method="answerCallbackQuery",
+            )
+        server.send_text("thanks", chat_id=USER, user_id=USER)
+        barrier = await server.await_message(USER, include_edits=True)
+
+    assert barrier["method"] == "sendMessage"  # nothing sent or edited before it
+    assert server.calls("editMessageText") == []
+    stored = server.message(USER, prompt["message_id"])
+    assert stored is not None and stored["text"] == prompt["plain_text"]
+    assert stored["reply_markup"] == prompt["reply_markup"]
+    for press in presses:
+        answer = server.callback_answer(press["callback_query"]["id"])
+        assert answer is not None and "expired" in answer["text"], press["callback_query"]
 
 
 # -- the shared helpers, directly ----------------------------------------------------------
