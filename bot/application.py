@@ -23,7 +23,6 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseRateLimiter,
     CallbackQueryHandler,
-    CommandHandler,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -40,7 +39,7 @@ from bot.services import Services
 from bot.settings import Settings, SettingsError
 from handlers.buttons import pressed
 from handlers.commands import COMMANDS, register_menu, unknown_command
-from handlers.common import STATE_KEY, TelegramState
+from handlers.common import STATE_KEY, Command, TelegramState
 from handlers.errors import on_error
 from handlers.guards import flood_guard
 from handlers.inline import inline_query
@@ -132,7 +131,7 @@ def _register_handlers(application: Any) -> None:
 
     application.add_handler(TypeHandler(Update, flood_guard), group=-1)
     for name, callback in COMMANDS.items():
-        application.add_handler(CommandHandler(name, callback))
+        application.add_handler(Command(name, callback))
     handlers.digest.register(application)  # /digest, /subscribe, /stats... and their jobs
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & filters.TEXT, question))

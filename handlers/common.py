@@ -13,10 +13,10 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, ReplyParameters
-from telegram.constants import ChatType
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram.constants import ChatType, MessageEntityType
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, CommandHandler, ContextTypes, ExtBot
 
 from bot.answer import Answer
 from bot.brain import Context
@@ -84,6 +84,29 @@ def button_memory(chat_data: dict[Any, Any] | None) -> ButtonMemory:
 
 def is_group(chat: Chat | None) -> bool:
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+class Command(CommandHandler[Any, None]):
+    """A CommandHandler that in a private chat also takes ``/cmd@otherbot``: no other bot is
+    there to be meant (a command copied from elsewhere, a tap in another bot's menu), so the
+    suffix is dropped. In groups a command addressed to another bot stays theirs."""
+
+    def check_update(self, update: object) -> Any:
+        found = super().check_update(update)
+        if found is not None or not isinstance(update, Update):
+            return found
+        message = update.effective_message
+        if message is None or message.chat.type != ChatType.PRIVATE or not message.text:
+            return None
+        first = message.entities[0] if message.entities else None
+        if first is None or first.type != MessageEntityType.BOT_COMMAND or first.offset:
+            return None
+        name = message.text[1 : first.length].partition("@")[0].lower()
+        args = message.text.split()[1:]
+        if name not in self.commands or not self._check_correct_args(args):
+            return None
+        result = self.filters.check_update(update)
+        return (args, result) if result else False
 
 
 def reply_to(message: Message | None, *, always: bool = False) -> ReplyParameters | None:

@@ -23,7 +23,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot import delivery, subscriptions
 from bot import digest as compose
@@ -33,7 +33,7 @@ from bot.questionlog import question_stats
 from bot.scheduling import DigestRuntime
 from bot.services import services_of
 from bot.subscriptions import COMMON_ZONES, DAYS, Schedule
-from handlers.common import answer_press
+from handlers.common import Command, answer_press
 
 log = logging.getLogger(__name__)
 
@@ -409,7 +409,7 @@ def register(
         ("digest_now", handlers.digest_now),
         ("stats", handlers.stats),
     ):
-        application.add_handler(CommandHandler(name, callback))
+        application.add_handler(Command(name, callback))
     application.add_handler(CallbackQueryHandler(handlers.button, pattern=f"^{PREFIX}"))
     names = {name for name, _ in MENU_COMMANDS}
     MENU_COMMANDS.extend(entry for entry in MENU if entry[0] not in names)

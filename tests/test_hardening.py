@@ -178,6 +178,26 @@ async def test_forged_stale_or_empty_button_data_says_expired_and_changes_nothin
         assert answer is not None and "expired" in answer["text"], press["callback_query"]
 
 
+# -- item 15: commands addressed to another bot -------------------------------------------
+
+
+async def test_a_command_for_another_bot_is_ours_in_private_and_theirs_in_a_group(
+    server: FakeBotAPI, brain: Brain, store_path: Path
+) -> None:
+    async with bot_running(server, brain, store_path):
+        server.send_text("/help@OtherBot", chat_id=USER, user_id=USER)
+        help_page = await server.await_message(USER)
+        server.send_text("/subscribe@OtherBot daily 07:00", chat_id=USER, user_id=USER)
+        subscribed = await server.await_message(USER)
+        server.send_text("/help@OtherBot", chat_type="group")  # for the other bot: silence
+        server.send_command("about", chat_type="group")
+        in_group = await server.await_message(GROUP)
+
+    assert "What to ask" in help_page["plain_text"] and "know" not in help_page["plain_text"]
+    assert "daily" in subscribed["plain_text"] and "07:00" in subscribed["plain_text"]
+    assert brain.record.visit.title in in_group["plain_text"]  # the first reply is to /about
+
+
 # -- the shared helpers, directly ----------------------------------------------------------
 
 
