@@ -9,10 +9,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 from bot.brain import Brain
 from bot.questionlog import TABLE, ensure_table
+from bot.settings import SettingsError, load_settings
 from handlers.errors import SORRY
 from tests.fake_botapi import DEFAULT_GROUP_ID, FakeBotAPI
 from tests.fake_botapi import utf16_len as telegram_length
@@ -196,6 +198,23 @@ async def test_a_command_for_another_bot_is_ours_in_private_and_theirs_in_a_grou
     assert "What to ask" in help_page["plain_text"] and "know" not in help_page["plain_text"]
     assert "daily" in subscribed["plain_text"] and "07:00" in subscribed["plain_text"]
     assert brain.record.visit.title in in_group["plain_text"]  # the first reply is to /about
+
+
+# -- item 15: the token's shape -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "token",
+    [":", "123:", ":" + "a" * 35, "123:short", "abc:" + "a" * 35, "123:" + "a" * 34 + "!"],
+)
+def test_a_token_without_id_and_secret_is_refused_at_start_up(token: str) -> None:
+    with pytest.raises(SettingsError, match="TELEGRAM_BOT_TOKEN"):
+        load_settings(telegram_bot_token=token)
+
+
+def test_a_token_as_botfather_gives_it_is_accepted() -> None:
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw-"
+    assert load_settings(telegram_bot_token=token).token == token
 
 
 # -- the shared helpers, directly ----------------------------------------------------------
