@@ -134,7 +134,9 @@ def _register_handlers(application: Any) -> None:
         application.add_handler(Command(name, callback))
     handlers.digest.register(application)  # /digest, /subscribe, /stats... and their jobs
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & filters.TEXT, question))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION), question)
+    )
     application.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, joined_group))
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, not_text)

@@ -18,7 +18,7 @@ from bot.settings import SettingsError, load_settings
 from handlers.errors import SORRY
 from tests.fake_botapi import DEFAULT_GROUP_ID, FakeBotAPI
 from tests.fake_botapi import utf16_len as telegram_length
-from tests.test_telegram import USER, bot_running, buttons
+from tests.test_telegram import USER, bot_running, buttons, expected
 from tests.visitbot_app import ADMIN
 
 GROUP = DEFAULT_GROUP_ID
@@ -178,6 +178,28 @@ async def test_forged_stale_or_empty_button_data_says_expired_and_changes_nothin
     for press in presses:
         answer = server.callback_answer(press["callback_query"]["id"])
         assert answer is not None and "expired" in answer["text"], press["callback_query"]
+
+
+# -- item 10: captions --------------------------------------------------------------------
+
+
+async def test_a_photo_whose_caption_is_a_question_gets_the_answer(
+    server: FakeBotAPI, brain: Brain, store_path: Path
+) -> None:
+    question = "was there a railway deal?"
+    async with bot_running(server, brain, store_path):
+        server.send_photo(caption=question, chat_id=USER, user_id=USER)
+        private = await server.await_message(USER)
+        server.send_photo(chat_id=USER, user_id=USER)
+        bare = await server.await_message(USER)
+        server.send_photo(caption="what is the trade target?", chat_type="group")  # not to us
+        asked = server.send_photo(caption=f"@visit_test_bot {question}", chat_type="group")
+        in_group = await server.await_message(GROUP)
+
+    assert expected(brain, question) in private["plain_text"]
+    assert "text" in bare["plain_text"]  # no caption: the hint, as before
+    assert expected(brain, question) in in_group["plain_text"]
+    assert in_group["params"]["reply_parameters"]["message_id"] == asked["message"]["message_id"]
 
 
 # -- item 15: commands addressed to another bot -------------------------------------------
