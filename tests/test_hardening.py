@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
 
 from bot.brain import Brain
 from bot.questionlog import TABLE, ensure_table
+from bot.ratelimit import FloodPolicy
 from bot.settings import SettingsError, load_settings
 from handlers.errors import SORRY
-from tests.fake_botapi import DEFAULT_GROUP_ID, FakeBotAPI
+from handlers.guards import SLOW_DOWN
+from tests.fake_botapi import DEFAULT_GROUP_ID, Call, FakeBotAPI
 from tests.fake_botapi import utf16_len as telegram_length
 from tests.test_telegram import USER, bot_running, buttons, expected
 from tests.visitbot_app import ADMIN
@@ -178,6 +181,44 @@ async def test_forged_stale_or_empty_button_data_says_expired_and_changes_nothin
     for press in presses:
         answer = server.callback_answer(press["callback_query"]["id"])
         assert answer is not None and "expired" in answer["text"], press["callback_query"]
+
+
+# -- item 9: flood control per member in a group -------------------------------------------
+
+
+async def test_one_member_s_spam_in_a_group_costs_the_others_nothing_and_is_told_once(
+    server: FakeBotAPI, brain: Brain, store_path: Path
+) -> None:
+    policy = FloodPolicy(burst=3, per_second=1.0, max_wait=0.5)
+    spammer, other = USER, USER + 7
+    async with bot_running(server, brain, store_path, flood=policy):
+        spam = [
+            server.send_text(
+                f"was there a railway deal? ({n})", chat_type="group", user_id=spammer,
+                mention_bot=True,
+            )
+            for n in range(15)
+        ]  # fmt: skip
+        asked = server.send_text(
+            "what is the trade target?", chat_type="group", user_id=other, mention_bot=True
+        )
+        answer = await server.await_for(
+            lambda c: replies_to(c, asked), method="sendMessage", timeout=8
+        )
+        notice = await server.await_for(
+            lambda c: c.params.get("text") == SLOW_DOWN, method="sendMessage", timeout=8
+        )
+
+    assert expected(brain, "what is the trade target?") in answer.params["text"]
+    spam_ids = {m["message"]["message_id"] for m in spam}
+    assert notice.params["reply_parameters"]["message_id"] in spam_ids  # told: the spammer
+    notices = [m for m in server.sent_messages(GROUP) if m["plain_text"] == SLOW_DOWN]
+    assert len(notices) == 1  # once per burst
+
+
+def replies_to(call: Call, update: dict[str, Any]) -> bool:
+    wanted = update["message"]["message_id"]
+    return bool((call.params.get("reply_parameters") or {}).get("message_id") == wanted)
 
 
 # -- item 10: captions --------------------------------------------------------------------
