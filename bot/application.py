@@ -43,6 +43,7 @@ from handlers.common import STATE_KEY, Command, TelegramState
 from handlers.errors import on_error
 from handlers.guards import flood_guard
 from handlers.inline import inline_query
+from handlers.memory import schedule_forgetting
 from handlers.questions import joined_group, not_text, question
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ def build_application(
         QuestionKeys(brain), FloodGate(policy) if policy is not None else None
     )
     _register_handlers(application)
+    schedule_forgetting(application, settings.memory_minutes)
     # handlers.digest.register may have set its own hooks: run ours and theirs.
     application.post_init = _chain(register_menu, application.post_init)
     application.post_shutdown = _chain(application.post_shutdown, _closer(owned))

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("VISITBOT_LOG_LEVEL", "log_level")
     )
+    memory_minutes: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("VISITBOT_MEMORY_MINUTES", "memory_minutes"),
+    )
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -124,6 +129,7 @@ ENV_NAMES = {
     "language_path": "VISITBOT_LANGUAGE",
     "timezone": "VISITBOT_TIMEZONE",
     "log_level": "VISITBOT_LOG_LEVEL",
+    "memory_minutes": "VISITBOT_MEMORY_MINUTES",
 }
 
 

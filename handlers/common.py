@@ -3,13 +3,15 @@
 ``application.bot_data`` holds ``"services"`` (:class:`bot.services.Services`: settings, brain,
 store) and ``"telegram"`` (:class:`TelegramState`: callback-data keys, flood gate). Both hold
 live objects (a database connection, locks), so they are rebuilt at start-up, never persisted.
-``context.chat_data`` holds the chat's conversation :class:`Context` and its button memory.
+``context.chat_data`` holds the chat's conversation :class:`Context`, its button memory and
+when they were last used; :mod:`handlers.memory` forgets them when the chat goes idle.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -40,6 +42,7 @@ App: TypeAlias = Application[
 STATE_KEY = "telegram"
 CONTEXT_KEY = "conversation"
 BUTTONS_KEY = "buttons"
+SEEN_KEY = "seen"  # when the chat's memory was last used (time.time())
 
 
 EXPIRED = "This button has expired. Please type your question."
@@ -67,6 +70,7 @@ def conversation(chat_data: dict[Any, Any] | None) -> Context:
     """The chat's conversation memory, so follow-ups work ("and what did he say?")."""
     if chat_data is None:
         return Context()
+    chat_data[SEEN_KEY] = time.time()  # handlers.memory forgets chats idle for long
     found = chat_data.get(CONTEXT_KEY)
     if not isinstance(found, Context):
         found = chat_data[CONTEXT_KEY] = Context()
@@ -76,6 +80,7 @@ def conversation(chat_data: dict[Any, Any] | None) -> Context:
 def button_memory(chat_data: dict[Any, Any] | None) -> ButtonMemory:
     if chat_data is None:
         return ButtonMemory()
+    chat_data[SEEN_KEY] = time.time()
     found = chat_data.get(BUTTONS_KEY)
     if not isinstance(found, ButtonMemory):
         found = chat_data[BUTTONS_KEY] = ButtonMemory()

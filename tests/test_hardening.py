@@ -6,6 +6,7 @@ Each test is the probe's input and what a user (or admin) must see instead of wh
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -261,6 +262,58 @@ async def test_a_command_for_another_bot_is_ours_in_private_and_theirs_in_a_grou
     assert "What to ask" in help_page["plain_text"] and "know" not in help_page["plain_text"]
     assert "daily" in subscribed["plain_text"] and "07:00" in subscribed["plain_text"]
     assert brain.record.visit.title in in_group["plain_text"]  # the first reply is to /about
+
+
+# -- item 15: per-chat memory expires -------------------------------------------------------
+
+
+async def test_an_idle_chat_s_memory_is_released_and_it_starts_afresh(
+    server: FakeBotAPI, brain: Brain, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VISITBOT_MEMORY_MINUTES", "0.02")  # 1.2 s, so the test need not wait
+    follow_up = "what did he say?"
+    firsts = [f"who is {person.name}?" for person in brain.record.people]
+    first = next(q for q in firsts if expected(brain, q, follow_up) != expected(brain, follow_up))
+    async with bot_running(server, brain, store_path) as app:
+        server.send_text(first, chat_id=USER, user_id=USER)
+        await server.await_message(USER)
+        assert USER in app.chat_data
+        await until(lambda: USER not in app.chat_data, timeout=10)
+        server.send_text(follow_up, chat_id=USER, user_id=USER)
+        cold = await server.await_message(USER)
+
+    assert expected(brain, follow_up) in cold["plain_text"]  # "he" is no longer known
+
+
+def test_forgetting_drops_only_idle_chats_and_only_the_bot_s_own_keys() -> None:
+    from handlers.common import CONTEXT_KEY, SEEN_KEY
+    from handlers.memory import forget_idle
+
+    class App:
+        def __init__(self) -> None:
+            self.chat_data: dict[int, dict[str, Any]] = {
+                1: {SEEN_KEY: 1000.0, CONTEXT_KEY: object()},
+                2: {SEEN_KEY: 1900.0, CONTEXT_KEY: object()},
+                3: {SEEN_KEY: 1000.0, CONTEXT_KEY: object(), "someone_else": 1},
+                4: {"someone_else": 2},
+            }
+
+        def drop_chat_data(self, chat_id: int) -> None:
+            del self.chat_data[chat_id]
+
+    app = App()
+    assert forget_idle(app, idle_seconds=600, now=2000.0) == 2
+    assert set(app.chat_data) == {2, 3, 4}
+    assert app.chat_data[3] == {"someone_else": 1}
+
+
+async def until(check: Any, timeout: float) -> None:
+    """Wait for a condition, bounded (no speed is asserted: only that it happens)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        assert loop.time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
 
 
 # -- item 15: the token's shape -----------------------------------------------------------
