@@ -254,10 +254,12 @@ def fuzz_app(server: FakeBotAPI, brain: Brain, store_path: Path) -> Any:
         store_path=store_path,
         admin_ids=str(ADMIN),
     )
+    db = Database(store_path)
+    db.execute("PRAGMA journal_mode=WAL")  # as knowledge.store opens the store in production
     return build_application(
         settings,
         brain,
-        db=Database(store_path),
+        db=db,
         request=HTTPXRequest(connection_pool_size=8, read_timeout=5.0, httpx_kwargs=NO_ENV),
         get_updates_request=HTTPXRequest(httpx_kwargs=NO_ENV),
         flood=FloodPolicy(burst=40, per_second=60.0, max_wait=0.05),
