@@ -24,7 +24,6 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseRateLimiter,
     CallbackQueryHandler,
-    CommandHandler,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
@@ -45,10 +44,11 @@ from bot.storewriter import KEY as WRITER_KEY
 from bot.storewriter import StoreWriter, database_path
 from handlers.buttons import pressed
 from handlers.commands import COMMANDS, register_menu, unknown_command
-from handlers.common import STATE_KEY, TelegramState
+from handlers.common import STATE_KEY, Command, TelegramState
 from handlers.errors import on_error
 from handlers.guards import flood_guard
 from handlers.inline import inline_query
+from handlers.memory import schedule_forgetting
 from handlers.questions import joined_group, not_text, question
 
 log = logging.getLogger(__name__)
@@ -123,6 +123,7 @@ def build_application(
     writer = _store_writer(db)
     application.bot_data[WRITER_KEY] = writer
     _register_handlers(application)
+    schedule_forgetting(application, settings.memory_minutes)
     # handlers.digest.register may have set its own hooks: run ours and theirs.
     application.post_init = _chain(register_menu, application.post_init)
     application.post_shutdown = _chain(
@@ -159,10 +160,12 @@ def _register_handlers(application: Any) -> None:
 
     application.add_handler(TypeHandler(Update, flood_guard), group=-1)
     for name, callback in COMMANDS.items():
-        application.add_handler(CommandHandler(name, callback))
+        application.add_handler(Command(name, callback))
     handlers.digest.register(application)  # /digest, /subscribe, /stats... and their jobs
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & filters.TEXT, question))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION), question)
+    )
     application.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, joined_group))
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, not_text)

@@ -7,7 +7,9 @@ from html import escape
 
 from bot.answer import Answer
 
-TELEGRAM_LIMIT = 4096
+TELEGRAM_LIMIT = 4096  # a message's text, as Telegram counts it (UTF-16 code units)
+EXCERPT_CHARS = 40  # how much of what a user typed a reply may quote back
+_KEEP = frozenset("\u200c\u200d")  # zero-width (non-)joiners hold emoji sequences together
 _TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
 
 
@@ -43,18 +45,48 @@ def sources_html(answer: Answer) -> str:
     return truncate(f"<b>From the record:</b>\n\n{items}")
 
 
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """A short excerpt of what a user typed, HTML-escaped once, to quote back in a reply.
+
+    Every reply that echoes user input goes through here, so its length is bounded whatever
+    they typed: one line, control characters dropped, at most ``limit`` of their characters
+    (then an ellipsis). ``&amp;`` typed by a user comes back as ``&amp;``.
+    """
+    printable = "".join(ch if ch.isprintable() or ch in _KEEP else " " for ch in text)
+    flat = " ".join(printable.split())
+    if len(flat) > limit:
+        flat = flat[: max(1, limit - 1)].rstrip() + "\u2026"
+    return escape(flat, quote=False)
+
+
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units, so an emoji beyond the BMP counts 2."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _prefix(text: str, units: int) -> str:
+    """The longest start of ``text`` within ``units`` UTF-16 code units."""
+    count = 0
+    for index, ch in enumerate(text):
+        count += 2 if ord(ch) > 0xFFFF else 1
+        if count > units:
+            return text[:index]
+    return text
+
+
 def truncate(text: str, limit: int = TELEGRAM_LIMIT) -> str:
     """Keep a message within Telegram's limit and still valid HTML.
 
     A cut never splits a tag or an ``&entity;``, and tags left open by the cut are closed, so
-    Telegram does not reject the message with "can't parse entities".
+    Telegram does not reject the message with "can't parse entities". Lengths are counted as
+    Telegram counts them (UTF-16), so 3,000 emoji are cut too.
     """
-    if len(text) <= limit:
+    if telegram_length(text) <= limit:
         return text
     ellipsis = " \u2026"
     budget = limit - len(ellipsis)
     while True:
-        cut = text[:budget]
+        cut = _prefix(text, budget)
         if "<" in cut[cut.rfind(">") + 1 :]:  # inside a tag
             cut = cut[: cut.rfind("<")]
         amp = cut.rfind("&")
@@ -62,7 +94,7 @@ def truncate(text: str, limit: int = TELEGRAM_LIMIT) -> str:
             cut = cut[:amp]
         cut = cut.rstrip()
         closing = "".join(f"</{name}>" for name in reversed(_open_tags(cut)))
-        if len(cut) + len(ellipsis) + len(closing) <= limit:
+        if telegram_length(cut) + len(ellipsis) + len(closing) <= limit:
             return cut + ellipsis + closing
         budget -= len(closing)
 

@@ -13,6 +13,7 @@ working forever; a memory entry is bounded and may expire, and the press then sa
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -23,6 +24,7 @@ from bot.answer import Answer
 from bot.brain import Brain
 
 MAX_DATA_BYTES = 64
+_NUMBER = re.compile(r"[0-9]{1,9}")
 ASK: Final = "a"
 PICK: Final = "d"
 SOURCES: Final = "s"
@@ -93,20 +95,22 @@ class QuestionKeys:
         return _checked(f"{SOURCES}:m.{memory.put(sources)}")
 
     def decode(self, data: str, memory: ButtonMemory) -> Pressed | None:
-        """The press, or None when the data is unknown or its memory entry has expired."""
+        """The press, or None when the data is unknown, forged or its memory entry has expired
+        (never an exception: the data comes from the client and may be anything)."""
         prefix, _, ref = data.partition(":")
         kind, _, value = ref.partition(".")
         action = ACTIONS.get(prefix)
         if action is None:
             return None
+        number = int(value) if _NUMBER.fullmatch(value) else None  # not "²", not 5,000 digits
         found: object | None = None
         topic = value if kind == "t" and value in self.brain.topics else None
         if topic is not None:
             found = self.brain.topics[topic].ask
-        elif kind == "x" and value.isdigit() and int(value) < len(self._examples):
-            found = self._examples[int(value)]
-        elif kind == "m" and value.isdigit():
-            found = memory.get(int(value))
+        elif kind == "x" and number is not None and number < len(self._examples):
+            found = self._examples[number]
+        elif kind == "m" and number is not None:
+            found = memory.get(number)
         if action == SOURCES:
             if isinstance(found, tuple) and all(isinstance(s, str) for s in found):
                 return Pressed(SOURCES, sources=found)

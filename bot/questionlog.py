@@ -66,13 +66,14 @@ class QuestionStats:
         return self.answered / self.asked if self.asked else 0.0
 
 
-def question_stats(db: Database, top: int = 5) -> QuestionStats:
+def question_stats(db: Database, top: int = 5, since: float = 0.0) -> QuestionStats:
+    """Totals of all time; the most asked unanswered questions only from ``since`` (epoch s)."""
     ensure_table(db)
     asked = db.table(TABLE).count
     answered = db.execute(f"select count(*) from {TABLE} where answered = 1").fetchone()[0]
     rows = db.execute(
         f"select lower(trim(question)) as q, count(*) as n from {TABLE} where answered = 0 "
-        "group by q order by n desc, max(at) desc limit ?",
-        [top],
+        "and at >= ? group by q order by n desc, max(at) desc limit ?",
+        [since, top],
     ).fetchall()
     return QuestionStats(asked, answered, [(q, n) for q, n in rows])

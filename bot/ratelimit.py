@@ -53,6 +53,9 @@ class Verdict:
     warn: bool = False  # dropped, and the chat has not been told yet in this flood
 
 
+FloodKey = int | tuple[int, int]  # a chat, or one member of a group: (chat id, user id)
+
+
 class FloodGate:
     """Per-chat flood control and per-chat ordering. One instance per application."""
 
@@ -65,11 +68,11 @@ class FloodGate:
         self._clock = clock
         self._interval = 1.0 / self.policy.per_second
         self._tolerance = (max(1, self.policy.burst) - 1) * self._interval
-        self._due: dict[int, float] = {}  # GCRA "theoretical arrival time" per chat
-        self._warned: set[int] = set()
+        self._due: dict[FloodKey, float] = {}  # GCRA "theoretical arrival time" per key
+        self._warned: set[FloodKey] = set()
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
-    def admit(self, chat_id: int) -> Verdict:
+    def admit(self, chat_id: FloodKey) -> Verdict:
         now = self._clock()
         due = max(self._due.get(chat_id, now), now)
         wait = max(0.0, due - self._tolerance - now)

@@ -17,6 +17,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from knowledge.loading import DEFAULT_LANGUAGE, DEFAULT_RECORD
 
+# "123456789:AAH...": the bot's id, a colon, the secret (35 characters today). A token such
+# as ":" would also make the log redactor replace every colon.
+TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]{30,}")
+
 
 def default_store_path() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
@@ -61,6 +65,11 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("VISITBOT_WEBHOOK_SECRET", "webhook_secret"),
     )
+    memory_minutes: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("VISITBOT_MEMORY_MINUTES", "memory_minutes"),
+    )
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -69,8 +78,11 @@ class Settings(BaseSettings):
             value = value.strip()
             if not value:
                 return None
-            if ":" not in value or any(ch.isspace() for ch in value):
-                raise ValueError("does not look like a bot token (expected '123456:ABC...')")
+            if not TOKEN_SHAPE.fullmatch(value):
+                raise ValueError(
+                    "does not look like a bot token (expected digits, a colon and 30 or more "
+                    "letters, digits, '_' or '-', as @BotFather gives it)"
+                )
         return value
 
     @field_validator("webhook_secret", mode="before")
@@ -139,6 +151,7 @@ ENV_NAMES = {
     "timezone": "VISITBOT_TIMEZONE",
     "log_level": "VISITBOT_LOG_LEVEL",
     "webhook_secret": "VISITBOT_WEBHOOK_SECRET",
+    "memory_minutes": "VISITBOT_MEMORY_MINUTES",
 }
 
 

@@ -1,7 +1,8 @@
 """Button presses: ask a suggested question, pick a "did you mean" option, show sources.
 
-Every press is answered (``answerCallbackQuery``) exactly once, first, so the user's client
-stops its spinner even if what follows fails.
+Every press is answered (``answerCallbackQuery``) once, first, so the user's client stops
+its spinner; best effort, as a late press can no longer be answered but still acts. Data
+that is forged, stale or empty gets a short "expired" answer and changes nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from bot.answer import Answer
 from bot.formatting import sources_html
 from bot.keyboards import PICK, SOURCES
 from handlers.common import (
+    EXPIRED,
     CallbackCtx,
+    answer_press,
     button_memory,
     conversation,
     reply_to,
@@ -28,7 +31,7 @@ from handlers.common import (
 
 log = logging.getLogger(__name__)
 
-EXPIRED = "This button has expired. Please type your question."
+__all__ = ["EXPIRED", "pressed"]
 
 
 async def pressed(update: Update, context: CallbackCtx) -> None:
@@ -39,9 +42,9 @@ async def pressed(update: Update, context: CallbackCtx) -> None:
     state = state_of(context.bot_data)
     found = state.keys.decode(query.data or "", button_memory(context.chat_data))
     if found is None or not isinstance(message, Message):
-        await query.answer(EXPIRED)
+        await answer_press(context, query, EXPIRED)
         return
-    await query.answer()
+    await answer_press(context, query)
     chat_id = message.chat_id
     if found.action == SOURCES:
         await context.bot.send_message(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Coroutine
-from html import escape
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -17,6 +16,7 @@ from telegram.constants import MessageEntityType
 from telegram.error import TelegramError
 
 from bot.brain import Brain
+from bot.formatting import excerpt
 from handlers.common import (
     App,
     CallbackCtx,
@@ -114,7 +114,7 @@ async def unknown_command(update: Update, context: CallbackCtx) -> None:
     username = context.bot.username or ""
     if message.chat.type != "private" and target.lower() != username.lower():
         return  # in a group, "/cmd" without our name may be meant for another bot
-    text = f"I don't know {escape(name, quote=False)}. See /help for what I can do."
+    text = f"I don't know {excerpt(name)}. See /help for what I can do."
     await show(update, context, View(text))
 
 

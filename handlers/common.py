@@ -3,26 +3,29 @@
 ``application.bot_data`` holds ``"services"`` (:class:`bot.services.Services`: settings, brain,
 store) and ``"telegram"`` (:class:`TelegramState`: callback-data keys, flood gate). Both hold
 live objects (a database connection, locks), so they are rebuilt at start-up, never persisted.
-``context.chat_data`` holds the chat's conversation :class:`Context` and its button memory.
+``context.chat_data`` holds the chat's conversation :class:`Context`, its button memory and
+when they were last used; :mod:`handlers.memory` forgets them when the chat goes idle.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from telegram import Chat, InlineKeyboardMarkup, Message, ReplyParameters
-from telegram.constants import ChatType
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram.constants import ChatType, MessageEntityType
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackContext, CommandHandler, ContextTypes, ExtBot
 
 from bot.answer import Answer
 from bot.brain import Context
 from bot.formatting import html
 from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard
 from bot.questionlog import log_question
-from bot.ratelimit import FloodGate
+from bot.ratelimit import NO_RETRIES, FloodGate
 from bot.services import Services, services_of
 from bot.storewriter import store_writer_of
 
@@ -40,6 +43,10 @@ App: TypeAlias = Application[
 STATE_KEY = "telegram"
 CONTEXT_KEY = "conversation"
 BUTTONS_KEY = "buttons"
+SEEN_KEY = "seen"  # when the chat's memory was last used (time.time())
+
+
+EXPIRED = "This button has expired. Please type your question."
 
 
 @dataclass
@@ -64,6 +71,7 @@ def conversation(chat_data: dict[Any, Any] | None) -> Context:
     """The chat's conversation memory, so follow-ups work ("and what did he say?")."""
     if chat_data is None:
         return Context()
+    chat_data[SEEN_KEY] = time.time()  # handlers.memory forgets chats idle for long
     found = chat_data.get(CONTEXT_KEY)
     if not isinstance(found, Context):
         found = chat_data[CONTEXT_KEY] = Context()
@@ -73,6 +81,7 @@ def conversation(chat_data: dict[Any, Any] | None) -> Context:
 def button_memory(chat_data: dict[Any, Any] | None) -> ButtonMemory:
     if chat_data is None:
         return ButtonMemory()
+    chat_data[SEEN_KEY] = time.time()
     found = chat_data.get(BUTTONS_KEY)
     if not isinstance(found, ButtonMemory):
         found = chat_data[BUTTONS_KEY] = ButtonMemory()
@@ -81,6 +90,29 @@ def button_memory(chat_data: dict[Any, Any] | None) -> ButtonMemory:
 
 def is_group(chat: Chat | None) -> bool:
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+class Command(CommandHandler[Any, None]):
+    """A CommandHandler that in a private chat also takes ``/cmd@otherbot``: no other bot is
+    there to be meant (a command copied from elsewhere, a tap in another bot's menu), so the
+    suffix is dropped. In groups a command addressed to another bot stays theirs."""
+
+    def check_update(self, update: object) -> Any:
+        found = super().check_update(update)
+        if found is not None or not isinstance(update, Update):
+            return found
+        message = update.effective_message
+        if message is None or message.chat.type != ChatType.PRIVATE or not message.text:
+            return None
+        first = message.entities[0] if message.entities else None
+        if first is None or first.type != MessageEntityType.BOT_COMMAND or first.offset:
+            return None
+        name = message.text[1 : first.length].partition("@")[0].lower()
+        args = message.text.split()[1:]
+        if name not in self.commands or not self._check_correct_args(args):
+            return None
+        result = self.filters.check_update(update)
+        return (args, result) if result else False
 
 
 def reply_to(message: Message | None, *, always: bool = False) -> ReplyParameters | None:
@@ -123,3 +155,26 @@ def record_question(context: CallbackCtx, chat_id: int, question: str, answer: A
         log_question(services(context).db, chat_id, question, answer)
     except sqlite3.Error as error:
         log.warning("could not log a question for chat %s: %s", chat_id, error)
+
+
+async def answer_press(
+    context: CallbackCtx, query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> bool:
+    """Answer a button press (stops the client's spinner), best effort.
+
+    A press queued while the bot was down is "too old" to answer, and Telegram may fail the
+    answer (a 5xx); neither may cost the user the button's action, so the failure is only
+    logged. Not retried either: a late answer is no use, and retries would delay the action.
+    """
+    limits = NO_RETRIES if context.bot.rate_limiter is not None else None
+    try:
+        await context.bot.answer_callback_query(
+            query.id,
+            text,
+            show_alert=alert,
+            rate_limit_args=limits,  # type: ignore[arg-type]  # the limiter reads an int
+        )
+    except TelegramError as error:
+        log.info("could not answer button press %s (%s); acting on it anyway", query.id, error)
+        return False
+    return True

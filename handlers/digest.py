@@ -19,24 +19,27 @@ from __future__ import annotations
 
 import datetime as dtm
 import logging
+import re
 import weakref
 from html import escape
 from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot import broadcasts, delivery, subscriptions
 from bot import digest as compose
 from bot.chat_migration import migrate_chat
 from bot.delivery import Clock, Options, system_clock
+from bot.formatting import excerpt
 from bot.questionlog import question_stats
 from bot.scheduling import DigestRuntime
 from bot.services import services_of
 from bot.storewriter import settle
 from bot.subscriptions import COMMON_ZONES, DAYS, Schedule
+from handlers.common import Command, answer_press
 from handlers.permissions import GROUP_ADMINS_ONLY, is_bot_admin, may_manage
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,22 @@ WAS_CANCELLED = "This broadcast was cancelled, so nothing was sent. /digest_now 
 ALREADY_SENDING = "It is already being sent; it can't be cancelled now."
 ASK_FREQUENCY = "How often would you like the digest?"
 TYPED_HINT = "Or type it, e.g. <code>/subscribe daily 09:00 Asia/Karachi</code>."
+EXAMPLES = (
+    "For example: <code>/subscribe daily 09:00 Asia/Karachi</code> or "
+    "<code>/subscribe weekly mon 18:30 Asia/Almaty</code>. Or choose:"
+)
+SCHEDULE_WORDS = 6  # "weekly mon 18:30 Asia/Almaty" is four
+SCHEDULE_WORD_CHARS = 40  # the longest zone name, America/Argentina/ComodRivadavia, is 32
+BUTTON_EXPIRED = "This button has expired: send /subscribe to start again."
+PROBLEMS_SHOWN = 3
+PROBLEM_CHARS = 160
+STATS_IN_PRIVATE = (
+    "The statistics quote what people asked in private, so I show them only in a private "
+    "chat: send /stats to @{bot} directly."
+)
+STATS_WINDOW = dtm.timedelta(days=7)  # "top unanswered" counts questions this recent
+STATS_LISTED = 5
+STATS_QUESTION_CHARS = 80  # each listed question is cut to this (the list stays short)
 
 _RUNTIMES: weakref.WeakKeyDictionary[Any, DigestRuntime] = weakref.WeakKeyDictionary()
 
@@ -106,6 +125,25 @@ def _schedule(choice: str, at: str, zone_index: str) -> Schedule | None:
     if choice[0] not in "dw" or (weekday is not None and not 0 <= weekday < 7):
         return None
     return Schedule("weekly" if weekly else "daily", time, zone, weekday)
+
+
+_CHOICE = r"(?:d-|w[0-6])"
+_HHMM = r"(?:[01][0-9]|2[0-3])[0-5][0-9]"
+BUTTON_DATA = re.compile(
+    rf"dg:(?:f(?::[dw])?|t:w[0-6]|z:{_CHOICE}:{_HHMM}|s:{_CHOICE}:{_HHMM}:[0-9]{{1,2}}|[unx])"
+)
+
+
+def button_parts(data: str | None) -> list[str] | None:
+    """The parts of a digest button's data, or None unless it is data this bot makes: forged,
+    stale or empty data (the ``dg:`` handler is also offered presses with no data) is refused
+    here, before anything indexes into it."""
+    if data is None or not BUTTON_DATA.fullmatch(data):
+        return None
+    parts = data.removeprefix(PREFIX).split(":")
+    if parts[0] == "s" and int(parts[3]) >= len(COMMON_ZONES):
+        return None
+    return parts
 
 
 # -- texts ---------------------------------------------------------------------------------
@@ -171,16 +209,17 @@ class DigestHandlers:
         current = subscriptions.get(db, chat.id)
         default = services_of(context.bot_data).settings.timezone
         zone = current.schedule.timezone if current else default
+        if oversized(context.args):
+            typed = excerpt(" ".join(context.args))
+            text = f"That is longer than any schedule: \u201c{typed}\u201d.\n\n{EXAMPLES}"
+            await self._reply(update, text, frequency_keys())
+            return
         parsed = subscriptions.parse_schedule(context.args, zone)
         if parsed.schedule is None:
-            problems = "\n".join(f"\u2022 {escape(p, quote=False)}" for p in parsed.problems)
-            await self._reply(
-                update,
-                f"I couldn't set that up:\n{problems}\n\n"
-                "For example: <code>/subscribe daily 09:00 Asia/Karachi</code> or "
-                "<code>/subscribe weekly mon 18:30 Asia/Almaty</code>. Or choose:",
-                frequency_keys(),
-            )
+            shown = parsed.problems[:PROBLEMS_SHOWN]
+            problems = "\n".join(f"\u2022 {excerpt(p, PROBLEM_CHARS)}" for p in shown)
+            text = f"I couldn't set that up:\n{problems}\n\n{EXAMPLES}"
+            await self._reply(update, text, frequency_keys())
             return
         sub = self._save(db, chat.id, user.id if user else None, parsed.schedule)
         await self._reply(update, subscribed_text(sub, self.runtime.now()))
@@ -260,8 +299,14 @@ class DigestHandlers:
         )
 
     async def stats(self, update: Update, context: Any) -> None:
+        """Admins only, and only in a private chat: the list quotes what people asked in
+        private, which must not be shown to a group."""
         if not self._admin(update, context):
             await self._reply(update, NOT_ADMIN)
+            return
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            await self._reply(update, STATS_IN_PRIVATE.format(bot=context.bot.username or "me"))
             return
         await settle(context.bot_data)  # questions just asked are in the figures
         await self._reply(update, stats_text(self._db(context), self.runtime.now()))
@@ -272,15 +317,13 @@ class DigestHandlers:
         query = update.callback_query
         if query is None:
             return
-        chat = update.effective_chat
-        message = query.message
-        if chat is None or not isinstance(message, Message):
-            await _answer(query)
+        chat, message, parts = update.effective_chat, query.message, button_parts(query.data)
+        if parts is None or chat is None or not isinstance(message, Message):
+            await answer_press(context, query, BUTTON_EXPIRED)  # and the message stays as it is
             return
-        parts = (query.data or "").removeprefix(PREFIX).split(":")
         prompt = parts[0] == "n" or _is_prompt(message) or self._was_prompt(context, message)
         refusal = await self._refusal(update, context, prompt)
-        await _answer(query, refusal)
+        await answer_press(context, query, refusal, alert=refusal is not None)
         if refusal is not None:
             return
 
@@ -365,14 +408,6 @@ class DigestHandlers:
         self.runtime.broadcast(prompt)
 
 
-async def _answer(query: CallbackQuery, alert: str | None = None) -> None:
-    """Answer a button press, best effort: a refused answer must not lose the press."""
-    try:
-        await query.answer(alert, show_alert=alert is not None)
-    except TelegramError as error:
-        log.info("could not answer a button press: %s", error)
-
-
 def _is_prompt(message: Message) -> bool:
     """An admin's /digest_now prompt: its keyboard has the Send button."""
     markup = message.reply_markup
@@ -380,12 +415,17 @@ def _is_prompt(message: Message) -> bool:
     return any(button.callback_data == PREFIX + "n" for row in rows for button in row)
 
 
+def oversized(args: list[str]) -> bool:
+    """More words, or longer ones, than any schedule has: answered without parsing them."""
+    return len(args) > SCHEDULE_WORDS or any(len(a) > SCHEDULE_WORD_CHARS for a in args)
+
+
 def stats_text(db: Any, now: dtm.datetime) -> str:
     """Subscribers, digests and questions, so the knowledge base can be improved."""
     subs = subscriptions.counts(db)
     states = delivery.state_counts(db)
     week = delivery.sent_since(db, now - dtm.timedelta(days=7))
-    found = question_stats(db)
+    found = question_stats(db, top=STATS_LISTED, since=(now - STATS_WINDOW).timestamp())
     active = subs.get("daily", 0) + subs.get("weekly", 0)
     lines = [
         "<b>Subscribers</b>",
@@ -401,8 +441,8 @@ def stats_text(db: Any, now: dtm.datetime) -> str:
         f"Asked: {found.asked}; answered: {found.answered} ({found.share_answered:.0%})",
     ]
     if found.top_unanswered:
-        lines.append("\n<b>Most asked without an answer</b>")
-        lines += [f"{n}\u00d7 {escape(q, quote=False)}" for q, n in found.top_unanswered]
+        lines.append(f"\n<b>Most asked without an answer, last {STATS_WINDOW.days} days</b>")
+        lines += [f"{n}\u00d7 {excerpt(q, STATS_QUESTION_CHARS)}" for q, n in found.top_unanswered]
     return "\n".join(lines)
 
 
@@ -430,7 +470,7 @@ def register(
         ("digest_now", handlers.digest_now),
         ("stats", handlers.stats),
     ):
-        application.add_handler(CommandHandler(name, callback))
+        application.add_handler(Command(name, callback))
     application.add_handler(CallbackQueryHandler(handlers.button, pattern=f"^{PREFIX}"))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.migrated))
     names = {name for name, _ in MENU_COMMANDS}

@@ -10,43 +10,60 @@ import asyncio
 import logging
 import re
 
-from telegram import Message, Update
+from telegram import Chat, Message, Update
 from telegram.constants import MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from handlers.common import CallbackCtx, is_group, state_of
+from bot.ratelimit import FloodKey
+from handlers.common import CallbackCtx, answer_press, is_group, reply_to, state_of
 
 log = logging.getLogger(__name__)
 
 SLOW_DOWN = (
     "You are sending messages faster than I can answer, so I skipped some. "
     "Please send one question at a time."
-)
+)  # the one notice of a burst: each question skipped after it is covered by it
 SLOW_DOWN_SHORT = "Slow down a little, please."
 
 
 async def flood_guard(update: Update, context: CallbackCtx) -> None:
-    """Runs before every other handler (group -1). Holds a message back briefly when a chat
-    goes over its rate, drops it (telling the chat once) when far over."""
+    """Runs before every other handler (group -1). Holds a message back briefly when its
+    sender goes over their rate, drops it when far over, telling them once per burst (a
+    dropped button press always hears it). In a group each member has their own rate, so one
+    member's spam never costs the others their answers."""
     gate = state_of(context.bot_data).gate
     chat = update.effective_chat
     if gate is None or chat is None or not wants_reply(update, context):
         return
-    verdict = gate.admit(chat.id)
+    key = flood_key(update, chat)
+    verdict = gate.admit(key)
     if verdict.admit:
         if verdict.wait:
             await asyncio.sleep(verdict.wait)
         return
-    log.info("chat %s is flooding; dropped update %s", chat.id, update.update_id)
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(SLOW_DOWN_SHORT)
-        elif verdict.warn:
-            await context.bot.send_message(chat.id, SLOW_DOWN)
-    except TelegramError as error:
-        log.info("could not tell chat %s to slow down: %s", chat.id, error)
+    log.info("%s is flooding; dropped update %s", key, update.update_id)
+    if update.callback_query is not None:
+        await answer_press(context, update.callback_query, SLOW_DOWN_SHORT)
+    elif verdict.warn:
+        try:
+            message = update.effective_message
+            await context.bot.send_message(chat.id, SLOW_DOWN, reply_parameters=reply_to(message))
+        except TelegramError as error:
+            log.info("could not tell %s to slow down: %s", key, error)
     raise ApplicationHandlerStop
+
+
+def flood_key(update: Update, chat: Chat) -> FloodKey:
+    """Whose rate an update counts against: the chat in private, the member in a group (the
+    sender chat for anonymous admins and channels posting there)."""
+    if not is_group(chat):
+        return chat.id
+    message = update.effective_message
+    sender = message.sender_chat if message is not None else None
+    user = update.effective_user
+    who = sender.id if sender is not None else user.id if user is not None else chat.id
+    return (chat.id, who)
 
 
 def wants_reply(update: Update, context: CallbackCtx) -> bool:

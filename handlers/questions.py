@@ -28,11 +28,13 @@ JOINED = "Hello! Mention me or reply to one of my messages with a question about
 
 
 async def question(update: Update, context: CallbackCtx) -> None:
-    """Any text (new or edited) addressed to the bot is a question."""
+    """Any text (new or edited) addressed to the bot is a question, and so is the caption of
+    a photo or other media: people send a screenshot and ask about it underneath."""
     message = update.effective_message
-    if message is None or message.text is None or not addressed(message, context):
+    said = (message.text or message.caption) if message is not None else None
+    if message is None or not said or not addressed(message, context):
         return
-    text = without_mention(message.text, context.bot.username)
+    text = without_mention(said, context.bot.username)
     chat_id = message.chat_id
     brain = services(context).brain
     gate = state_of(context.bot_data).gate

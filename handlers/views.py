@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.brain import Brain
 from bot.brain.topics import join_words as join
-from bot.formatting import truncate
+from bot.formatting import excerpt, truncate
 from bot.keyboards import button, example_data, rows, topic_data
 from knowledge.models import Record
 
@@ -52,7 +52,7 @@ def commands_list(commands: Sequence[tuple[str, str]]) -> str:
 
 
 def welcome(record: Record, first_name: str | None = None) -> View:
-    hello = f"Hello, {e(first_name)}!" if first_name else "Hello!"
+    hello = f"Hello, {excerpt(first_name)}!" if first_name else "Hello!"
     text = (
         f"{hello} I answer questions about {e(record.scope)}.\n\n"
         "Ask in your own words (typos are fine); each answer quotes the sentence of the "

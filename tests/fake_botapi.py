@@ -85,7 +85,7 @@ __all__ = [
     "running",
 ]
 
-DEFAULT_TOKEN = "123456789:TEST-visitbot-fake-token"
+DEFAULT_TOKEN = "123456789:TEST-visitbot-fake-token-0123456789abc"
 DEFAULT_USER_ID = 1001
 DEFAULT_GROUP_ID = -987654321
 DEFAULT_SUPERGROUP_ID = -1001234567890
@@ -1868,7 +1868,7 @@ class FakeBotAPI:
                 raise _bad_request("unsupported parse_mode")
         if not plain.strip():
             raise _bad_request("text must be non-empty")
-        if len(plain) > limit:
+        if utf16_len(plain) > limit:  # the stricter reading: an emoji counts 2, as in offsets
             raise _bad_request(
                 "message is too long" if kind == "text" else "message caption is too long"
             )

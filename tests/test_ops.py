@@ -149,7 +149,7 @@ def test_doctor_fails_on_a_refused_token_a_bad_zone_and_a_broken_record(
         result = visitbot(
             "doctor",
             store=store_path,
-            TELEGRAM_BOT_TOKEN="123456789:refused-by-the-server",
+            TELEGRAM_BOT_TOKEN="123456789:refused-by-the-server-ABCDEFGHIJKLMNOP",
             TELEGRAM_API_BASE_URL=server.base_url,
             VISITBOT_RECORD=str(record),
         )
@@ -159,7 +159,7 @@ def test_doctor_fails_on_a_refused_token_a_bad_zone_and_a_broken_record(
     assert lines["store"].startswith("ok")
     assert lines["record"].startswith("FAIL") and str(record) in lines["record"]
     assert lines["time zones"].startswith("FAIL") and "chat 502 'Etc/GMT+13'" in lines["time zones"]
-    assert "refused-by-the-server" not in result.stdout + result.stderr
+    assert "refused-by-the-server-ABCDEFGHIJKLMNOP" not in result.stdout + result.stderr
 
 
 def test_doctor_finds_a_damaged_store_without_moving_it(store_path: Path) -> None:

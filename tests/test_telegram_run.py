@@ -144,7 +144,7 @@ async def test_run_webhook_sets_the_webhook_and_answers_posted_updates(
 async def test_run_with_a_token_telegram_refuses_exits_1_without_leaking_it(
     server: FakeBotAPI, tmp_path: Path
 ) -> None:
-    wrong = "123456789:WRONG-token-that-is-refused"
+    wrong = "123456789:WRONG-token-that-is-refused-by-telegram"
     process = start(["run"], bot_env(server, tmp_path, token=wrong), tmp_path)
     try:
         _, err = await asyncio.to_thread(process.communicate, timeout=START_TIMEOUT)
