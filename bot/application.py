@@ -32,6 +32,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot import delivery
 from bot.brain import Brain
 from bot.keyboards import QuestionKeys
 from bot.outbox import KEY as OUTBOX_KEY
@@ -115,6 +116,9 @@ def build_application(
     application = builder.build()
 
     policy = FloodPolicy() if flood is _UNSET else flood
+    # The digest tables exist before the store writer starts: DDL in a handler would race
+    # its writes (SQLite refuses a write at once on a connection that just read).
+    delivery.ensure_tables(db)
     application.bot_data[SERVICES_KEY] = Services(settings, brain, db)
     application.bot_data[STATE_KEY] = TelegramState(
         QuestionKeys(brain), FloodGate(policy) if policy is not None else None

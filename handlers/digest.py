@@ -21,8 +21,9 @@ import datetime as dtm
 import logging
 import re
 import weakref
+from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
@@ -37,11 +38,12 @@ from bot.formatting import excerpt
 from bot.questionlog import question_stats
 from bot.scheduling import DigestRuntime
 from bot.services import services_of
-from bot.storewriter import settle
+from bot.storewriter import settle, store_writer_of
 from bot.subscriptions import COMMON_ZONES, DAYS, Schedule
 from handlers.common import Command, answer_press
 from handlers.permissions import GROUP_ADMINS_ONLY, is_bot_admin, may_manage
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 PREFIX = "dg:"
@@ -221,13 +223,24 @@ class DigestHandlers:
             text = f"I couldn't set that up:\n{problems}\n\n{EXAMPLES}"
             await self._reply(update, text, frequency_keys())
             return
-        sub = self._save(db, chat.id, user.id if user else None, parsed.schedule)
+        sub = await self._save(context, chat.id, user.id if user else None, parsed.schedule)
         await self._reply(update, subscribed_text(sub, self.runtime.now()))
 
-    def _save(
-        self, db: Any, chat_id: int, user_id: int | None, schedule: Schedule
+    async def _write(self, context: Any, job: Callable[[Any], T]) -> T:
+        """A subscription write, off the event loop: through the store writer (one thread
+        for all writes, waiting out another process's lock), or here when there is none."""
+        writer = store_writer_of(context.bot_data)
+        if writer is None:
+            return job(self._db(context))
+        return await writer.run(job, "subscription change")
+
+    async def _save(
+        self, context: Any, chat_id: int, user_id: int | None, schedule: Schedule
     ) -> subscriptions.Subscription:
-        sub = subscriptions.subscribe(db, chat_id, user_id, schedule, self.runtime.now())
+        now = self.runtime.now()
+        sub = await self._write(
+            context, lambda db: subscriptions.subscribe(db, chat_id, user_id, schedule, now)
+        )
         self.runtime.sync_jobs()
         return sub
 
@@ -249,8 +262,11 @@ class DigestHandlers:
             _keyboard([[("Change", "f"), ("Unsubscribe", "u")]]),
         )
 
-    def _unsubscribe(self, context: Any, chat_id: int) -> str:
-        ended = subscriptions.end(self._db(context), chat_id, "unsubscribed", self.runtime.now())
+    async def _unsubscribe(self, context: Any, chat_id: int) -> str:
+        now = self.runtime.now()
+        ended = await self._write(
+            context, lambda db: subscriptions.end(db, chat_id, "unsubscribed", now)
+        )
         self.runtime.sync_jobs()
         if ended:
             return "Done: no more digests. /subscribe brings them back any time."
@@ -263,7 +279,7 @@ class DigestHandlers:
         if not await may_manage(update, context):
             await self._reply(update, GROUP_ADMINS_ONLY)
             return
-        await self._reply(update, self._unsubscribe(context, chat.id))
+        await self._reply(update, await self._unsubscribe(context, chat.id))
 
     async def migrated(self, update: Update, context: Any) -> None:
         """The group became a supergroup: its digest moves to the new chat id."""
@@ -366,10 +382,10 @@ class DigestHandlers:
             await edit(f"In which time zone?\n{TYPED_HINT}", zone_keys(parts[1], parts[2]))
         elif action == "s" and len(parts) == 4 and (schedule := _schedule(*parts[1:])):
             user = update.effective_user
-            sub = self._save(self._db(context), chat_id, user.id if user else None, schedule)
+            sub = await self._save(context, chat_id, user.id if user else None, schedule)
             await edit(subscribed_text(sub, self.runtime.now()))
         elif action == "u":
-            await edit(self._unsubscribe(context, chat_id))
+            await edit(await self._unsubscribe(context, chat_id))
         elif action == "x":
             await edit("Cancelled.")
         else:
