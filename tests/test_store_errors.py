@@ -46,7 +46,9 @@ def test_a_store_in_a_folder_that_is_a_file_says_so_in_one_line(tmp_path: Path) 
 def test_a_folder_given_as_the_store_says_so_in_one_line(
     tmp_path: Path, command: list[str]
 ) -> None:
-    result = visitbot(*command, store=tmp_path, TELEGRAM_BOT_TOKEN="123:abcdefghijklmnopqrstuvwxyz0123456789")
+    result = visitbot(
+        *command, store=tmp_path, TELEGRAM_BOT_TOKEN="123:abcdefghijklmnopqrstuvwxyz0123456789"
+    )
     line = one_line(result)
     assert result.returncode == 1
     assert f"store {tmp_path} is a folder, not a file" in line and "VISITBOT_STORE" in line

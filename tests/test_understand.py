@@ -75,3 +75,17 @@ def test_small_talk_as_written_beats_a_shared_stem(brain: Brain) -> None:
 def test_words_of_another_script_are_not_missing_topics(brain: Brain) -> None:
     parsed = brain.lexicon.parse("Рахмет, түсінікті")
     assert parsed.unknown == [] and "thanks" in parsed.concepts
+
+
+def test_a_question_word_after_a_verb_of_saying_is_the_kind_asked(brain: Brain) -> None:
+    # "does it say WHEN trains will run": the record names the railway MoU, not a date
+    assert brain.lexicon.parse("does it say when trains will start running?").qtype == "when"
+    answer = brain.answer("does it say when trains will start running?")
+    assert answer.text.startswith("The record does not say when") and not answer.answered
+
+
+def test_the_word_as_written_beats_a_record_word_that_shares_its_stem(brain: Brain) -> None:
+    # "goal" is the trade target's word; "goals" (shared goals) only shares the stem
+    concepts = brain.lexicon.parse("who set that goal").concepts
+    assert "target" in concepts and "goals" not in concepts
+    assert "discuss" in brain.lexicon.parse("was it discussed").concepts  # inflections stay

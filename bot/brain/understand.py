@@ -23,6 +23,7 @@ from knowledge.models import Area, ConceptDef, Language, Person, Record, Unnamed
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
+SAYING = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
 
 
 @dataclass(frozen=True)
@@ -410,9 +411,14 @@ class Lexicon:
         length, concepts = self._match_at(stems, i, self._phrases)
         if title_length > length:  # "president", but not "president of pakistan"
             return Match(i, title_length, title, _surface(tokens, i, title_length), title=True)
-        if length == 1 and self._exact.get(tokens[i].word, {"-"}) <= SMALLTALK:
-            # "good" is small talk as written; "goods" (ports) only shares its stem
-            concepts = self._exact[tokens[i].word]
+        exact = self._exact.get(tokens[i].word) if length == 1 else None
+        if exact:
+            # The word as written is someone's alias: a record concept that only shares its
+            # stem is another word ("goods" for "good", "goals" for "goal"); language concepts
+            # keep their inflections ("discussed" is still "discuss").
+            concepts = exact | {c for c in concepts if not self.from_record(c)}
+            if exact <= SMALLTALK:
+                concepts = exact
         if not length:
             length, concepts = self._match_prefix_phrase(tokens, i)
         if not length:
@@ -571,6 +577,7 @@ class Lexicon:
             at <= start
             or stems[at] not in self.grammar.relative_words
             or stems[at - 1] in self._stopwords
+            or self._phrases.get((stems[at - 1],), set()) & SAYING  # "does it say which..."
         ):
             return False
         return not any(g[0] < at < g[0] + g[1] or g[0] + g[1] == at for g in found)
