@@ -46,6 +46,9 @@ def contradictions(
 ) -> list[tuple[str, str]]:
     found = []
     for question, text in replies:
+        denied = re.match(r"(.+?) is not among the agreement areas", text)
+        if denied and re.search(rf"signed an? {re.escape(denied.group(1).lower())}", text.lower()):
+            found.append((question, text[:140]))  # "X is not among ... signed a X"
         if brain is not None and qualified(brain, question):
             continue
         for part in text.split("\n\n"):
@@ -59,6 +62,14 @@ def contradictions(
 def test_the_checker_can_fail(brain: Brain) -> None:
     bad = "The record does not say who. What it says: Prime Minister Shehbaz Sharif set out..."
     assert contradictions(Slots.of(brain.record), [("who said that?", bad)])
+
+
+def test_the_checker_sees_a_denied_area_that_was_signed(brain: Brain) -> None:
+    bad = (
+        "Joint declaration is not among the agreement areas the record names. ... "
+        "The two leaders signed a joint declaration."
+    )
+    assert contradictions(Slots.of(brain.record), [("was a joint declaration signed?", bad)])
 
 
 def test_no_reply_denies_a_detail_it_then_gives(brain: Brain) -> None:

@@ -52,10 +52,20 @@ def resolve(
     own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
     resolved = replace(parsed, concepts=concepts)
     resolved = _speaker_on_subject(resolved, mentioned, lexicon)
+    if context.turns and _terse_area(resolved, lexicon):
+        resolved = replace(resolved, follow_up=True)  # "Visa facilitation?" = "and visas?"
     if not context.turns or not _leans_back(resolved, own_subject, stands_alone):
         return Resolved(resolved, tuple(mentioned))
     inherited = _inherit(resolved, context, lexicon, own_subject)
     return Resolved(inherited, tuple(mentioned), leaned_back=True)
+
+
+def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:
+    """A few words naming only agreement areas, with no question word: in a conversation
+    it asks what the last question asked, about these areas."""
+    anchored = [c for c in parsed.subject if lexicon.is_anchor(c)]
+    short = len(parsed.tokens) <= 4 and not parsed.qtype
+    return short and bool(anchored) and all(lexicon.is_area(c) for c in anchored)
 
 
 def _leans_back(parsed: Parsed, own_subject: bool, stands_alone: Callable[[Parsed], bool]) -> bool:
