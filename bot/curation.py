@@ -85,7 +85,12 @@ def _misrouted_asks(knowledge: Knowledge) -> Iterator[str]:
     brain = Brain(knowledge)
     for topic in brain.topics.values():
         answer = brain.answer(topic.ask, Context())
-        if answer.topic != topic.id:
+        if answer.topic == topic.id and answer.intent not in (topic.intent, "multi"):
+            yield (
+                f"{topic.id}: its ask {topic.ask!r} reaches it but is answered as "
+                f"{answer.intent} ({answer.text[:60]!r}...); see `visitbot ask --explain`"
+            )
+        elif answer.topic != topic.id:
             yield (
                 f"{topic.id}: its ask {topic.ask!r} is answered by {answer.topic or answer.intent}"
                 f", so its button would answer the wrong thing; reword it with the words of its "

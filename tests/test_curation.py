@@ -39,3 +39,15 @@ def test_pronoun_shared_and_misrouted_are_each_named(
     assert any("concepts.visit: alias 'it' is a pronoun" in w for w in found), found
     assert any("alias 'ferry' is shared by" in w for w in found), found
     assert any(w.startswith("brel: its ask") for w in found), found
+
+
+def test_an_ask_answered_as_something_else_is_named(
+    tmp_path: Path, tiny_language_path: Path
+) -> None:
+    # the ask reaches the award topic but a rule answers it as another kind of reply
+    record = _record(
+        tmp_path,
+        ("ask: What award did Chancellor Varga receive?", "ask: When did Varga get an award?"),
+    )
+    found = warnings(load_files(record, tiny_language_path))
+    assert any(w.startswith("award: its ask") for w in found), found
