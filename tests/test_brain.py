@@ -189,3 +189,11 @@ def test_control_characters_inside_a_question_are_ignored(brain: Brain) -> None:
 def test_answers_stay_short(brain: Brain) -> None:
     for topic in brain.topics.values():
         assert len(ask(brain, topic.ask).text) < 1200, topic.id
+
+
+def test_a_remark_after_a_question_is_not_answered_as_a_question(brain: Brain) -> None:
+    # "the story only says feb 4" is a remark: the reply is the year gap alone, not a yes
+    answer = brain.answer("what year did this visit happen? the story only says feb 4")
+    assert not answer.answered and answer.text.startswith("The record does not say the year")
+    # a part before the question stays: it names the subject
+    assert "reliable" in brain.answer("and tokayev, what did he say about pakistan?").text

@@ -82,10 +82,20 @@ class Brain:
         unusable = self._unusable(text)
         if unusable is not None:
             return unusable
-        parts = split_questions(text, self.lexicon.grammar)
+        parts = self._questions_in(text)
         if len(parts) <= 1:
-            return self._answer_one(text, context)
+            return self._answer_one(parts[0] if parts else text, context)
         return _combine([self._answer_one(part, context) for part in parts])
+
+    def _questions_in(self, text: str) -> list[str]:
+        """The questions of a message. A remark after a question ("what year was it? the
+        article only says Feb 4", "... asking for a friend") is not one of its own: it has
+        no question word and no question mark. What comes before the first question stays:
+        it often names the subject ("and Tokayev, what did he say?")."""
+        parts = split_questions(text, self.lexicon.grammar)
+        asking = [self.lexicon.parse(p).qtype_at >= 0 or _ends_with_mark(p, text) for p in parts]
+        # a question word of its own (not one a word like "Feb" implies), or a question mark
+        return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
 
     def answer_topic(self, topic_id: str, context: Context | None = None) -> Answer:
         """A button tap: the topic it carries answers it, whatever the conversation so far.
@@ -289,6 +299,12 @@ class Brain:
             return answer
         full = compose.unique(self.source_sentence(s) for s in answer.sources)
         return replace(answer, sources=full)
+
+
+def _ends_with_mark(part: str, text: str) -> bool:
+    """Whether ``part`` is followed by a question mark in the message."""
+    at = text.find(part)
+    return at >= 0 and text[at + len(part) :].lstrip().startswith("?")
 
 
 def _combine(results: list[Answer]) -> Answer:

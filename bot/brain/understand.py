@@ -704,23 +704,21 @@ def split_questions(text: str, shape: Shape) -> list[str]:
     own, so "Pakistan and Kazakhstan signed..." stays whole.
     """
     words = "|".join(re.escape(w) for w in sorted(shape.join_words, key=len, reverse=True))
-    joins = re.compile(rf"\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+", re.IGNORECASE)
+    joins = re.compile(rf"(\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+)", re.IGNORECASE)
     starters = shape.question_starts
     parts: list[str] = []
     for chunk in _SPLIT_PUNCT.split(text):
         chunk = chunk.strip(" ,.!")
         if not chunk:
             continue
-        pieces = joins.split(chunk)
+        pieces = joins.split(chunk)  # text, joiner, text, joiner, ...
         current = pieces[0]
-        for piece in pieces[1:]:
+        for sep, piece in zip(pieces[1::2], pieces[2::2], strict=True):
             head = normalise(piece)
-            if head.split()[:1] and head.startswith(starters) and normalise(current):
+            if head and head.startswith(starters) and normalise(current):
                 parts.append(current)
                 current = piece
             else:
-                joiner = joins.search(chunk)
-                sep = joiner.group(0) if joiner else " "
                 current = f"{current}{sep}{piece}"
         parts.append(current)
     return [p.strip() for p in parts if p.strip()]
