@@ -97,7 +97,8 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
         _borrow(
             concepts, {c: w * CONFIG.inherited_weight for c, w in _frame(previous, lexicon).items()}
         )
-    return replace(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed)
+    lent = frozenset(concepts) - frozenset(parsed.concepts)
+    return replace(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
 
 
 def _keeps_subject(parsed: Parsed, own_subject: bool, pointing: bool) -> bool:

@@ -419,8 +419,9 @@ def answers_by_its_words(case: Case) -> bool:
 def shifted(case: Case, topic: Topic) -> bool:
     """The question shifts what it asks ("will", "now", "days") in a way the topic does not
     account for: its date or figure is not the one asked."""
-    lexicon = case.brain.lexicon
-    return any(lexicon.is_qualifier(c) for c in case.parsed.subject if c not in topic.accounts_for)
+    lexicon, parsed = case.brain.lexicon, case.parsed
+    own = parsed.subject - parsed.borrowed  # a "now" of the last turn shifts nothing here
+    return any(lexicon.is_qualifier(c) for c in own if c not in topic.accounts_for)
 
 
 def positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:

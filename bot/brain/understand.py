@@ -116,6 +116,7 @@ class Parsed:
     group_pronoun: bool = False  # "they", "them", "one of them": the things just discussed
     first_person: str | None = None  # the person named first: usually the one speaking
     borrowed_kind: bool = False  # the kind of question came from the last turn ("and X?")
+    borrowed: frozenset[str] = frozenset()  # concepts the last turn lent this one
     qtype_at: int = -10  # where the first question word stands
 
     def near(self, word: str, concept: str, distance: int = 2) -> bool:
