@@ -93,6 +93,8 @@ class Brain:
         no question word and no question mark. What comes before the first question stays:
         it often names the subject ("and Tokayev, what did he say?")."""
         parts = split_questions(text, self.lexicon.grammar)
+        if len(parts) <= 1:
+            return parts
         asking = [self.lexicon.parse(p).qtype_at >= 0 or _ends_with_mark(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
