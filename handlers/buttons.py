@@ -7,7 +7,6 @@ that is forged, stale or empty gets a short "expired" answer and changes nothing
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from html import escape
 
@@ -56,7 +55,7 @@ async def pressed(update: Update, context: CallbackCtx) -> None:
     question = found.question or ""
     if found.action == PICK:
         await _close_choice(message, question)
-    lock = state.gate.lock(chat_id) if state.gate is not None else contextlib.nullcontext()
+    lock = state.chat_lock(chat_id)
     async with lock:
         brain, memory = services(context).brain, conversation(context.chat_data)
         if found.topic is not None:  # a suggestion is answered by its topic, not re-read

@@ -9,10 +9,11 @@ when they were last used; :mod:`handlers.memory` forgets them when the chat goes
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update
@@ -55,6 +56,14 @@ class TelegramState:
 
     keys: QuestionKeys
     gate: FloodGate | None  # None: no flood control (benchmarks of raw capacity)
+    locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+
+    def chat_lock(self, chat_id: int) -> asyncio.Lock:
+        """One chat's answers go out in the order its questions came, with or without
+        flood control (two answers at once would also share one conversation's memory)."""
+        if self.gate is not None:
+            return self.gate.lock(chat_id)
+        return self.locks.setdefault(chat_id, asyncio.Lock())
 
 
 def state_of(bot_data: Any) -> TelegramState:

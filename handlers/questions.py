@@ -6,7 +6,6 @@ answer. All understanding is in the brain; all wording of facts is in the record
 
 from __future__ import annotations
 
-import contextlib
 from html import escape
 
 from telegram import Update
@@ -37,8 +36,7 @@ async def question(update: Update, context: CallbackCtx) -> None:
     text = without_mention(said, context.bot.username)
     chat_id = message.chat_id
     brain = services(context).brain
-    gate = state_of(context.bot_data).gate
-    async with gate.lock(chat_id) if gate is not None else contextlib.nullcontext():
+    async with state_of(context.bot_data).chat_lock(chat_id):
         answer = brain.answer(text, conversation(context.chat_data))
         record_question(context, chat_id, text, answer)  # logged whatever happens to the reply
         await outbox_of(context.bot_data).deliver(  # an outage delays the answer, never loses it

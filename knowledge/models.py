@@ -230,6 +230,11 @@ class Gap(Askable):
     """A detail people ask for that the record does not give: the answer says so."""
 
     answers: list[QType] = list(ALL_QTYPES)  # type: ignore[arg-type]
+    premise: bool = Field(
+        default=False,
+        description="someone or somewhere the record does not have: a question that takes "
+        "it for granted in an event the record reports is corrected, and that is an answer",
+    )
 
 
 class Update(Strict):

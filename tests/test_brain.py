@@ -197,3 +197,12 @@ def test_a_remark_after_a_question_is_not_answered_as_a_question(brain: Brain) -
     assert not answer.answered and answer.text.startswith("The record does not say the year")
     # a part before the question stays: it names the subject
     assert "reliable" in brain.answer("and tokayev, what did he say about pakistan?").text
+
+
+def test_a_question_that_presumes_someone_else_is_corrected(brain: Brain) -> None:
+    # a `premise` gap (someone the record does not have) in an event the record reports
+    answer = brain.answer("What did Nazarbayev sign during his visit to Islamabad?")
+    assert answer.answered and answer.rule == "corrected_premise"
+    assert "37" in answer.text and "does not mention anyone else" in answer.text
+    # an off-topic question about a train is no premise about the visit
+    assert not brain.answer("what time does the train leave Islamabad for Karachi?").answered

@@ -30,6 +30,8 @@ COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement"
 GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEPTS
 CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
 RECORD_WIDE_QTYPES = ("when", "where")
+PRESUMING = frozenset({"what", "why"})  # questions that take their facts for granted
+EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas or profiles
 # every event of the record shares its date and place
 FRAME = frozenset({"deal", "sign", "cooperation", "sector", "discuss"})  # asks about agreements
 
@@ -377,7 +379,40 @@ def wrong_count(case: Case) -> Answer | None:
     return case.reply(text, answered=True)
 
 
+def corrected_premise(case: Case) -> Answer | None:
+    """ "What did Imran Khan say while receiving Tokayev?", "why was the ceremony held in
+    Lahore?": the question takes for granted someone or somewhere the record does not have
+    (a ``premise`` gap) in an event the record reports. The reply says what the record
+    lacks, then what it says of that event: a correction, so an answer."""
+    gap = case.topic
+    if not gap.premise or case.parsed.qtype not in PRESUMING:
+        return None
+    lexicon = case.brain.lexicon
+
+    def strong_extra(c: Candidate) -> bool:  # a real word of the event the gap cannot explain
+        extra = c.matched - gap.accounts_for - QTYPE_CONCEPTS
+        return any(
+            lexicon.is_anchor(x) and lexicon.info[x].weight >= 1 and not lexicon.implies_kind(x)
+            for x in extra
+        )
+
+    event = next(
+        (
+            c
+            for c in case.candidates[1:]
+            if c.topic.answered and c.topic.kind in EVENTS and strong_extra(c)
+        ),
+        None,
+    )
+    if event is None:
+        return None
+    text = f"{gap.answer} {compose.strip_yes(event.topic.answer)}"
+    sources = [*gap.sources, *event.topic.sources]
+    return case.reply(text, answered=True, intent=event.topic.intent, sources=sources)
+
+
 RULES: tuple[Rule, ...] = (
+    corrected_premise,
     wrong_count,
     closed_list,
     same_words,

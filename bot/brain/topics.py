@@ -31,6 +31,7 @@ class Topic:
     person: str | None = None
     speaker: str | None = None
     answered: bool = True
+    premise: bool = False  # a gap for someone or somewhere else: see knowledge/README.md
 
     @property
     def accounts_for(self) -> frozenset[str]:
@@ -118,7 +119,10 @@ def build_topics(record: Record) -> dict[str, Topic]:
         *_target_topics(record),
         *(_statement_topic(statement) for statement in record.statements),
         *(_fact_topic(fact) for fact in record.facts),
-        *(_from_askable(gap, "gap", "not_in_record", answered=False) for gap in record.gaps),
+        *(
+            _from_askable(gap, "gap", "not_in_record", answered=False, premise=gap.premise)
+            for gap in record.gaps
+        ),
     ]
     return {t.id: t for t in topics}
 
