@@ -89,3 +89,15 @@ def test_the_word_as_written_beats_a_record_word_that_shares_its_stem(brain: Bra
     concepts = brain.lexicon.parse("who set that goal").concepts
     assert "target" in concepts and "goals" not in concepts
     assert "discuss" in brain.lexicon.parse("was it discussed").concepts  # inflections stay
+
+
+def test_a_garbled_word_is_a_typo_not_a_missing_topic(brain: Brain) -> None:
+    # too far off for the spelling corrector, too close to a word of ours to be a name
+    parsed = brain.lexicon.parse("any agrement on vetrinary or plant protecshun")
+    assert "protecshun" in parsed.neutral and "protecshun" not in parsed.unknown
+    assert "gwadar" in brain.lexicon.parse("a deal on gwadar port").unknown  # names stay
+
+
+def test_on_the_list_is_not_a_which_question(brain: Brain) -> None:
+    assert brain.lexicon.parse("were mining and veterinary on the list?").qtype == "yes_no"
+    assert brain.lexicon.parse("list the agreements").qtype == "list"

@@ -476,6 +476,8 @@ class Lexicon:
             return "neutral"  # "begin", "besides": ordinary words, not missing topics
         if not is_latin(token.surface):
             return "neutral"  # no word list tells a Russian or Urdu word from a name
+        if self._garbled(token.surface):
+            return "neutral"  # "protecshun": too far off to correct, too close to be a name
         return "unknown"
 
     def _objects(self, objects: list[str], where: dict[str, list[int]]) -> list[str]:
@@ -611,6 +613,20 @@ class Lexicon:
         found = {c for prefix, c in candidates if token.word.startswith(prefix)}
         found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
         return found
+
+    def _garbled(self, word: str) -> bool:
+        """A word a few slips away from one of ours (beyond what ``correct`` dares to fix):
+        a typo, not something the record lacks."""
+        if len(word) < 7 or self.is_common(word):  # short words and real words are not slips
+            return False
+        found = process.extractOne(
+            word,
+            self._targets,
+            scorer=OSA.distance,
+            score_cutoff=2 if len(word) <= 8 else 3,
+            processor=None,
+        )
+        return found is not None and found[0][0] == word[0]
 
     def is_common(self, word: str) -> bool:
         """An everyday word (noun or not), as opposed to a rare word or a name."""
