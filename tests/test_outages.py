@@ -178,7 +178,9 @@ async def test_a_minute_of_5xx_delivers_every_answer_late_in_order_once(
         replies = [await server.await_message(USER, timeout=10) for _ in questions]
 
     failed = [c for c in server.calls("sendMessage") if c.status == 502]
-    assert failed[-1].at - first_fault.at >= 60 * SCALE * 0.9
+    # retried all through the minute: the last failure is at most one backoff step (15 s)
+    # before the servers came back
+    assert failed[-1].at - first_fault.at >= (60 - 15) * SCALE
     for question, reply in zip(questions, replies, strict=True):  # in the order asked
         assert expected(brain, question) in reply["plain_text"]
     assert server.message_counts() == {USER: 2}
