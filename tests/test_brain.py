@@ -206,3 +206,17 @@ def test_a_question_that_presumes_someone_else_is_corrected(brain: Brain) -> Non
     assert "37" in answer.text and "does not mention anyone else" in answer.text
     # an off-topic question about a train is no premise about the visit
     assert not brain.answer("what time does the train leave Islamabad for Karachi?").answered
+
+
+def test_words_of_another_script_alone_with_a_question_word_are_declined(brain: Brain) -> None:
+    # "where is fuel cheaper in Almaty?": only "where" is ours, the rest is another script
+    answer = brain.answer("где дешевле заправиться в Алматы")
+    assert not answer.answered and answer.rule == "foreign_words"
+    # beside a word of the record they are ignored: "how many agreements were signed?"
+    assert "37" in brain.answer("Сколько соглашений подписали Пакистан и Казахстан?").text
+
+
+def test_an_off_topic_request_does_not_lean_on_the_last_answer(brain: Brain) -> None:
+    context = Context()
+    brain.answer("what did they sign?", context)
+    assert brain.answer("tell me a joke", context).intent == "off_topic"

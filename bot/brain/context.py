@@ -69,6 +69,8 @@ def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:
 
 
 def _leans_back(parsed: Parsed, own_subject: bool, stands_alone: Callable[[Parsed], bool]) -> bool:
+    if "offtopic" in parsed.concepts and not own_subject:
+        return False  # "tell me a joke" is not about the last answer
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
     if parsed.unknown or parsed.record_words or own_subject:

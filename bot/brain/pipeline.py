@@ -151,11 +151,21 @@ class Brain:
         if smalltalk is not None:
             return replace(self._reply(smalltalk), rule="smalltalk")
         resolved = resolve(parsed, context, self.lexicon, self.people_ids, self._stands_alone)
+        if self._only_foreign_words(resolved.parsed):
+            return replace(self._reply("not_understood"), rule="foreign_words")
         mentioned = list(resolved.mentioned)
         result = self._decide(resolved.parsed, mentioned)
         person = self.topics[result.topic].person if result.topic in self.topics else None
         remember(context, resolved.parsed, result.topic, person or next(iter(mentioned), None))
         return self._with_full_sources(result)
+
+    def _only_foreign_words(self, parsed: Parsed) -> bool:
+        """Words of another script are ignored beside something of the record's, or in a
+        follow-up; alone with a question word ("where is fuel cheaper in Almaty?" in
+        Russian) they are what the message is about, and the record does not have it."""
+        foreign = any(not w.isascii() for w in parsed.neutral)  # another script, not "50k"
+        tied = any(self.lexicon.is_anchor(c) for c in parsed.subject)
+        return foreign and not tied and not parsed.borrowed
 
     def _stands_alone(self, parsed: Parsed) -> bool:
         """Whether the question alone points at a topic by what it is about (not only by
