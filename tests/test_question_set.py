@@ -33,6 +33,7 @@ SETS = [
     "questions_blind7.yaml",
     "questions_blind8.yaml",
     "questions_blind9.yaml",
+    "questions_blind10.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -44,6 +45,7 @@ FLOORS = {
     "questions_blind7.yaml": 0.88,
     "questions_blind8.yaml": 0.90,
     "questions_blind9.yaml": 0.87,
+    "questions_blind10.yaml": 0.88,
 }
 
 
@@ -69,10 +71,10 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs"); today 14 of about 115 get a record fact. Never more."""
+    "UN peacekeeping jobs"); today 16 of about 130 get a record fact. Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 14, answered
+    assert len(answered) <= 16, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
