@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -236,12 +237,14 @@ class Lexicon:
         # Words a question may use without asking about them. A word known only as part of
         # a longer alias ("gwadar" of "gwadar city") is not: alone, it names something the
         # record does not have ("a deal on Gwadar port").
-        ordinary = language.ordinary_words.split()
-        self._ordinary = set(ordinary) | {stem(w) for w in ordinary}
-        nouns = language.common_nouns.split()
-        self._common = self._ordinary | set(nouns) | {stem(w) for w in nouns}
+        # Looked up by a question word and by its stem ("begins" -> "begin"); the lists hold
+        # the frequent inflections themselves, so they need no stemming at start-up.
+        self._seen_rare: set[str] = set()
+        self._ordinary = set(language.ordinary_words.split())
+        self._common = self._ordinary | set(language.common_nouns.split())
         single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
-        phrase_only = alias_words - single - self._document_stems - self._common
+        everyday = {stem(w) for w in self._alias_surface if w in self._common}
+        phrase_only = alias_words - single - self._document_stems - everyday
         self._quiet_stems = (self._known_stems - phrase_only) | self._stopwords
         self._targets = sorted(
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
@@ -628,13 +631,32 @@ class Lexicon:
         )
         return found is not None and found[0][0] == word[0]
 
+    @cached_property
+    def _ordinary_stems(self) -> frozenset[str]:
+        """Stems of the everyday words: made on first need, not at start-up (10,000 words)."""
+        return frozenset(stem(w) for w in self._ordinary)
+
+    @cached_property
+    def _common_stems(self) -> frozenset[str]:
+        return self._ordinary_stems | frozenset(stem(w) for w in self._common - self._ordinary)
+
     def is_common(self, word: str) -> bool:
         """An everyday word (noun or not), as opposed to a rare word or a name."""
-        return word in self._common or stem(word) in self._common
+        if word in self._common:
+            return True
+        return word not in self._seen_rare and self._stem_is_common(word)
+
+    def _stem_is_common(self, word: str) -> bool:
+        if stem(word) in self._common_stems:
+            return True
+        self._seen_rare.add(word)
+        return False
 
     def is_ordinary(self, token: Token) -> bool:
         """An everyday word of the language, not a name of something the record might lack."""
-        return token.surface in self._ordinary or token.stem in self._ordinary
+        if token.surface in self._ordinary or token.stem in self._ordinary:
+            return True
+        return token.stem in self._ordinary_stems
 
     # -- facts about concepts ------------------------------------------------------------
 
