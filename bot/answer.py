@@ -27,6 +27,8 @@ class Answer:
     topic: str | None = None
     candidates: tuple[str, ...] = field(default=())  # "did you mean" options, as questions
     rule: str = ""  # which stage or rule decided the reply (for --explain and curators)
+    said: tuple[Any, ...] = ()  # the reply as pieces (bot.brain.speech), to say in any language
+    lang: str = "en"  # the language of ``text``, ``suggestions`` and ``candidates``
 
     def to_json(self, question: str) -> dict[str, Any]:
         """The machine-readable form printed by ``visitbot ask --json``."""
@@ -36,6 +38,7 @@ class Answer:
             "intent": self.intent,
             "topic": self.topic,
             "confidence": round(self.confidence, 3),
+            "lang": self.lang,
             "text": self.text,
             "sources": list(self.sources),
             "suggestions": list(self.suggestions),

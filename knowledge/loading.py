@@ -8,18 +8,28 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from knowledge.models import ALL_QTYPES, Language, Record
+from knowledge.models import (
+    ALL_QTYPES,
+    Language,
+    LanguagePack,
+    LanguageProfile,
+    Record,
+    RecordTranslation,
+    TextsFile,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_RECORD = PACKAGE_DIR / "visit.yaml"
 DEFAULT_LANGUAGE = PACKAGE_DIR / "language.yaml"
+DEFAULT_LANGUAGES_DIR = PACKAGE_DIR / "languages"
+PROFILE_FILE = "profile.yaml"
 
 # Concepts the understanding step adds by itself: one per kind of question ("when_q", ...).
 QTYPE_CONCEPTS = frozenset(f"{q}_q" for q in ALL_QTYPES)
@@ -43,6 +53,8 @@ class Knowledge:
     record_path: Path
     language_path: Path
     fingerprint: str
+    languages: dict[str, LanguagePack] = field(default_factory=dict)
+    translations: dict[str, RecordTranslation] = field(default_factory=dict)
 
 
 def normalise_quotes(text: str) -> str:
@@ -81,7 +93,7 @@ def _read_yaml(path: Path) -> Any:
     return data
 
 
-M = TypeVar("M", Record, Language)
+M = TypeVar("M", bound=BaseModel)
 
 
 def _validate(model: type[M], path: Path, data: Any) -> M:
@@ -201,11 +213,77 @@ def load_files(
         raise KnowledgeError(record_path, "source_file", f"{source_path} not found") from None
     _check_provenance(record, record_path, source_text)
     _check_references(record, language, record_path)
+    languages = load_languages(languages_dir(language_path))
+    translations = load_translations(record_path, languages)
     return Knowledge(
         record=record,
         language=language,
         source_text=source_text,
         record_path=record_path,
         language_path=language_path,
-        fingerprint=fingerprint(record_path, language_path, source_path),
+        fingerprint=fingerprint(*knowledge_paths(record_path, language_path, source_path)),
+        languages=languages,
+        translations=translations,
     )
+
+
+def languages_dir(language_path: Path) -> Path:
+    """The fixed texts beside the language file, or the bot's own when it has none."""
+    beside = Path(language_path).parent / "languages"
+    return beside if beside.is_dir() else DEFAULT_LANGUAGES_DIR
+
+
+def translation_paths(record_path: Path) -> list[Path]:
+    """``visit.ru.yaml``, ``visit.ur-Latn.yaml``...: a record's words in other languages."""
+    record_path = Path(record_path)
+    return sorted(record_path.parent.glob(f"{record_path.stem}.*.yaml"))
+
+
+def knowledge_paths(record_path: Path, language_path: Path, source_path: Path) -> list[Path]:
+    """Every file a build reads: a change to any of them means a rebuild."""
+    texts = sorted(languages_dir(language_path).glob("*/*.yaml"))
+    return [record_path, language_path, source_path, *texts, *translation_paths(record_path)]
+
+
+def load_languages(directory: Path) -> dict[str, LanguagePack]:
+    """Every language of ``directory`` (one folder each), English first, then by ``order``.
+
+    A key defined in two files of one language is an error: which one wins would be luck."""
+    packs: list[LanguagePack] = []
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        profile = _validate(
+            LanguageProfile, folder / PROFILE_FILE, _read_yaml(folder / PROFILE_FILE)
+        )
+        if profile.code != folder.name:
+            raise KnowledgeError(
+                folder / PROFILE_FILE, "code", f"must be the folder's name {folder.name!r}"
+            )
+        texts: dict[str, str] = {}
+        for path in sorted(folder.glob("*.yaml")):
+            if path.name == PROFILE_FILE:
+                continue
+            for key, text in _validate(TextsFile, path, _read_yaml(path)).texts.items():
+                if key in texts:
+                    raise KnowledgeError(path, f"texts.{key}", "defined in another file too")
+                texts[key] = text
+        packs.append(LanguagePack(profile=profile, texts=texts))
+    if not any(p.profile.code == "en" for p in packs):
+        raise KnowledgeError(directory, "en", "English texts are missing")
+    packs.sort(key=lambda p: (p.profile.code != "en", p.profile.order, p.profile.code))
+    return {p.profile.code: p for p in packs}
+
+
+def load_translations(
+    record_path: Path, languages: dict[str, LanguagePack]
+) -> dict[str, RecordTranslation]:
+    """The record's translations into languages the bot speaks (others are ignored)."""
+    found: dict[str, RecordTranslation] = {}
+    for path in translation_paths(record_path):
+        code = path.name[len(Path(record_path).stem) + 1 : -len(".yaml")]
+        if code not in languages:
+            continue
+        translation = _validate(RecordTranslation, path, _read_yaml(path))
+        if translation.language != code:
+            raise KnowledgeError(path, "language", f"must be {code!r}, as in the file name")
+        found[code] = translation
+    return found

@@ -313,3 +313,62 @@ class Record(Strict):
 
     def person(self, person_id: str) -> Person:
         return next(p for p in self.people if p.id == person_id)
+
+
+# -- languages the bot speaks ----------------------------------------------------------------
+
+LANGUAGE_CODE = r"^[a-z]{2,3}(-[A-Z][a-z]{3})?$"  # "en", "ur", "ur-Latn" (IETF style)
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+
+
+class LanguageProfile(Strict):
+    """One language the bot speaks: ``languages/<code>/profile.yaml``.
+
+    How to recognise it (script, then letters and words only it uses among the languages of
+    that script) and how to show it (name, direction, Telegram's ``language_code`` values).
+    """
+
+    code: str = Field(pattern=LANGUAGE_CODE)
+    name: str = Field(min_length=1, description="the language's name in English")
+    native: str = Field(min_length=1, description="the language's name in itself")
+    order: int = Field(default=50, description="position in menus; English is 0")
+    script: Literal["latin", "cyrillic", "arabic"]
+    direction: Literal["ltr", "rtl"] = "ltr"
+    telegram: list[str] = Field(default=[], description="Telegram language_code values")
+    default_for_script: bool = Field(
+        default=False, description="the guess for a message of this script with no telling word"
+    )
+    letters: str = Field(default="", description="letters that tell it from its script's others")
+    words: list[Word] = Field(default=[], description="frequent words that tell it apart")
+
+
+class TextsFile(Strict):
+    """Fixed texts of one language (``languages/<code>/*.yaml``): key -> text with {slots}."""
+
+    texts: dict[str, str]
+
+
+class TopicTranslation(Strict):
+    ask: str = Field(min_length=1)
+    answer: str = Field(min_length=1)
+
+
+class RecordTranslation(Strict):
+    """A record's own words in another language: ``<record>.<code>.yaml`` beside the record.
+
+    ``terms`` are the record's phrases that fixed texts slot in ({date}, {person.sharif});
+    ``topics`` give each topic's button question and answer. Source quotes stay in the
+    original language and are labelled as such.
+    """
+
+    language: str = Field(pattern=LANGUAGE_CODE)
+    terms: dict[str, str] = {}
+    examples: list[str] = []
+    topics: dict[str, TopicTranslation] = {}
+
+
+class LanguagePack(Strict):
+    """A language ready to use: its profile and every fixed text, from all its files."""
+
+    profile: LanguageProfile
+    texts: dict[str, str]

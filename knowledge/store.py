@@ -24,13 +24,14 @@ from knowledge.loading import (
     Knowledge,
     KnowledgeError,
     fingerprint,
+    knowledge_paths,
     load_files,
     normalise_quotes,
 )
-from knowledge.models import Language, Record
+from knowledge.models import Language, LanguagePack, Record, RecordTranslation
 from knowledge.storefile import describe, is_damage, move_aside, open_database
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: languages and translations in meta
 KNOWLEDGE_TABLES = (
     "visit",
     "people",
@@ -211,6 +212,12 @@ def _write(db: Database, knowledge: Knowledge) -> None:
             "record_json": record.model_dump_json(),
             "language_json": knowledge.language.model_dump_json(),
             "source_text": knowledge.source_text,
+            "languages_json": json.dumps(
+                {k: v.model_dump(mode="json") for k, v in knowledge.languages.items()}
+            ),
+            "translations_json": json.dumps(
+                {k: v.model_dump(mode="json") for k, v in knowledge.translations.items()}
+            ),
         }
         db.table("meta").upsert_all(({"key": k, "value": v} for k, v in meta.items()), pk="key")
 
@@ -223,6 +230,13 @@ def _from_meta(meta: dict[str, str]) -> Knowledge:
         record_path=Path(meta["record_path"]),
         language_path=Path(meta["language_path"]),
         fingerprint=meta["fingerprint"],
+        languages={
+            k: LanguagePack.model_validate(v) for k, v in json.loads(meta["languages_json"]).items()
+        },
+        translations={
+            k: RecordTranslation.model_validate(v)
+            for k, v in json.loads(meta["translations_json"]).items()
+        },
     )
 
 
@@ -237,7 +251,7 @@ def _current_fingerprint(
     try:
         stored = Record.model_validate_json(meta["record_json"])
         source = record_path.parent / stored.source_file
-        return fingerprint(record_path, language_path, source)
+        return fingerprint(*knowledge_paths(record_path, language_path, source))
     except (OSError, ValueError):
         return None
 

@@ -38,7 +38,7 @@ def test_ask_json_prints_one_object_with_the_documented_keys(store_path: Path) -
     data = json.loads(result.stdout)
     assert set(data) == {
         "question", "answered", "intent", "topic", "confidence", "text", "sources",
-        "suggestions",
+        "suggestions", "lang",
     }  # fmt: skip
     assert data["question"] == "railwya?"
     assert data["answered"] is True and data["intent"] == "agreement_area"

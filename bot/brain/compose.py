@@ -10,19 +10,13 @@ from collections.abc import Iterable, Sequence
 
 from bot.answer import Answer
 from bot.brain.retrieve import Candidate
+from bot.brain.speech import PARAGRAPH, Choice, Line, Piece, Said, Speech, line
 from bot.brain.topics import Topic
 
-QTYPE_WORDS = {
-    "count": "how many",
-    "how_much": "how much",
-    "how_long": "how long",
-    "when": "when",
-    "where": "where",
-    "who": "who",
-    "names": "the names",
-    "list": "which",
-    "why": "why",
-}
+# kinds of question whose missing detail has a text of its own ("no_detail.count")
+NO_DETAIL_KINDS = frozenset(
+    {"count", "how_much", "how_long", "when", "where", "who", "names", "list", "why"}
+)
 
 
 def confidence(best: Candidate, runner_up: Candidate | None) -> float:
@@ -40,60 +34,89 @@ def from_topic(
     topic: Topic,
     conf: float,
     suggestions: tuple[str, ...],
+    speech: Speech,
     *,
-    text: str | None = None,
+    said: Sequence[Piece] | None = None,
     answered: bool | None = None,
     intent: str | None = None,
     sources: Iterable[str] | None = None,
 ) -> Answer:
+    pieces = tuple(said) if said is not None else (Said(topic.id),)
     return Answer(
-        text=text if text is not None else topic.answer,
+        text=speech.render(pieces),
         answered=topic.answered if answered is None else answered,
         intent=intent or topic.intent,
         confidence=conf,
         sources=unique(sources if sources is not None else topic.sources),
         suggestions=suggestions,
         topic=topic.id,
+        said=pieces,
     )
 
 
-def strip_yes(text: str) -> str:
-    """'Yes. An MoU on railway...' -> 'An MoU on railway...' when 'yes' was not the question."""
-    return text[5:] if text.startswith("Yes. ") else text
-
-
-def missing_detail(topic: Topic, qtype: str) -> str:
+def missing_detail(topic: Topic, qtype: str | None) -> list[Piece]:
     """The record has the topic but not the kind of detail asked (a number, a date, names)."""
-    return f"The record does not say {QTYPE_WORDS.get(qtype, 'that')}. What it says: " + strip_yes(
-        topic.answer
-    )
+    kind = qtype if qtype in NO_DETAIL_KINDS else "other"
+    return [Line(f"no_detail.{kind}"), *what_it_says(topic)]
 
 
-def not_mentioned(words: Sequence[str], then: str = "") -> str:
+def what_it_says(topic: Topic, *, bare: bool = True) -> list[Piece]:
+    return [Line("what_it_says"), Said(topic.id, bare=bare)]
+
+
+def not_mentioned(words: Sequence[str], then: Sequence[Piece] = ()) -> list[Piece]:
+    return [line("not_mentioned", thing=" ".join(words)), *then]
+
+
+def not_among(words: Sequence[str], total: int, named: int) -> list[Piece]:
+    """The closed-list answer: the record names some areas of the documents, not all."""
     thing = " ".join(words)
-    text = f"The record does not mention \u201c{thing}\u201d."
-    return f"{text} {then}".strip()
+    capital = thing[:1].upper() + thing[1:]
+    return [line("not_among_named", thing=thing, Thing=capital, total=total, named=named)]
 
 
-def combined(parts: list[Topic]) -> str:
-    return " ".join(p.answer for p in parts)
+def combined(parts: list[Topic]) -> list[Piece]:
+    return [Said(p.id) for p in parts]
 
 
-def clarify(options: list[Topic], text: str) -> Answer:
+def paragraphs(groups: Iterable[Sequence[Piece]]) -> tuple[Piece, ...]:
+    """Answers to separate questions, a blank line apart."""
+    out: list[Piece] = []
+    for group in groups:
+        if out:
+            out.append(PARAGRAPH)
+        out.extend(group)
+    return tuple(out)
+
+
+def clarify(options: list[Topic], speech: Speech) -> Answer:
     asks = tuple(t.ask for t in options)
-    body = text + " " + " or ".join(f"\u201c{a}\u201d" for a in asks)
+    said = (Line("clarify"), Choice(tuple(t.id for t in options)))
     return Answer(
-        text=body,
+        text=speech.render(said),
         answered=False,
         intent="clarify",
         confidence=0.5,
         suggestions=asks,
         candidates=asks,
+        said=said,
     )
 
 
-def reply(intent: str, text: str, suggestions: tuple[str, ...], conf: float = 0.9) -> Answer:
+def reply(
+    intent: str,
+    said: Sequence[Piece],
+    suggestions: tuple[str, ...],
+    speech: Speech,
+    conf: float = 0.9,
+) -> Answer:
     """A reply that gives no fact: greeting, decline, help."""
+    pieces = tuple(said)
     return Answer(
-        text=text, answered=False, intent=intent, confidence=conf, suggestions=suggestions
+        text=speech.render(pieces),
+        answered=False,
+        intent=intent,
+        confidence=conf,
+        suggestions=suggestions,
+        said=pieces,
     )

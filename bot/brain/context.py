@@ -25,6 +25,7 @@ class Context:
     last_qtype: str | None = None
     last_topic: str | None = None
     turns: int = 0
+    lang: str | None = None  # the language the conversation was last answered in
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from bot.brain import compose
 from bot.brain.config import CONFIG
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
-from bot.brain.topics import Topic, not_among_named
+from bot.brain.speech import Line, Piece, Said, Speech, Term, line
+from bot.brain.topics import Topic
 from bot.brain.understand import Lexicon, Parsed
 from bot.text import is_latin, number_value
 from knowledge.loading import QTYPE_CONCEPTS
@@ -44,7 +45,7 @@ class View:
     lexicon: Lexicon
     slots: Slots
     people: Mapping[str, Person]
-    replies: Mapping[str, str]
+    speech: Speech  # English: rules compose in it, the brain then says it in the asker's
     examples: tuple[str, ...]
     suggestions_for: Callable[[Topic], tuple[str, ...]]
 
@@ -78,23 +79,24 @@ class Case:
 
     def reply(
         self,
-        text: str | None = None,
+        said: Sequence[Piece] | None = None,
         *,
         answered: bool | None = None,
         intent: str | None = None,
         sources: list[str] | None = None,
     ) -> Answer:
         return compose.from_topic(
-            self.topic, self.conf, self.suggestions,
-            text=text, answered=answered, intent=intent, sources=sources,
+            self.topic, self.conf, self.suggestions, self.brain.speech,
+            said=said, answered=answered, intent=intent, sources=sources,
         )  # fmt: skip
 
-    def not_in_record(self, text: str, conf: float | None = None) -> Answer:
+    def not_in_record(self, said: Sequence[Piece], conf: float | None = None) -> Answer:
         return compose.from_topic(
             self.topic,
             self.conf if conf is None else conf,
             self.suggestions,
-            text=text,
+            self.brain.speech,
+            said=said,
             answered=False,
             intent="not_in_record",
         )
@@ -146,9 +148,8 @@ def closed_list(case: Case) -> Answer | None:
     words = subject_words(case) or case.unknown
     if not words:
         return None
-    text = not_among_named(" ".join(words), case.brain.record)
-    text += " " + compose.strip_yes(topic.answer)
-    return case.reply(text, answered=True, intent="agreement_not_named")
+    said = [*not_among(case.brain.record, words), Said(topic.id, bare=True)]
+    return case.reply(said, answered=True, intent="agreement_not_named")
 
 
 def same_words(case: Case) -> Answer | None:
@@ -157,7 +158,7 @@ def same_words(case: Case) -> Answer | None:
     if not options:
         return None
     if not alike:
-        return compose.clarify(options, case.brain.replies["clarify"])
+        return compose.clarify(options, case.brain.speech)
     sources = [s for t in options for s in t.sources]
     return case.reply(compose.combined(options), sources=sources)
 
@@ -169,12 +170,11 @@ def misattributed(case: Case) -> Answer | None:
         return None
     if any(p in topic.vocabulary for p in mentioned):
         return None
-    people = case.brain.people
-    who = people[mentioned[0]].short
+    who = Term(f"person.{mentioned[0]}")
     if case.parsed.qtype in ("yes_no", "who"):  # "was it Tokayev who spoke on Gaza?"
-        speaker = people[topic.speaker].short
-        return case.reply(f"No: the record attributes this to {speaker}, not {who}. {topic.answer}")
-    return case.not_in_record(f"The record does not say that {who} said this. {topic.answer}")
+        speaker = Term(f"person.{topic.speaker}")
+        return case.reply([line("attributed_to_other", speaker=speaker, who=who), Said(topic.id)])
+    return case.not_in_record([line("not_said_by", who=who), Said(topic.id)])
 
 
 def named_area_first(case: Case) -> Redirect | None:
@@ -197,17 +197,18 @@ def two_questions(case: Case) -> Answer | None:
     parsed = case.parsed
     parts = sorted([case.best, second], key=lambda c: min(positions(c, parsed)))
     slots = case.brain.slots
-    texts = [
+    said = compose.paragraphs(
         compose.missing_detail(c.topic, parsed.qtype)
         if not c.type_ok
         and parsed.qtype
         and c is case.best
         and not slots.provides(c.topic.answer, parsed.qtype)
-        else c.topic.answer
+        else [Said(c.topic.id)]
         for c in parts
-    ]
+    )
     return Answer(
-        text="\n\n".join(texts),
+        text=case.brain.speech.render(said),
+        said=said,
         answered=any(c.topic.answered for c in parts),
         intent="multi",
         confidence=case.conf,
@@ -268,7 +269,7 @@ def asked_about_mentions(case: Case) -> Answer | None:
         return None
     words = parsed.objects or case.unknown
     return case.not_in_record(
-        compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer)),
+        compose.not_mentioned(words, compose.what_it_says(topic)),
         case.conf * 0.8,
     )
 
@@ -283,11 +284,11 @@ def unframed_area(case: Case) -> Answer | None:
         return None
     words = [s for s, concepts in parsed.spans if topic.id in concepts]
     related = case.brain.record.agreements
-    text = compose.not_mentioned(words or [topic.id])
+    said = compose.not_mentioned(words or [topic.id])
     named = [a for a in related.unnamed if a.id == topic.id]
     if named and named[0].related:
-        text += " " + named[0].related
-    return case.not_in_record(text, case.conf * 0.8)
+        said.append(Term(f"related.{topic.id}"))
+    return case.not_in_record(said, case.conf * 0.8)
 
 
 def unknown_object(case: Case) -> Answer | None:
@@ -304,7 +305,7 @@ def unknown_object(case: Case) -> Answer | None:
         return None
     words = asked_about or case.unknown
     return case.not_in_record(
-        compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer)),
+        compose.not_mentioned(words, compose.what_it_says(topic)),
         case.conf * 0.8,
     )
 
@@ -334,7 +335,7 @@ def area_with_unknown_name(case: Case) -> Answer | None:
     if not words:
         return None
     return case.not_in_record(
-        compose.not_mentioned(words, "What it says: " + compose.strip_yes(topic.answer)),
+        compose.not_mentioned(words, compose.what_it_says(topic)),
         case.conf * 0.8,
     )
 
@@ -349,11 +350,7 @@ def about_now(case: Case) -> Answer | None:
         and topic.kind in ("statement", "said")
     ):
         return None
-    date = case.brain.record.visit.date
-    return case.not_in_record(
-        f"The record does not say how things stand now: it reports the events of {date}. "
-        f"What it says: {topic.answer}"
-    )
+    return case.not_in_record([Line("not_now"), *compose.what_it_says(topic, bare=False)])
 
 
 def wrong_count(case: Case) -> Answer | None:
@@ -372,11 +369,12 @@ def wrong_count(case: Case) -> Answer | None:
     wrong = [surface for surface, value in said if value != agreements.total and value < 1000]
     if not wrong or len(wrong) != len(said):
         return None
-    text = (  # the user's wrong figure is not repeated: a reply quotes the record
-        f"The record says {agreements.total} {agreements.described_as} were signed. "
-        f"{compose.strip_yes(case.topic.answer)}"
-    )
-    return case.reply(text, answered=True)
+    # the user's wrong figure is not repeated: a reply quotes the record
+    reply: list[Piece] = [
+        line("record_total", total=agreements.total),
+        Said(case.topic.id, bare=True),
+    ]
+    return case.reply(reply, answered=True)
 
 
 def corrected_premise(case: Case) -> Answer | None:
@@ -406,9 +404,9 @@ def corrected_premise(case: Case) -> Answer | None:
     )
     if event is None:
         return None
-    text = f"{gap.answer} {compose.strip_yes(event.topic.answer)}"
+    said = [Said(gap.id), Said(event.topic.id, bare=True)]
     sources = [*gap.sources, *event.topic.sources]
-    return case.reply(text, answered=True, intent=event.topic.intent, sources=sources)
+    return case.reply(said, answered=True, intent=event.topic.intent, sources=sources)
 
 
 RULES: tuple[Rule, ...] = (
@@ -550,11 +548,18 @@ def subject_words(case: Case) -> list[str]:
 
 def not_among_answer(brain: View, words: Sequence[str]) -> Answer:
     """The closed-list answer for words the record has no entry for ("visa", "cpec")."""
+    said = tuple(not_among(brain.record, words))
     return Answer(
-        text=not_among_named(" ".join(words), brain.record),
+        text=brain.speech.render(said),
+        said=said,
         answered=True,
         intent="agreement_not_named",
         confidence=0.7,
         sources=tuple(a.sources[0] for a in brain.record.agreements.named),
         suggestions=brain.examples,
     )
+
+
+def not_among(record: Record, words: Sequence[str]) -> list[Piece]:
+    agreements = record.agreements
+    return compose.not_among(words, agreements.total, len(agreements.named))

@@ -19,7 +19,9 @@ from bot.brain.config import CONFIG
 from bot.brain.context import Context, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.kinds import Slots
+from bot.brain.languages import Detector
 from bot.brain.retrieve import rank
+from bot.brain.speech import ENGLISH, Line, Speech, line
 from bot.brain.topics import Topic, build_topics
 from bot.brain.understand import GENERIC_QTYPES, SMALLTALK, Lexicon, Parsed, split_questions
 from bot.text import clean, normalise
@@ -45,16 +47,26 @@ class Brain:
         self._sentences = split_sentences(knowledge.source_text)
         self._normalised = [normalise_quotes(s) for s in self._sentences]
         self.examples = tuple(self.record.examples[:4])
-        self.topic_of_ask = {t.ask: t.id for t in self.topics.values()}
         self.slots = Slots.of(self.record)
-        replies = knowledge.language.replies
-        self.replies = {k: v[0] for k, v in replies.items() if v}
+        english = {t.id: (t.ask, t.answer) for t in self.topics.values()}
+        self.speeches = {
+            code: Speech(
+                code, knowledge.languages, self.record, knowledge.translations.get(code), english
+            )
+            for code in knowledge.languages
+        }
+        self.speech = self.speeches[ENGLISH]
+        self.detector = Detector(pack.profile for pack in knowledge.languages.values())
+        # a suggestion button in any language names its topic
+        self.topic_of_ask = {
+            speech.ask(t): t for speech in reversed(self.speeches.values()) for t in self.topics
+        }
         self.view = View(
             record=self.record,
             lexicon=self.lexicon,
             slots=self.slots,
             people=self.people,
-            replies=self.replies,
+            speech=self.speech,
             examples=self.examples,
             suggestions_for=self.suggestions_for,
         )
@@ -75,17 +87,44 @@ class Brain:
 
     # -- public ---------------------------------------------------------------------------
 
-    def answer(self, question: object, context: Context | None = None) -> Answer:
-        """The reply to one message: each of its questions answered, then combined."""
+    def answer(
+        self, question: object, context: Context | None = None, lang: str | None = None
+    ) -> Answer:
+        """The reply to one message, in its language (or ``lang``, the chat's, when the
+        message does not tell): each of its questions answered, then combined."""
         context = context if context is not None else Context()
         text = clean(question if isinstance(question, str) else "").strip()
+        speaking = self.detector.choose(text, lang or context.lang)
+        context.lang = speaking if lang is None else context.lang
         unusable = self._unusable(text)
         if unusable is not None:
-            return unusable
+            return self.say(unusable, speaking)
         parts = self._questions_in(text)
         if len(parts) <= 1:
-            return self._answer_one(parts[0] if parts else text, context)
-        return _combine([self._answer_one(part, context) for part in parts])
+            return self.say(self._answer_one(parts[0] if parts else text, context), speaking)
+        return self.say(_combine([self._answer_one(part, context) for part in parts]), speaking)
+
+    def say(self, answer: Answer, lang: str) -> Answer:
+        """The decided reply in ``lang``: its text, buttons and options (quotes stay as the
+        source has them). English is how it was composed."""
+        speech = self.speeches.get(lang, self.speech)
+        if speech is self.speech or not answer.said:
+            return replace(answer, lang=self.speech.lang)
+        return replace(
+            answer,
+            text=speech.render(answer.said),
+            suggestions=tuple(self._suggestion_in(s, speech) for s in answer.suggestions),
+            candidates=tuple(self._suggestion_in(s, speech) for s in answer.candidates),
+            lang=speech.lang,
+        )
+
+    def _suggestion_in(self, suggestion: str, speech: Speech) -> str:
+        topic = self.topic_of_ask.get(suggestion)
+        if topic is not None:
+            return speech.ask(topic)
+        if suggestion in self.examples:
+            return speech.examples[self.examples.index(suggestion)]
+        return suggestion
 
     def _questions_in(self, text: str) -> list[str]:
         """The questions of a message. A remark after a question ("what year was it? the
@@ -99,7 +138,9 @@ class Brain:
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
 
-    def answer_topic(self, topic_id: str, context: Context | None = None) -> Answer:
+    def answer_topic(
+        self, topic_id: str, context: Context | None = None, lang: str | None = None
+    ) -> Answer:
         """A button tap: the topic it carries answers it, whatever the conversation so far.
 
         The context then holds that topic, as if its canonical question had been asked, so
@@ -107,15 +148,20 @@ class Brain:
         context = context if context is not None else Context()
         topic = self.topics[topic_id]
         remember(context, self.lexicon.parse(topic.ask), topic.id, topic.person)
-        answer = compose.from_topic(topic, 1.0, self.suggestions_for(topic))
-        return self._with_full_sources(answer)
+        answer = compose.from_topic(topic, 1.0, self.suggestions_for(topic), self.speech)
+        speaking = lang or context.lang or ENGLISH
+        return self.say(self._with_full_sources(answer), speaking)
 
-    def tap(self, suggestion: str, context: Context | None = None) -> Answer:
-        """A suggestion picked from an earlier answer: by its topic when it has one."""
+    def tap(
+        self, suggestion: str, context: Context | None = None, lang: str | None = None
+    ) -> Answer:
+        """A suggestion picked from an earlier answer: by its topic when it has one, in the
+        language the button was written in."""
         topic_id = self.topic_of_ask.get(suggestion)
         if topic_id is not None:
-            return self.answer_topic(topic_id, context)
-        return self.answer(suggestion, context)
+            written = self.detector.choose(suggestion, lang or (context.lang if context else None))
+            return self.answer_topic(topic_id, context, written)
+        return self.answer(suggestion, context, lang)
 
     def explain(self, question: str, context: Context | None = None) -> str:
         """Why a question got its reply: for curators writing a record, and for debugging.
@@ -223,11 +269,7 @@ class Brain:
             intent = "empty" if not text else "not_understood"
             return self._reply(intent)
         if len(text) > CONFIG.max_chars:
-            return self._reply(
-                "too_long",
-                f"That message is too long for me ({len(text):,} characters). Please ask one "
-                "short question, for example: {examples}",
-            )
+            return self._reply("too_long", line("too_long", chars=f"{len(text):,}"))
         return None
 
     def _explain_part(self, part: str, context: Context) -> list[str]:
@@ -273,6 +315,7 @@ class Brain:
                 "not_in_record",
                 compose.not_mentioned(parsed.objects or unknown),
                 self.examples,
+                self.speech,
                 0.6,
             )
         quoted = self._quote(parsed)
@@ -291,8 +334,10 @@ class Brain:
         found = self.store.search_sentences(words, limit=2)
         if not found or (len(words) == 1 and len(found) > 1):
             return None  # one word that several sentences share says too little
+        said = (line("record_says", quote=found[0]),)
         return Answer(
-            text=f"The record says: \u201c{found[0]}\u201d",
+            text=self.speech.render(said),
+            said=said,
             answered=True,
             intent="quote",
             confidence=0.4,
@@ -300,11 +345,9 @@ class Brain:
             suggestions=self.examples[:3],
         )
 
-    def _reply(self, kind: str, template: str | None = None) -> Answer:
-        template = template or self.replies.get(kind) or self.replies["off_topic"]
-        examples = "; ".join(f"\u201c{e}\u201d" for e in self.examples[:3])
-        text = template.format(scope=self.record.scope, examples=examples)
-        return compose.reply(kind, text, self.examples)
+    def _reply(self, kind: str, said: Line | None = None) -> Answer:
+        said = said or Line(kind if self.speech.has(kind) else "off_topic")
+        return compose.reply(kind, [said], self.examples, self.speech)
 
     def _with_full_sources(self, answer: Answer) -> Answer:
         if not answer.sources:
@@ -326,6 +369,7 @@ def _combine(results: list[Answer]) -> Answer:
         return useful[0]
     return Answer(
         text="\n\n".join(r.text for r in useful),
+        said=compose.paragraphs(r.said for r in useful),
         answered=any(r.answered for r in useful),
         intent="multi",
         confidence=min(r.confidence for r in useful),

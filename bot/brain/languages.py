@@ -1,0 +1,84 @@
+"""Which language a message is written in: its script first, then letters and words.
+
+Cyrillic is Russian or Kazakh, Latin is English or Roman Urdu, Arabic script is Urdu: within a
+script, the letters only one language uses (Kazakh's ә, қ, ұ...) and the words of each
+language's profile decide. A message with no telling letter or word ("37?", "Tokayev?") has
+no language of its own: the chat's language answers it. Profiles are data
+(``knowledge/languages/<code>/profile.yaml``), so adding a language needs no code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.text import words as split_words
+from knowledge.models import LanguageProfile
+
+SCRIPTS = {  # Unicode blocks of the scripts profiles may name
+    "latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F)),
+    "cyrillic": ((0x400, 0x52F),),
+    "arabic": ((0x600, 0x6FF), (0x750, 0x77F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
+}
+
+
+@dataclass(frozen=True)
+class Detected:
+    """``lang``: the message's language when it tells; ``script``: its letters' script."""
+
+    lang: str | None
+    script: str | None
+
+
+def script_of(char: str) -> str | None:
+    code = ord(char)
+    for script, blocks in SCRIPTS.items():
+        if any(low <= code <= high for low, high in blocks):
+            return script
+    return None
+
+
+def main_script(text: str) -> str | None:
+    counts = Counter(s for s in map(script_of, text) if s)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+class Detector:
+    """Built once from the profiles; ``detect`` is cheap."""
+
+    def __init__(self, profiles: Iterable[LanguageProfile]) -> None:
+        self.profiles = tuple(profiles)
+        self._words = {p.code: frozenset(w.casefold() for w in p.words) for p in self.profiles}
+
+    def detect(self, text: str) -> Detected:
+        script = main_script(text)
+        if script is None:
+            return Detected(None, None)
+        rivals = [p for p in self.profiles if p.script == script]
+        if len(rivals) == 1:
+            return Detected(rivals[0].code, script)
+        tokens = split_words(text)
+        scores = {p.code: self._score(p, text, tokens) for p in rivals}
+        best = max(scores.values(), default=0)
+        winners = [code for code, score in scores.items() if score == best]
+        return Detected(winners[0] if best > 0 and len(winners) == 1 else None, script)
+
+    def _score(self, profile: LanguageProfile, text: str, tokens: list[str]) -> float:
+        lowered = text.casefold()
+        letters = sum(2 for ch in lowered if ch in profile.letters)
+        return letters + sum(1 for t in tokens if t in self._words[profile.code])
+
+    def choose(self, text: str, preferred: str | None) -> str:
+        """The reply's language: the message's own if it tells; else the preferred one if it
+        writes this script (or the message has no letters); else the usual one for the
+        script; else the first profile's (English)."""
+        found = self.detect(text)
+        if found.lang is not None:
+            return found.lang
+        by_code: Mapping[str, LanguageProfile] = {p.code: p for p in self.profiles}
+        pref = by_code.get(preferred or "")
+        if pref is not None and found.script in (None, pref.script):
+            return pref.code
+        usual = [p.code for p in self.profiles if p.script == found.script and p.default_for_script]
+        return usual[0] if usual else self.profiles[0].code
