@@ -115,7 +115,6 @@ class Language(Strict):
     stopwords: list[Word]
     follow_up_markers: list[Word] = []
     pronouns: dict[Literal["person", "thing"], list[Word]] = {}
-    replies: dict[str, list[str]] = {}
     ordinary_words: str = ""  # whitespace-separated; see the comment in language.yaml
     common_nouns: str = ""  # whitespace-separated; see the comment in language.yaml
     grammar: Grammar = Grammar()
