@@ -79,10 +79,15 @@ def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
                 f"{len(record.agreements.named)} named areas, every source sentence found in "
                 f"{record.source_file})"
             )
-            found = warnings(knowledge)
+            from bot.translations import missing_languages, problems
+
+            wrong = problems(knowledge)
+            for line in wrong:
+                print(f"error: {line}")
+            found = [*missing_languages(knowledge), *warnings(knowledge)]
             for line in found:
                 print(f"warning: {line}")
-            return 1 if found and args.strict else 0
+            return 1 if wrong or (found and args.strict) else 0
         if args.action == "path":
             print(settings.store_path)
             return 0

@@ -36,6 +36,7 @@ class Item(BaseModel):
     expect: list[str | list[str]] = []
     forbid: list[str] = []
     context: list[str] = []
+    lang: str | None = None  # the language of the message: the reply must be in it
 
 
 @dataclass
@@ -60,7 +61,7 @@ class Report:
     def by(self, key: str) -> dict[str, tuple[int, int]]:
         table: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for r in self.results:
-            row = table[getattr(r.item, key)]
+            row = table[getattr(r.item, key) or "-"]
             row[0] += r.ok
             row[1] += 1
         return {k: (v[0], v[1]) for k, v in sorted(table.items())}
@@ -78,6 +79,7 @@ class Tap(BaseModel):
     tap: int
     category: str = "button_tap"
     intent: str = "tap"
+    lang: str | None = None
 
 
 class Conversation(BaseModel):
@@ -94,7 +96,9 @@ def _load(path: Path) -> Any:
 
 def is_conversation_file(path: Path) -> bool:
     data = _load(path)
-    return bool(data) and isinstance(data[0], dict) and "turns" in data[0]
+    return (
+        isinstance(data, list) and bool(data) and isinstance(data[0], dict) and "turns" in data[0]
+    )
 
 
 def load_items(path: Path) -> list[Item]:
@@ -105,8 +109,19 @@ def load_conversations(path: Path) -> list[Conversation]:
     return [Conversation.model_validate(row) for row in _load(path)]
 
 
-def grade(item: Item, answer: Answer) -> list[str]:
-    problems = []
+def grade_language(brain: Brain, lang: str, answer: Answer) -> list[str]:
+    """The reply is in the asker's language: said in it, and its text reads as it (a text
+    with no telling word, such as a bare figure, reads as any)."""
+    if answer.lang != lang:
+        return [f"replied in {answer.lang}, expected {lang}"]
+    reads_as = brain.detector.detect(answer.text).lang
+    if reads_as not in (None, lang):
+        return [f"reply text reads as {reads_as}, expected {lang}"]
+    return []
+
+
+def grade(item: Item, answer: Answer, brain: Brain | None = None) -> list[str]:
+    problems = grade_language(brain, item.lang, answer) if brain and item.lang else []
     text = answer.text.casefold()
     if answer.answered != item.answered:
         problems.append(f"answered={answer.answered}, expected {item.answered}")
@@ -120,14 +135,20 @@ def grade(item: Item, answer: Answer) -> list[str]:
     return problems
 
 
+def _as_labelled(brain: Brain, lang: str | None, answer: Answer) -> Answer:
+    """An item with no ``lang`` comes from a set written when every reply was English: its
+    expectations are English words, so the same decision is graded as said in English."""
+    return answer if lang else brain.say(answer, "en")
+
+
 def evaluate(brain: Brain, items: list[Item]) -> Report:
     report = Report()
     for item in items:
         context = Context()
         for earlier in item.context:
             brain.answer(earlier, context)
-        answer = brain.answer(item.q, context)
-        report.results.append(Result(item, answer, grade(item, answer)))
+        answer = _as_labelled(brain, item.lang, brain.answer(item.q, context))
+        report.results.append(Result(item, answer, grade(item, answer, brain)))
     return report
 
 
@@ -153,19 +174,29 @@ def evaluate_conversations(brain: Brain, conversations: list[Conversation]) -> R
                 pick = offered[turn.tap - 1] if 0 < turn.tap <= len(offered) else ""
                 answer = brain.tap(pick, context)
                 item = Item(q=f"[tap {turn.tap}: {pick}]", category=turn.category,
-                            intent=turn.intent, answered=answer.answered)  # fmt: skip
+                            intent=turn.intent, answered=answer.answered,
+                            lang=turn.lang)  # fmt: skip
                 problems = grade_tap(brain, offered, turn.tap, answer)
+                problems += grade_language(brain, turn.lang, answer) if turn.lang else []
             else:
-                answer = brain.answer(turn.q, context)
+                answer = _as_labelled(brain, turn.lang, brain.answer(turn.q, context))
                 item = turn.model_copy(update={"context": [conversation.id]})
-                problems = grade(turn, answer)
+                problems = grade(turn, answer, brain)
             offered = answer.suggestions
             report.results.append(Result(item, answer, problems))
     return report
 
 
 def evaluate_file(brain: Brain, path: Path) -> Report:
-    """A question file or a conversation file, whichever ``path`` holds."""
+    """A question file, a conversation file, or a file with both (``questions:`` and
+    ``conversations:``), whichever ``path`` holds."""
+    data = _load(path)
+    if isinstance(data, dict):
+        questions = [Item.model_validate(row) for row in data.get("questions") or []]
+        talks = [Conversation.model_validate(row) for row in data.get("conversations") or []]
+        report = evaluate(brain, questions)
+        report.results += evaluate_conversations(brain, talks).results
+        return report
     if is_conversation_file(path):
         return evaluate_conversations(brain, load_conversations(path))
     return evaluate(brain, load_items(path))
@@ -177,7 +208,7 @@ def format_report(report: Report, *, show_misses: bool = True) -> str:
         f"/{len(report.results)})",
         "",
     ]
-    for key in ("category", "intent"):
+    for key in ("lang", "category", "intent"):
         lines.append(f"by {key}:")
         for name, (ok, total) in report.by(key).items():
             lines.append(f"  {name:<22} {ok:>3}/{total:<3} {ok / total:6.1%}")

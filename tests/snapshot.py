@@ -34,6 +34,7 @@ def snapshot_lines(brain: Brain) -> list[str]:
                 "topic": answer.topic,
                 "answered": answer.answered,
                 "text": answer.text,
+                "lang": answer.lang,
             }
             lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
     return lines

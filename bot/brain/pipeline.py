@@ -108,8 +108,8 @@ class Brain:
         """The decided reply in ``lang``: its text, buttons and options (quotes stay as the
         source has them). English is how it was composed."""
         speech = self.speeches.get(lang, self.speech)
-        if speech is self.speech or not answer.said:
-            return replace(answer, lang=self.speech.lang)
+        if not answer.said or speech.lang == answer.lang:
+            return answer
         return replace(
             answer,
             text=speech.render(answer.said),
@@ -122,8 +122,9 @@ class Brain:
         topic = self.topic_of_ask.get(suggestion)
         if topic is not None:
             return speech.ask(topic)
-        if suggestion in self.examples:
-            return speech.examples[self.examples.index(suggestion)]
+        for other in self.speeches.values():
+            if suggestion in other.examples:
+                return speech.examples[other.examples.index(suggestion)]
         return suggestion
 
     def _questions_in(self, text: str) -> list[str]:
