@@ -270,7 +270,7 @@ class Brain:
             intent = "empty" if not text else "not_understood"
             return self._reply(intent)
         if len(text) > CONFIG.max_chars:
-            return self._reply("too_long", line("too_long", chars=f"{len(text):,}"))
+            return self._reply("too_long", line("too_long", chars=len(text)))
         return None
 
     def _explain_part(self, part: str, context: Context) -> list[str]:

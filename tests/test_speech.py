@@ -1,0 +1,129 @@
+"""Unit tests of the last stages on tiny inline data: saying a decided reply in a language
+(bot/brain/speech.py) and telling a message's language (bot/brain/languages.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.brain.languages import Detector
+from bot.brain.speech import PARAGRAPH, Choice, Line, Said, Speech, Term, line
+from knowledge.loading import load_files
+from knowledge.models import LanguagePack, LanguageProfile, Record, RecordTranslation
+from tests.conftest import TESTS
+
+
+def _profile(code: str, script: str, **extra: Any) -> LanguageProfile:
+    return LanguageProfile(code=code, name=code, native=code, script=script, **extra)  # type: ignore[arg-type]
+
+
+PROFILES = [
+    _profile("en", "latin", default_for_script=True, words=["the", "how", "what", "did"]),
+    _profile("ur-Latn", "latin", words=["kya", "hai", "ke", "kitne"]),
+    _profile("ru", "cyrillic", default_for_script=True, words=["что", "сколько"]),
+    _profile("kk", "cyrillic", letters="әғқңөұүһі", words=["қанша", "канша", "ма"]),
+    _profile("ur", "arabic", default_for_script=True),
+]
+TEXTS = {
+    "en": {
+        "yes_prefix": "Yes. ",
+        "quoted": "\u201c{text}\u201d",
+        "examples_separator": "; ",
+        "choice_separator": " or ",
+        "what_it_says": "What it says:",
+        "no_detail.when": "The record does not say when.",
+        "greet": "Hello! Ask about {place}, e.g. {examples}",
+        "not_now": "Not now: it reports {date}.",
+        "said_by": "{who} said it.",
+    },
+    "ru": {"yes_prefix": "Да. ", "quoted": "«{text}»", "what_it_says": "В записи:",
+           "no_detail.when": "В записи не сказано когда.", "greet": "Привет! Тема: {place}."},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def record(tiny_language_path: Path) -> Record:
+    """The made-up record of tests/data/other_visit (12 March, Chancellor Varga)."""
+    return load_files(TESTS / "data" / "other_visit" / "record.yaml", tiny_language_path).record
+
+
+def _speech(lang: str, record: Record, translation: RecordTranslation | None = None) -> Speech:
+    packs = {
+        code: LanguagePack(profile=next(p for p in PROFILES if p.code == code), texts=texts)
+        for code, texts in TEXTS.items()
+    }
+    english = {"fair": ("When was the fair?", "Yes. The fair was on 12 March.")}
+    return Speech(lang, packs, record, translation, english)
+
+
+def test_pieces_become_one_text_with_slots_and_record_terms(record: Record) -> None:
+    speech = _speech("en", record)
+    said = [Line("no_detail.when"), Line("what_it_says"), Said("fair", bare=True)]
+    assert speech.render(said) == (
+        "The record does not say when. What it says: The fair was on 12 March."
+    )
+    assert speech.render([Line("not_now")]) == "Not now: it reports 12 March."
+    assert speech.render([line("said_by", who=Term("person.varga"))]) == "Chancellor Varga said it."
+    assert speech.render([Said("fair"), PARAGRAPH, Said("fair")]).count("\n\n") == 1
+
+
+def test_examples_and_choices_are_quoted_the_languages_way(record: Record) -> None:
+    place = record.visit.place
+    first, second = record.examples[:2]
+    assert (
+        _speech("en", record)
+        .text("greet")
+        .startswith(f"Hello! Ask about {place}, e.g. \u201c{first}\u201d; \u201c{second}\u201d")
+    )
+    assert _speech("en", record).render([Choice(("fair",))]) == "\u201cWhen was the fair?\u201d"
+
+
+def test_a_translation_says_the_same_pieces_in_its_language(record: Record) -> None:
+    translation = RecordTranslation(
+        language="ru",
+        terms={"place": "ярмарка"},
+        examples=["Кто приехал?", "Когда?", "Где?", "Что?"][: len(record.examples)],
+        topics={"fair": {"ask": "Когда была ярмарка?", "answer": "Да. Ярмарка была 12 марта."}},  # type: ignore[dict-item]
+    )
+    speech = _speech("ru", record, translation)
+    said = [Line("no_detail.when"), Line("what_it_says"), Said("fair", bare=True)]
+    assert speech.render(said) == "В записи не сказано когда. В записи: Ярмарка была 12 марта."
+    assert speech.text("greet") == "Привет! Тема: ярмарка."
+    assert speech.examples[0] == "Кто приехал?"
+    assert speech.render([Choice(("fair",))]) == "«Когда была ярмарка?»"
+
+
+def test_what_a_language_lacks_falls_back_to_english(record: Record) -> None:
+    speech = _speech("ru", record)  # no record translation, no "not_now" text
+    assert speech.render([Said("fair")]) == "Yes. The fair was on 12 March."
+    assert speech.text("not_now") == "Not now: it reports 12 March."
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("how many deals did they sign?", "en"),
+        ("kitne muahiday hue kya?", "ur-Latn"),
+        ("сколько соглашений?", "ru"),
+        ("қанша келісім?", "kk"),  # Kazakh letters
+        ("канша келисим бар ма", "kk"),  # typed without them: its words tell
+        ("کتنے معاہدے ہوئے؟", "ur"),
+        ("37?", None),
+        ("Tokayev?", None),  # a name tells nothing
+    ],
+)
+def test_a_message_tells_its_language_by_script_letters_and_words(
+    text: str, lang: str | None
+) -> None:
+    assert Detector(PROFILES).detect(text).lang == lang
+
+
+def test_a_message_that_does_not_tell_gets_the_chats_language_if_its_script_fits() -> None:
+    detector = Detector(PROFILES)
+    assert detector.choose("Tokayev?", "ur-Latn") == "ur-Latn"
+    assert detector.choose("37?", "kk") == "kk"
+    assert detector.choose("Токаев?", "en") == "ru"  # Cyrillic: not English, the usual one
+    assert detector.choose("Tokayev?", None) == "en"
+    assert detector.choose("сколько?", "kk") == "ru"  # the message's own language wins
