@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from bot.brain import Brain
 
 
+LANG_HELP = (
+    "the chat's language (en, ur, ur-Latn, ru, kk): replies to messages that do not tell "
+    "their own language are in it"
+)
+
+
 def _brain(settings: Settings) -> Brain:
     from bot.brain import Brain
 
@@ -47,7 +53,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.explain:
             out.write(brain.explain(question, Context()) + "\n")
             continue
-        answer = brain.answer(question, Context())
+        answer = brain.answer(question, Context(), args.lang)
         if args.json:
             out.write(json.dumps(answer.to_json(question), ensure_ascii=False) + "\n")
         elif args.question:
@@ -61,7 +67,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import chat
 
-    return chat(_brain(settings), json_lines=getattr(args, "json", False))
+    return chat(_brain(settings), json_lines=getattr(args, "json", False), lang=args.lang)
 
 
 def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
@@ -182,12 +188,14 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show concepts, unknown words, the top topic scores and the rule that decided",
     )
+    ask.add_argument("--lang", help=LANG_HELP)
     ask.set_defaults(func=cmd_ask)
 
     chat = sub.add_parser("chat", help="console chat with conversation context")
     chat.add_argument(
         "--json", action="store_true", help="read turns from stdin, one JSON object per turn"
     )
+    chat.add_argument("--lang", help=LANG_HELP)
     chat.set_defaults(func=cmd_chat)
 
     kb = sub.add_parser("kb", help="knowledge store: build, check, path")

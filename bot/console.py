@@ -32,9 +32,10 @@ def chat(
     stdout: TextIO = sys.stdout,
     *,
     json_lines: bool = False,
+    lang: str | None = None,
 ) -> int:
     interactive = stdin.isatty() and not json_lines
-    context = Context()
+    context = Context(lang=lang)
     offered: tuple[str, ...] = ()
     if not json_lines:
         stdout.write(

@@ -123,6 +123,7 @@ def test_a_message_tells_its_language_by_script_letters_and_words(
 def test_a_message_that_does_not_tell_gets_the_chats_language_if_its_script_fits() -> None:
     detector = Detector(PROFILES)
     assert detector.choose("Tokayev?", "ur-Latn") == "ur-Latn"
+    assert detector.choose("Tokayev?", "ur") == "ur"  # Latin letters for a name tell nothing
     assert detector.choose("37?", "kk") == "kk"
     assert detector.choose("Токаев?", "en") == "ru"  # Cyrillic: not English, the usual one
     assert detector.choose("Tokayev?", None) == "en"

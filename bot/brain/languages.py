@@ -21,6 +21,7 @@ SCRIPTS = {  # Unicode blocks of the scripts profiles may name
     "cyrillic": ((0x400, 0x52F),),
     "arabic": ((0x600, 0x6FF), (0x750, 0x77F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
 }
+NAMES_SCRIPT = "latin"  # names of people and places are typed in it whatever the language
 
 
 @dataclass(frozen=True)
@@ -71,14 +72,15 @@ class Detector:
 
     def choose(self, text: str, preferred: str | None) -> str:
         """The reply's language: the message's own if it tells; else the preferred one if it
-        writes this script (or the message has no letters); else the usual one for the
-        script; else the first profile's (English)."""
+        writes this script (or the message has no letters, or only Latin ones: "Tokayev?"
+        names, it does not tell); else the usual one for the script; else the first
+        profile's (English)."""
         found = self.detect(text)
         if found.lang is not None:
             return found.lang
         by_code: Mapping[str, LanguageProfile] = {p.code: p for p in self.profiles}
         pref = by_code.get(preferred or "")
-        if pref is not None and found.script in (None, pref.script):
+        if pref is not None and found.script in (None, pref.script, NAMES_SCRIPT):
             return pref.code
         usual = [p.code for p in self.profiles if p.script == found.script and p.default_for_script]
         return usual[0] if usual else self.profiles[0].code
