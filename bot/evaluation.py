@@ -3,8 +3,9 @@
 A question file is a YAML list of items: ``q`` (the message), ``category``, ``intent``
 (expected), ``answered`` (expected flag), ``expect`` (strings that must all appear in the
 reply; an item may be a list of alternatives), ``forbid`` (strings that must not appear)
-and ``context`` (earlier messages of the same chat, for follow-ups). Grading is on facts
-in the reply, not on wording.
+and ``context`` (earlier messages of the same chat, for follow-ups) and ``lang`` (the language
+the reply must be in: en, ur, ur-Latn, ru, kk). Grading is on facts in the reply, not on
+wording.
 
 A conversation file is a YAML list of ``{id, persona, turns}``; each turn is an item as
 above (without ``context``: the earlier turns are the context), or ``{tap: N, category}``:
@@ -36,6 +37,7 @@ class Item(BaseModel):
     expect: list[str | list[str]] = []
     forbid: list[str] = []
     context: list[str] = []
+    lang: str = ""
 
 
 @dataclass
@@ -110,6 +112,8 @@ def grade(item: Item, answer: Answer) -> list[str]:
     text = answer.text.casefold()
     if answer.answered != item.answered:
         problems.append(f"answered={answer.answered}, expected {item.answered}")
+    if item.lang and answer.lang != item.lang:
+        problems.append(f"reply in {answer.lang!r}, expected {item.lang!r}")
     for want in item.expect:
         options = [want] if isinstance(want, str) else want
         if not any(o.casefold() in text for o in options):
@@ -177,7 +181,8 @@ def format_report(report: Report, *, show_misses: bool = True) -> str:
         f"/{len(report.results)})",
         "",
     ]
-    for key in ("category", "intent"):
+    keys = ("lang", "category", "intent") if any(r.item.lang for r in report.results) else ()
+    for key in keys or ("category", "intent"):
         lines.append(f"by {key}:")
         for name, (ok, total) in report.by(key).items():
             lines.append(f"  {name:<22} {ok:>3}/{total:<3} {ok / total:6.1%}")
