@@ -67,7 +67,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import chat
 
-    return chat(_brain(settings), json_lines=getattr(args, "json", False), lang=getattr(args, "lang", None))
+    return chat(
+        _brain(settings), json_lines=getattr(args, "json", False), lang=getattr(args, "lang", None)
+    )
 
 
 def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:

@@ -48,11 +48,11 @@ def _everyday_aliases(knowledge: Knowledge) -> Iterator[str]:
     an everyday word ("goods" is stemmed like "good", so "good, thanks" asks about ports)."""
     language = knowledge.language
     reserved = {normalise(p): "a pronoun" for g in language.pronouns.values() for p in g}
-    reserved |= {normalise(w): "a stopword of the language file" for w in language.stopwords}
+    reserved |= {normalise(w): "a stopword of the language file" for w in language.all_stopwords}
     reserved |= {
         normalise(w): "a question word" for ws in language.question_types.values() for w in ws
     }
-    everyday = [*language.stopwords]  # and small talk: words of every conversation
+    everyday = [*language.all_stopwords]  # and small talk: words of every conversation
     everyday += [a for c in language.concepts.values() if not c.anchor for a in c.aliases]
     by_stem = {stem(normalise(w)): normalise(w) for w in everyday if " " not in w.strip()}
     for where, alias in _record_aliases(knowledge):

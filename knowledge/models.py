@@ -104,6 +104,18 @@ class Grammar(Strict):
         default=[], description="'during the visit': what follows only sets the scene"
     )
     group_pronouns: list[Word] = Field(default=[], description="'them': the things just said")
+    plain_letters: dict[str, str] = Field(
+        default={},
+        description="a letter of one language -> the letter people type for it on a phone "
+        "without that keyboard (Kazakh қ -> к): every alias and question word is also known "
+        "written that way",
+    )
+    yes_no_anywhere: list[Word] = Field(
+        default=[],
+        description="words that ask yes or no wherever they stand ('any', Russian 'ли', the "
+        "Kazakh particles 'ма/ме/ба/бе/па/пе', Urdu 'کیا' at the end) when nothing "
+        "specific is asked",
+    )
 
 
 class Language(Strict):
@@ -113,11 +125,21 @@ class Language(Strict):
     question_types: dict[QType, list[Word]]
     concepts: dict[str, ConceptDef]
     stopwords: list[Word]
+    function_words: dict[str, list[Word]] = Field(
+        default={},
+        description="per language code (ru, kk, ur, ur-Latn...): grammar words, pronouns, "
+        "particles and auxiliaries; like stopwords, never topics",
+    )
     follow_up_markers: list[Word] = []
     pronouns: dict[Literal["person", "thing"], list[Word]] = {}
     ordinary_words: str = ""  # whitespace-separated; see the comment in language.yaml
     common_nouns: str = ""  # whitespace-separated; see the comment in language.yaml
     grammar: Grammar = Grammar()
+
+    @property
+    def all_stopwords(self) -> list[str]:
+        """The stopwords, then every language's function words."""
+        return [*self.stopwords, *(w for words in self.function_words.values() for w in words)]
 
     @field_validator("concepts")
     @classmethod

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from bot.brain.config import CONFIG
 from bot.brain.understand import Lexicon, Parsed
 
+AREA_FRAME = "deal"  # the language file's concept for agreements: what an area is one of
+
 
 @dataclass
 class Context:
@@ -97,9 +99,10 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
         qtype = context.last_qtype
         concepts[f"{qtype}_q"] = 1.0
     if parsed.follow_up or pointing:  # "and railway?", "was there one on IT?": the frame too
-        _borrow(
-            concepts, {c: w * CONFIG.inherited_weight for c, w in _frame(previous, lexicon).items()}
-        )
+        frame = _frame(previous, lexicon)
+        if context.last_topic is not None and lexicon.is_area(context.last_topic):
+            frame.setdefault(AREA_FRAME, 1.0)  # after an area, "and education?" asks of deals
+        _borrow(concepts, {c: w * CONFIG.inherited_weight for c, w in frame.items()})
     lent = frozenset(concepts) - frozenset(parsed.concepts)
     return replace(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
 

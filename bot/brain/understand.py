@@ -10,7 +10,7 @@ mapped to concepts from the knowledge files, and the kind of question ("how many
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -37,6 +37,7 @@ class Shape:
     relative_words: frozenset[str]
     setting_words: frozenset[str]
     group_pronouns: frozenset[str]
+    yes_no_anywhere: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ class Lexicon:
         self._prefix_phrases: list[tuple[tuple[str, ...], str, str]] = []
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         self._implied: dict[str, str] = {}
+        plain = knowledge.language.grammar.plain_letters
+        self._plain = str.maketrans(plain) if plain else None
         self._load_concepts(knowledge.record, knowledge.language)
         self._load_question_words(knowledge.language)
         self._load_vocabulary(knowledge)
@@ -167,6 +170,7 @@ class Lexicon:
             relative_words=frozenset(stem(normalise(w)) for w in grammar.relative_words),
             setting_words=frozenset(normalise(w) for w in grammar.setting_words),
             group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
+            yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
         )
 
     def _load_concepts(self, record: Record, language: Language) -> None:
@@ -215,11 +219,11 @@ class Lexicon:
         """Question phrases, stopwords, follow-up markers and pronouns, by stem or as typed."""
         self._qtypes: dict[tuple[str, ...], str] = {}
         for qtype, phrases in language.question_types.items():
-            for phrase in phrases:
+            for phrase in self._with_plain_letters(phrases):
                 key = tuple(stem(w) for w in normalise(phrase).split())
                 if key:
                     self._qtypes.setdefault(key, qtype)
-        self._stopwords = {stem(w) for w in _all_words(language.stopwords)}
+        self._stopwords = {stem(w) for w in _all_words(language.all_stopwords)}
         markers = [tuple(stem(w) for w in normalise(m).split()) for m in language.follow_up_markers]
         self._markers = sorted((m for m in markers if m), key=len, reverse=True)
         self._person_pronouns = {normalise(p) for p in language.pronouns.get("person", [])}
@@ -258,7 +262,7 @@ class Lexicon:
         vocabulary |= self._alias_surface
         for phrases in language.question_types.values():
             vocabulary |= set(_all_words(phrases))
-        vocabulary |= set(_all_words(language.stopwords))
+        vocabulary |= set(_all_words(language.all_stopwords))
         vocabulary |= set(_all_words(language.follow_up_markers))
         return vocabulary
 
@@ -269,7 +273,7 @@ class Lexicon:
         table: dict[tuple[str, ...], set[str]] | None = None,
     ) -> None:
         table = self._phrases if table is None else table
-        for alias in aliases:
+        for alias in self._with_plain_letters(aliases):
             if alias.startswith("re:"):
                 self._patterns.append((re.compile(alias[3:]), concept))
             elif alias.endswith("*") and " " in alias.strip():
@@ -286,6 +290,15 @@ class Lexicon:
                     table.setdefault(key, set()).add(concept)
                 if len(words) == 1 and table is self._phrases:
                     self._exact.setdefault(words[0], set()).add(concept)
+
+    def _with_plain_letters(self, words: Iterable[str]) -> Iterator[str]:
+        """Each word, then (if it differs) as typed without its language's own letters."""
+        for word in words:
+            yield word
+            if self._plain is not None:
+                plain = word.casefold().translate(self._plain)
+                if plain != word.casefold():
+                    yield plain
 
     def _frame_phrases(self) -> None:
         """A phrase like "defence agreement" is also about a deal: it gets the framing
@@ -551,7 +564,7 @@ class Lexicon:
         if found:  # "did he ... when he got there", "what welcome ... when he arrived"
             found = found[:1] + [f for f in found[1:] if not _clause_after_opening(f, stems, start)]
         return QuestionWords(
-            qtype=_choose_kind(found, stems, start),
+            qtype=_choose_kind(found, stems, start, self.grammar.yes_no_anywhere),
             at=at,
             explained=frozenset(j for i, length, _ in found for j in range(i, i + length)),
             phrases=frozenset(
@@ -698,9 +711,12 @@ def _clause_after_opening(f: Found, stems: list[str], start: int) -> bool:
     )
 
 
-def _choose_kind(found: list[Found], stems: list[str], start: int) -> str | None:
+def _choose_kind(
+    found: list[Found], stems: list[str], start: int, anywhere: frozenset[str]
+) -> str | None:
     """The kind of question: an opening "is/did" unless something specific is asked, then
-    the first specific kind, then the first generic one; "any ..." asks yes or no."""
+    the first specific kind, then the first generic one; "any ...", "... ли", "... ма?" ask
+    yes or no wherever they stand."""
     specific = [f for f in found if f[2] not in GENERIC_QTYPES]
     generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
     if not specific and _opens_with_yes_no(found, start, generic):
@@ -708,7 +724,7 @@ def _choose_kind(found: list[Found], stems: list[str], start: int) -> str | None
     first = specific or generic
     if first:
         return first[0][2]
-    if any(f[2] == "yes_no" and stems[f[0]] in ("any", "anyth") for f in found):
+    if any(f[2] == "yes_no" and stems[f[0]] in anywhere for f in found):
         return "yes_no"
     return None
 
