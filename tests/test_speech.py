@@ -127,4 +127,7 @@ def test_a_message_that_does_not_tell_gets_the_chats_language_if_its_script_fits
     assert detector.choose("37?", "kk") == "kk"
     assert detector.choose("Токаев?", "en") == "ru"  # Cyrillic: not English, the usual one
     assert detector.choose("Tokayev?", None) == "en"
-    assert detector.choose("сколько?", "kk") == "ru"  # the message's own language wins
+    assert detector.choose("что и сколько?", "kk") == "ru"  # the message's own language wins
+    assert detector.choose("сколько?", "kk") == "kk"  # ... if it tells clearly: one word won't
+    assert detector.choose("what?", "ur-Latn") == "ur-Latn"  # "ok", "great" in a Roman Urdu chat
+    assert detector.choose("how did the deal go?", "ur-Latn") == "en"

@@ -21,6 +21,7 @@ SCRIPTS = {  # Unicode blocks of the scripts profiles may name
     "cyrillic": ((0x400, 0x52F),),
     "arabic": ((0x600, 0x6FF), (0x750, 0x77F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
 }
+CLEAR_LEAD = 2  # telling words (a letter of its own counts 2) to leave the chat's language
 NAMES_SCRIPT = "latin"  # names of people and places are typed in it whatever the language
 
 
@@ -30,6 +31,7 @@ class Detected:
 
     lang: str | None
     script: str | None
+    lead: float = 0.0  # how far its evidence is ahead of the next language of its script
 
 
 def script_of(char: str) -> str | None:
@@ -61,9 +63,10 @@ class Detector:
             return Detected(rivals[0].code, script)
         tokens = split_words(text)
         scores = {p.code: self._score(p, text, tokens) for p in rivals}
-        best = max(scores.values(), default=0)
-        winners = [code for code, score in scores.items() if score == best]
-        return Detected(winners[0] if best > 0 and len(winners) == 1 else None, script)
+        ranked = sorted(scores.values(), reverse=True)
+        best, lead = ranked[0], ranked[0] - ranked[1]
+        winner = next(code for code, score in scores.items() if score == best)
+        return Detected(winner if best > 0 and lead > 0 else None, script, lead)
 
     def _score(self, profile: LanguageProfile, text: str, tokens: list[str]) -> float:
         lowered = text.casefold()
@@ -71,16 +74,20 @@ class Detector:
         return letters + sum(1 for t in tokens if t in self._words[profile.code])
 
     def choose(self, text: str, preferred: str | None) -> str:
-        """The reply's language: the message's own if it tells; else the preferred one if it
-        writes this script (or the message has no letters, or only Latin ones: "Tokayev?"
-        names, it does not tell); else the usual one for the script; else the first
-        profile's (English)."""
+        """The reply's language: the message's own if it tells clearly; else the preferred
+        one (the chat's) if it writes this script (or the message has no letters, or only
+        Latin ones: "Tokayev?" names, it does not tell; one loanword like "ok" does not
+        either); else the message's own if it tells at all; else the usual one for the
+        script; else the first profile's (English)."""
         found = self.detect(text)
-        if found.lang is not None:
-            return found.lang
         by_code: Mapping[str, LanguageProfile] = {p.code: p for p in self.profiles}
         pref = by_code.get(preferred or "")
-        if pref is not None and found.script in (None, pref.script, NAMES_SCRIPT):
+        fits = pref is not None and found.script in (None, pref.script, NAMES_SCRIPT)
+        if found.lang is not None and not (fits and found.lead < CLEAR_LEAD):
+            return found.lang
+        if pref is not None and fits:  # "ok", "great, thx" in a Roman Urdu chat: still it
             return pref.code
+        if found.lang is not None:
+            return found.lang
         usual = [p.code for p in self.profiles if p.script == found.script and p.default_for_script]
         return usual[0] if usual else self.profiles[0].code
