@@ -1,0 +1,44 @@
+"""The non-English sets: the fact right AND the reply in the asker's language.
+
+``lang_blind_*.yaml`` were written blind (by helpers who never saw the knowledge files or the
+bot) for issue 9; first looks: ur 66.1%, ur-Latn 70.6%, ru 75.8%, kk 67.9%. They are now
+development sets, held at today's level (below the issue's 95%: see the closing note).
+``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.brain import Brain
+from bot.evaluation import evaluate_file, format_report
+from tests.conftest import TESTS
+
+FLOORS = {
+    "lang_blind_ur.yaml": 0.67,
+    "lang_blind_ur-Latn.yaml": 0.71,
+    "lang_blind_ru.yaml": 0.77,
+    "lang_blind_kk.yaml": 0.73,
+    "questions_lang_dev.yaml": 0.91,
+    "conversations_lang_dev.yaml": 0.92,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_the_language_sets_hold(brain: Brain, name: str) -> None:
+    report = evaluate_file(brain, TESTS / name)
+    assert len(report.results) >= 70
+    assert report.accuracy >= FLOORS[name], format_report(report)
+
+
+def test_replies_are_in_the_askers_language(brain: Brain) -> None:
+    """Whatever the fact, the reply's language: 96.9% of the 516 blind items today."""
+    results = [
+        r
+        for name in FLOORS
+        if name.startswith("lang_blind")
+        for r in evaluate_file(brain, TESTS / name).results
+    ]
+    wrong = [r for r in results if any("replied in" in p or "reads as" in p for p in r.problems)]
+    assert len(results) >= 500
+    assert len(wrong) / len(results) <= 0.035, [(r.item.q, r.answer.lang) for r in wrong]
