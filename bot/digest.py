@@ -28,7 +28,7 @@ from functools import cache
 from html import escape
 from typing import Literal
 
-from bot.brain.speech import ENGLISH, Speech
+from bot.brain.speech import ENGLISH, Speech, group_key
 from bot.brain.topics import join_words
 from bot.formatting import TELEGRAM_LIMIT, split_message
 from knowledge.loading import DEFAULT_LANGUAGES_DIR, Knowledge, load_languages, normalise_quotes
@@ -181,16 +181,17 @@ def styled(speech: Speech, key: str, **params: object) -> Line:
             for style, text in spans if text]  # fmt: skip
 
 
-def translated(speech: Speech, key: str) -> str | None:
-    """A record term of the speech's language (``title``, ``area.railway``), or None."""
-    if speech.lang == ENGLISH:
-        return None
+def translated(speech: Speech, key: str, english_text: str) -> str | None:
+    """A record term said in the speech's language (``title``, ``area.railway``: see
+    :func:`bot.brain.speech.digest_terms`); None when its translation lacks it."""
     value = speech.term(key)
-    return None if value == key else value
+    if value == key or (speech.lang != ENGLISH and value == english_text):
+        return None
+    return value
 
 
 def _term(speech: Speech, key: str, english_text: str) -> str:
-    return translated(speech, key) or english_text
+    return translated(speech, key, english_text) or english_text
 
 
 def _answer(speech: Speech, topic: str) -> str | None:
@@ -201,10 +202,6 @@ def _answer(speech: Speech, topic: str) -> str | None:
         return speech.answer(topic)
     except KeyError:
         return None
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
 # -- wording helpers -----------------------------------------------------------------------
@@ -298,7 +295,7 @@ class _Compose:
         for group, areas in groups.items():
             sources = [s for _, srcs in areas for s in srcs]
             shorts = self._join([short for short, _ in areas])
-            name = _term(self.speech, f"group.{_slug(group)}", group)
+            name = _term(self.speech, f"group.{group_key(group)}", group)
             lines.append([*self.line("digest.area_group", group=name, areas=shorts),
                           self.cites.cite(sources)])  # fmt: skip
         return Block(lines)
@@ -309,10 +306,10 @@ class _Compose:
         return self.speech.text("digest.list_separator").join(items)
 
     def target(self, target: Target) -> Block:
-        heading = translated(self.speech, f"target.{target.id}")
-        if heading is None:
-            heading = self.speech.text("digest.target_phrase", figure=target.figure,
-                                       deadline=target.deadline)  # fmt: skip
+        speech = self.speech
+        figure = _term(speech, f"figure.{target.id}", target.figure)
+        deadline = _term(speech, f"deadline.{target.id}", target.deadline)
+        heading = speech.text("digest.target_phrase", figure=figure, deadline=deadline)
         lines: list[Line] = [self.line("digest.target", target=heading)]
         said = _answer(self.speech, target.id)
         if said is not None:
@@ -351,8 +348,8 @@ class _Compose:
     def updates(self, title: Line, updates: Sequence[Update]) -> Block:
         lines: list[Line] = [title]
         for update in sorted(updates, key=lambda u: (u.date, u.id), reverse=True):
-            text = translated(self.speech, f"update.{update.id}")
-            if text is None and self.speech.lang != ENGLISH:
+            text = translated(self.speech, f"update.{update.id}", update.text)
+            if text is None:  # not translated: the English, labelled as the original
                 text = self.speech.text("digest.original", text=update.text)
             line = self.line("digest.update", date=update_date(update, self.speech),
                              text=text or update.text)  # fmt: skip
