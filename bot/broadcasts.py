@@ -13,8 +13,12 @@ from __future__ import annotations
 import datetime as dtm
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
+
+if TYPE_CHECKING:
+    from bot.brain.speech import Speech
 
 TABLE = "digest_broadcasts"
 CANCELLED, SENDING, REPORTED = "cancelled", "sending", "reported"
@@ -101,16 +105,11 @@ def mark_reported(db: Database, prompt: Prompt, now: dtm.datetime) -> bool:
     return cursor.rowcount == 1
 
 
-def result_text(counts: dict[str, int]) -> str:
-    """What the admin's prompt becomes when the broadcast is over."""
-    labels = [
-        ("sent", "delivered"),
-        ("blocked", "blocked the bot (unsubscribed)"),
-        ("gone", "chat gone (unsubscribed)"),
-        ("failed", "failed"),
-        ("unknown", "outcome unknown"),
-        ("skipped", "unsubscribed meanwhile"),
-        ("pending", "still waiting (the next delivery run sends them)"),
-    ]
-    found = [f"{counts[k]} {label}" for k, label in labels if counts.get(k)]
-    return "\U0001f4e8 Digest broadcast: " + ("; ".join(found) or "nothing to send") + "."
+RESULTS = ("sent", "blocked", "gone", "failed", "unknown", "skipped", "pending")
+
+
+def result_text(counts: dict[str, int], speech: Speech) -> str:
+    """What the admin's prompt becomes when the broadcast is over (texts digest.result.*)."""
+    found = [speech.text(f"digest.result.{k}", n=counts[k]) for k in RESULTS if counts.get(k)]
+    results = speech.text("digest.result.separator").join(found)
+    return speech.text("digest.result", results=results or speech.text("digest.result.nothing"))

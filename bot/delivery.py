@@ -35,6 +35,10 @@ supergroup is followed to its new id (:mod:`bot.chat_migration`). When an admin'
 broadcast is over, the run that finished it edits the admin's prompt with the result
 (:mod:`bot.broadcasts`).
 
+Languages: each chat's digest (and notice) is composed in its language: the one the chat
+chose (:func:`bot.chat_languages.all_chosen`, read once per batch), else the one stored when
+it subscribed, else English. A broadcast's result is said in its admin's chat's choice.
+
 Speed: sends are paced to ``rate`` (29/s, smoothly, no start-up burst) ahead of the bot's
 own rate limiter (Telegram allows about 30/s), and parts of one digest to one chat are 1 s
 apart (Telegram's per-chat limit).
@@ -52,7 +56,7 @@ import secrets
 import socket
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,8 +76,9 @@ from telegram.error import (
 )
 from telegram.ext import ExtBot
 
-from bot import broadcasts, notices, subscriptions
+from bot import broadcasts, chat_languages, notices, subscriptions
 from bot import digest as compose
+from bot.brain.speech import ENGLISH, Speech
 from bot.ratelimit import NO_RETRIES, never_arrived, retry_after_seconds
 from knowledge.models import Record
 
@@ -423,11 +428,15 @@ class Broadcaster:
         clock: Clock = system_clock,
         options: Options | None = None,
         should_stop: Callable[[], bool] = lambda: False,
+        speeches: Callable[[], Mapping[str, Speech]] | None = None,
     ) -> None:
         ensure_tables(db)
         self.db = db
         self.bot = bot
         self.record = record
+        self.speeches = speeches
+        self._batch: set[int] = set()  # the chats of the batch being sent
+        self._chosen: dict[int, str] = {}  # their chosen languages, read once per batch
         self.clock = clock
         self.options = options or Options()
         self.should_stop = should_stop
@@ -439,6 +448,17 @@ class Broadcaster:
         self._pacer: AsyncLimiter | None = None
         self._paused_until = 0.0
         self._late = False
+
+    def speech_for(self, chat_id: int, stored: str | None = None) -> Speech:
+        """The Speech a chat is written to in: its choice, else ``stored``, else English."""
+        record = self.record()
+        found = self.speeches() if self.speeches is not None else {}
+        if chat_id in self._batch:
+            lang = self._chosen.get(chat_id) or stored
+        else:  # a notice, a broadcast's admin: one chat, read on its own
+            lang = chat_languages.chosen(self.db, chat_id) or stored
+        speech = found.get(lang or ENGLISH) or found.get(ENGLISH)
+        return speech if speech is not None else compose.english(record)
 
     async def deliver(self) -> Report:
         """Run (or wait for) a delivery run that starts after this call."""
@@ -492,7 +512,9 @@ class Broadcaster:
             if not notices.move(self.db, notice, "sending", "pending", self.clock()):
                 continue
             try:
-                await self._send(notice.chat_id, notice.text)
+                sub = subscriptions.get(self.db, notice.chat_id)
+                text = notice.say(self.speech_for(notice.chat_id, sub.lang if sub else None))
+                await self._send(notice.chat_id, text)
             except (RetryAfter, NetworkError) as error:
                 if isinstance(error, RetryAfter) or never_arrived(error):
                     notices.move(self.db, notice, "pending", "sending", self.clock())
@@ -509,7 +531,8 @@ class Broadcaster:
         for prompt in broadcasts.finished(self.db, TABLE):
             if self.should_stop() or not broadcasts.mark_reported(self.db, prompt, self.clock()):
                 continue
-            text = broadcasts.result_text(state_counts(self.db, prompt.edition))
+            speech = self.speech_for(prompt.chat_id)
+            text = broadcasts.result_text(state_counts(self.db, prompt.edition), speech)
             try:
                 await self.bot.edit_message_text(
                     text, chat_id=prompt.chat_id, message_id=prompt.message_id
@@ -523,6 +546,8 @@ class Broadcaster:
             self.lease.renew()
 
     async def _send_all(self, rows: list[Row], report: Report) -> None:
+        self._batch = {row.chat_id for row in rows}
+        self._chosen = chat_languages.all_chosen(self.db, self._batch)
         queue = list(rows)
         failure: list[BaseException] = []
 
@@ -569,7 +594,9 @@ class Broadcaster:
         new = [u for u in record.updates if u.id not in seen]
         day = last.astimezone(sub.schedule.zone).date() if last else None
         kind: compose.Kind = "scheduled" if row.kind == "scheduled" else "broadcast"
-        return compose.personal(record, kind, new, day).html_parts(), [u.id for u in new]
+        speech = self.speech_for(row.chat_id, sub.lang)
+        parts = compose.personal(record, kind, new, day, speech).html_parts()
+        return parts, [u.id for u in new]
 
     def _finish(self, row: Row, state: str, error: str | None = None, **extra: Any) -> None:
         now = self.clock().isoformat()

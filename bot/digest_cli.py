@@ -19,7 +19,7 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from knowledge.models import Record
+    from knowledge.loading import Knowledge
 
 SEPARATOR = "\n\u2500\u2500\u2500\u2500\u2500 next message \u2500\u2500\u2500\u2500\u2500\n"
 BUSY = 3  # exit code: another process is delivering
@@ -33,7 +33,7 @@ def digest_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"visitbot: warning: using the last good store: {store.warning}", file=sys.stderr)
     try:
         if args.action == "send":
-            return asyncio.run(_send(settings, store.db, store.knowledge.record))
+            return asyncio.run(_send(settings, store.db, store.knowledge))
         from bot.digest import on_demand
 
         found = on_demand(store.knowledge.record)
@@ -43,11 +43,13 @@ def digest_command(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
 
 
-async def _send(settings: Settings, db: Database, record: Record) -> int:
+async def _send(settings: Settings, db: Database, knowledge: Knowledge) -> int:
+    """Deliver what is due, each chat's digest in its language (as the bot does)."""
     from telegram.ext import ExtBot
     from telegram.request import HTTPXRequest
 
     from bot.delivery import Broadcaster
+    from bot.digest import speeches
     from bot.ratelimit import TelegramLimiter
 
     if not settings.token:
@@ -64,7 +66,10 @@ async def _send(settings: Settings, db: Database, record: Record) -> int:
         rate_limiter=TelegramLimiter(),
     )
     async with bot:
-        sender = Broadcaster(db, bot, lambda: record, should_stop=stopping.is_set)
+        said = speeches(knowledge)
+        sender = Broadcaster(
+            db, bot, lambda: knowledge.record, should_stop=stopping.is_set, speeches=lambda: said
+        )
         report = await sender.deliver()
     print(f"visitbot digest send: {report.summary()}")
     for error in report.errors[:10]:

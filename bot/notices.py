@@ -6,6 +6,11 @@ The notice is queued in the store with the pause, in the same transaction, and t
 delivery run sends it (paced with the digests). A notice moves ``pending -> sending ->
 sent`` (or ``failed``); one left ``sending`` by a killed run becomes ``unknown`` and is not
 sent again, as for digests.
+
+A notice is said when it is sent, in the chat's language then: its key names it
+(``bad_timezone:<zone>``, ``unreadable:<zone>``; the texts ``digest.notice.*``). The stored
+``text`` says what happened, for the log, and is sent as it is only for a key this version
+does not know (a notice queued by another version).
 """
 
 from __future__ import annotations
@@ -14,11 +19,16 @@ import datetime as dtm
 import weakref
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
+if TYPE_CHECKING:
+    from bot.brain.speech import Speech
+
 TABLE = "digest_notices"
-ZONE_EXAMPLE = "<code>/subscribe daily 09:00 Asia/Karachi</code> (or UTC+5)"
+BAD_ZONE = "bad_timezone"
+UNREADABLE = "unreadable"
 
 _READY: weakref.WeakSet[Database] = weakref.WeakSet()
 
@@ -34,26 +44,20 @@ def ensure_table(db: Database) -> None:
     _READY.add(db)
 
 
-def bad_zone_text(zone: str) -> str:
-    shown = escape(zone[:40], quote=False)
-    return (
-        f"\u26a0\ufe0f Your digests are paused: the time zone \u201c{shown}\u201d does not exist. "
-        f"Send {ZONE_EXAMPLE} to start them again."
-    )
-
-
-def unreadable_text() -> str:
-    return (
-        "\u26a0\ufe0f Your digests are paused: your saved schedule could not be read. "
-        f"Send {ZONE_EXAMPLE} to start them again."
-    )
-
-
 @dataclass(frozen=True)
 class Notice:
     chat_id: int
     key: str
     text: str
+
+    def say(self, speech: Speech) -> str:
+        """The notice in the speech's language (the stored text for a key not known here)."""
+        reason, _, zone = self.key.partition(":")
+        if reason == BAD_ZONE:
+            return speech.text("digest.notice.bad_zone", zone=escape(zone[:40], quote=False))
+        if reason == UNREADABLE:
+            return speech.text("digest.notice.unreadable")
+        return self.text
 
 
 def add(db: Database, chat_id: int, key: str, text: str, now: dtm.datetime) -> bool:

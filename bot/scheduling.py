@@ -116,6 +116,7 @@ class DigestRuntime:
                 clock=lambda: self.clock(),
                 options=self.options,
                 should_stop=lambda: not self.application.running,
+                speeches=lambda: self.services.brain.speeches,
             )
         return self._broadcaster
 
@@ -195,10 +196,8 @@ class DigestRuntime:
         self.application.job_queue.run_once(run, 0, name=name, job_kwargs=JOB_KWARGS)
 
     async def _tell_stopped(self, prompt: broadcasts.Prompt, error: Exception) -> None:
-        text = (
-            f"\u26a0\ufe0f The broadcast stopped on an error ({type(error).__name__}). "
-            "The next delivery run, within a few minutes, goes on with it and reports here."
-        )
+        speech = self.broadcaster.speech_for(prompt.chat_id)
+        text = speech.text("digest.broadcast_stopped", error=type(error).__name__)
         try:
             await self.application.bot.edit_message_text(
                 text, chat_id=prompt.chat_id, message_id=prompt.message_id

@@ -5,6 +5,10 @@ local time in an IANA time zone. A :class:`Schedule` knows its own slots (the in
 digest is due), so the job queue, the catch-up after a restart and the tests all use one
 calculation. Ended subscriptions are kept with the reason (unsubscribed, blocked, gone) for
 /stats; subscribing again reactivates the row.
+
+What people type (``/subscribe weekly fri 18:30``, ``/subscribe еженедельно пятница 18:30``)
+is read with the words of every language's ``digest.words.*`` texts (a :class:`Vocabulary`);
+what is said back (the schedule, the problems) is said by the chat's Speech.
 """
 
 from __future__ import annotations
@@ -13,29 +17,34 @@ import datetime as dtm
 import logging
 import re
 import weakref
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlite_utils import Database
 
 from bot import notices
 
+if TYPE_CHECKING:
+    from bot.brain.speech import Speech
+    from knowledge.models import LanguagePack
+
 log = logging.getLogger(__name__)
 
 TABLE = "digest_subscriptions"
-BAD_ZONE = "bad_timezone"  # ``ended``: paused because its zone does not load
-UNREADABLE = "unreadable"  # ``ended``: a row that cannot be read (edited by hand?)
+BAD_ZONE = notices.BAD_ZONE  # ``ended``: paused because its zone does not load
+UNREADABLE = notices.UNREADABLE  # ``ended``: a row that cannot be read (edited by hand?)
 # The whole-hour UTC offsets that exist as zones: Etc/GMT+12 (UTC-12) to Etc/GMT-14 (UTC+14).
 MIN_OFFSET, MAX_OFFSET = -12, 14
 OFFSET_RE = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?::?00)?")
 UTC = dtm.UTC
 Frequency = Literal["daily", "weekly"]
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # parsing
 DEFAULT_TIME = dtm.time(9, 0)
 # Pakistan first, then Kazakhstan (one zone, UTC+5, since March 2024), then common others.
+# The label is a key: its words are the texts digest.zone.<label, lower case>.
 COMMON_ZONES: tuple[tuple[str, str], ...] = (
     ("Pakistan", "Asia/Karachi"),
     ("Kazakhstan", "Asia/Almaty"),
@@ -90,12 +99,15 @@ class Schedule:
                 return slot
         raise AssertionError("a week always has a slot")  # pragma: no cover
 
-    def describe(self) -> str:
+    def describe(self, speech: Speech) -> str:
         """'daily at 09:00 (Asia/Karachi)' / 'weekly on Mondays at 18:30 (UTC)'."""
-        when = f"at {self.at:%H:%M} ({self.timezone})"
+        time = f"{self.at:%H:%M}"
         if self.frequency == "weekly":
-            return f"weekly on {DAYS[self.weekday or 0].capitalize()}s {when}"
-        return f"daily {when}"
+            on_days = speech.text(f"digest.on_days.{self.weekday or 0}")
+            return speech.text(
+                "digest.schedule.weekly", on_days=on_days, time=time, zone=self.timezone
+            )
+        return speech.text("digest.schedule.daily", time=time, zone=self.timezone)
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,9 @@ class Subscription:
     since: dtm.datetime  # when this schedule was set: earlier slots are not owed
     active: bool = True
     ended: str | None = None  # unsubscribed | blocked | gone
+    # The language the chat had when it subscribed (its Telegram app's), for a chat that
+    # never chooses one with /language; a chat's choice wins (bot.chat_languages).
+    lang: str | None = field(default=None, compare=False)
 
 
 # -- reading what people type --------------------------------------------------------------
@@ -157,17 +172,24 @@ def find_zone(text: str) -> str | None:
     return name if name is not None and load_zone(name) is not None else None
 
 
-def zone_problem(word: str) -> str:
-    """The one-line correction for a word that is not a usable time zone."""
+@dataclass(frozen=True)
+class Problem:
+    """One word of a typed schedule that could not be used: ``kind`` names the correction
+    (the text ``digest.problem.<kind>``: time, frequency, offset, zone)."""
+
+    kind: str
+    word: str
+
+    def say(self, speech: Speech, word: str | None = None) -> str:
+        """The one-line correction; ``word``: the word as it should be shown (escaped)."""
+        return speech.text(f"digest.problem.{self.kind}", word=self.word if word is None else word)
+
+
+def zone_problem(word: str) -> Problem:
+    """The correction for a word that is not a usable time zone."""
     if OFFSET_RE.fullmatch(word.strip().lower()):
-        return (
-            f"\u201c{word}\u201d is not a UTC offset that exists: offsets run from UTC-12 to "
-            "UTC+14. Try a place, like Pacific/Tongatapu or Pacific/Kiritimati."
-        )
-    return (
-        f"\u201c{word}\u201d is not a time zone I know: try Asia/Karachi (Pakistan), "
-        "Asia/Almaty (Kazakhstan) or UTC+5."
-    )
+        return Problem("offset", word)
+    return Problem("zone", word)
 
 
 def parse_time(text: str) -> dtm.time | None:
@@ -186,17 +208,79 @@ def parse_time(text: str) -> dtm.time | None:
 
 
 def _weekday(word: str) -> int | None:
-    word = word.lower().rstrip("s")  # "mondays"
+    word = word.lower().rstrip("s")  # "mondays", "wednes"
     for n, day in enumerate(DAYS):
         if len(word) >= 3 and day.startswith(word):
             return n
     return None
 
 
-FREQUENCY_WORDS: dict[str, Frequency] = {
-    "daily": "daily", "day": "daily", "everyday": "daily", "d": "daily",
-    "weekly": "weekly", "week": "weekly", "w": "weekly",
-}  # fmt: skip
+# Urdu and Persian digits, typed on an Urdu keyboard: read as 0-9.
+DIGITS = str.maketrans("\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"
+                       "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
+                       "01234567890123456789")  # fmt: skip
+IGNORE = "ignore"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words a typed /subscribe understands, from every language's ``digest.words.*``:
+    a word (or two-word phrase) -> "daily", "weekly", "day:<0-6>", "zone:<IANA name>" or
+    "ignore" ("at", "в", "بجے"). A word that two meanings claim is left out."""
+
+    meanings: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, packs: Iterable[LanguagePack]) -> Vocabulary:
+        claimed: dict[str, set[str]] = {}
+        zones = {label.lower(): zone for label, zone in COMMON_ZONES}
+        for pack in packs:
+            for key, text in pack.texts.items():
+                meaning = _meaning(key.removeprefix("digest.words."), zones)
+                if not key.startswith("digest.words.") or meaning is None:
+                    continue
+                for word in text.split(","):
+                    if word.strip():
+                        claimed.setdefault(" ".join(word.lower().split()), set()).add(meaning)
+        return cls({w: next(iter(m)) for w, m in claimed.items() if len(m) == 1})
+
+    def get(self, word: str) -> str | None:
+        return self.meanings.get(word.lower())
+
+
+def _meaning(name: str, zones: dict[str, str]) -> str | None:
+    if name in ("daily", "weekly", IGNORE):
+        return name
+    if name.startswith("day.") and name[4:].isdigit() and int(name[4:]) < len(DAYS):
+        return f"day:{name[4:]}"
+    if name.startswith("zone.") and name[5:] in zones:
+        return f"zone:{zones[name[5:]]}"
+    return None
+
+
+@cache
+def default_vocabulary() -> Vocabulary:
+    """The words of the bot's own language files."""
+    from knowledge.loading import DEFAULT_LANGUAGES_DIR, load_languages
+
+    return Vocabulary.of(load_languages(DEFAULT_LANGUAGES_DIR).values())
+
+
+def _words(args: Sequence[str], vocabulary: Vocabulary) -> list[tuple[str, str | None]]:
+    """The typed words with their meaning, a known two-word phrase taken as one."""
+    words = [w.strip().strip(",").translate(DIGITS) for w in args]
+    words = [w for w in words if w]
+    found: list[tuple[str, str | None]] = []
+    n = 0
+    while n < len(words):
+        pair = " ".join(words[n : n + 2])
+        if n + 1 < len(words) and vocabulary.get(pair) is not None:
+            found.append((pair, vocabulary.get(pair)))
+            n += 2
+            continue
+        found.append((words[n], vocabulary.get(words[n])))
+        n += 1
+    return found
 
 
 @dataclass(frozen=True)
@@ -204,44 +288,55 @@ class Parsed:
     """What ``/subscribe ...`` asked for, or what was wrong with it (one line a problem)."""
 
     schedule: Schedule | None
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
-def parse_schedule(args: Sequence[str], default_zone: str) -> Parsed:
-    """Read ``daily 09:00 Asia/Karachi``, ``weekly mon 18:30 UTC+5`` and the like.
-
-    Missing parts take defaults (daily, 09:00, ``default_zone``, Mondays); every word that
-    is not understood is reported, so one reply corrects everything at once.
-    """
+@dataclass
+class _Reading:
     frequency: Frequency | None = None
     at: dtm.time | None = None
     zone: str | None = None
     weekday: int | None = None
-    problems: list[str] = []
-    for raw in args:
-        word = raw.strip().strip(",")
+    problems: list[Problem] = field(default_factory=list)
+
+    def read(self, word: str, meaning: str | None) -> None:
         lower = word.lower()
-        if not word:
-            continue
-        if lower in FREQUENCY_WORDS and frequency is None:
-            frequency = FREQUENCY_WORDS[lower]
-        elif _weekday(lower) is not None and weekday is None and not lower.isdigit():
-            weekday = _weekday(lower)
+        if meaning == IGNORE:
+            return
+        if meaning in ("daily", "weekly") and self.frequency is None:
+            self.frequency = "daily" if meaning == "daily" else "weekly"
+        elif meaning and meaning.startswith("day:") and self.weekday is None:
+            self.weekday = int(meaning[4:])
+        elif meaning is None and _weekday(lower) is not None and self.weekday is None:
+            self.weekday = _weekday(lower)
         elif re.fullmatch(r"[\d:.h]+\s*(am|pm)?", lower):
-            at = parse_time(lower)
-            if at is None:
-                problems.append(
-                    f"\u201c{word}\u201d is not a time of day: use 24-hour HH:MM, "
-                    "like 09:00 or 18:30."
-                )
+            self.at = parse_time(lower)
+            if self.at is None:
+                self.problems.append(Problem("time", word))
+        elif meaning and meaning.startswith("zone:"):
+            self.zone = meaning[5:]
         elif find_zone(word) is not None:
-            zone = find_zone(word)
-        elif "/" in word or re.search(r"\d", word) or frequency or at:
-            problems.append(zone_problem(word))
+            self.zone = find_zone(word)
+        elif "/" in word or re.search(r"\d", word) or self.frequency or self.at:
+            self.problems.append(zone_problem(word))
         else:
-            problems.append(
-                f"\u201c{word}\u201d is not a frequency I offer: digests come daily or weekly."
-            )
+            self.problems.append(Problem("frequency", word))
+
+
+def parse_schedule(
+    args: Sequence[str], default_zone: str, vocabulary: Vocabulary | None = None
+) -> Parsed:
+    """Read ``daily 09:00 Asia/Karachi``, ``weekly mon 18:30 UTC+5`` and the like, in any
+    language of ``vocabulary`` (default: the bot's own language files).
+
+    Missing parts take defaults (daily, 09:00, ``default_zone``, Mondays); every word that
+    is not understood is reported, so one reply corrects everything at once.
+    """
+    reading = _Reading()
+    for word, meaning in _words(args, vocabulary or default_vocabulary()):
+        reading.read(word, meaning)
+    frequency, at, zone, weekday = reading.frequency, reading.at, reading.zone, reading.weekday
+    problems = reading.problems
     if zone is None and load_zone(default_zone) is None:  # a saved zone that went away
         problems.append(zone_problem(default_zone))
     if problems:
@@ -280,10 +375,14 @@ def ensure_table(db: Database) -> None:
             "active": int,
             "ended": str,
             "updated": str,
+            "lang": str,
         },
         pk="chat_id",
         if_not_exists=True,
     )
+    columns = {r[1] for r in db.execute(f"PRAGMA table_info({TABLE})").fetchall()}
+    if "lang" not in columns:  # a store from before digests spoke languages
+        db.execute(f"ALTER TABLE {TABLE} ADD COLUMN lang TEXT")
     db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_active ON {TABLE}(active)")
     _READY.add(db)
 
@@ -301,6 +400,7 @@ def _row(sub: Subscription, now: dtm.datetime) -> dict[str, object]:
         "active": int(sub.active),
         "ended": sub.ended,
         "updated": now.isoformat(),
+        "lang": sub.lang,
     }
 
 
@@ -321,6 +421,7 @@ def _from_row(row: dict[str, object]) -> Subscription:
         since=dtm.datetime.fromisoformat(str(row["since"])),
         active=bool(row["active"]),
         ended=str(row["ended"]) if row["ended"] is not None else None,
+        lang=str(row["lang"]) if row.get("lang") is not None else None,
     )
 
 
@@ -403,31 +504,40 @@ def _quarantine(
     try:
         _from_row({**row, "timezone": "UTC"})
         found = Quarantined(chat_id, BAD_ZONE, f"time zone {zone!r} does not exist")
-        text = notices.bad_zone_text(zone)
     except (TypeError, ValueError, KeyError):
         found = Quarantined(chat_id, UNREADABLE, "the stored schedule cannot be read")
-        text = notices.unreadable_text()
     log.warning("digest subscription of chat %s paused: %s", chat_id, found.detail)
     db.execute(
         f"UPDATE {TABLE} SET active = 0, ended = ?, updated = ? WHERE chat_id = ?",
         [found.reason, now.isoformat(), chat_id],
     )
-    notices.add(db, chat_id, f"{found.reason}:{zone}", text, now)
+    # said in the chat's language when it is sent (notices.Notice.say)
+    notices.add(db, chat_id, f"{found.reason}:{zone}", f"digests paused: {found.detail}", now)
     return found
 
 
 def subscribe(
-    db: Database, chat_id: int, user_id: int | None, schedule: Schedule, now: dtm.datetime
+    db: Database,
+    chat_id: int,
+    user_id: int | None,
+    schedule: Schedule,
+    now: dtm.datetime,
+    lang: str | None = None,
 ) -> Subscription:
     """Start or change a chat's subscription. The same schedule again changes nothing (so a
-    repeated /subscribe cannot make an earlier slot due again). A zone that does not load is
-    refused here, so no caller can store one."""
+    repeated /subscribe cannot make an earlier slot due again) but the language (``lang``:
+    the chat's at subscribe time, None: unknown). A zone that does not load is refused
+    here, so no caller can store one."""
     if load_zone(schedule.timezone) is None:
         raise ValueError(f"time zone {schedule.timezone!r} does not exist")
     current = get(db, chat_id)
     if current is not None and current.active and current.schedule == schedule:
+        if lang is not None and lang != current.lang:
+            with db.atomic():
+                db.execute(f"UPDATE {TABLE} SET lang = ? WHERE chat_id = ?", [lang, chat_id])
+            return replace(current, lang=lang)
         return current
-    sub = Subscription(chat_id, user_id, schedule, since=now)
+    sub = Subscription(chat_id, user_id, schedule, since=now, lang=lang)
     with db.atomic():
         db.table(TABLE).upsert(_row(sub, now), pk="chat_id")
     return sub

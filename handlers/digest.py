@@ -13,6 +13,11 @@ data (the whole choice so far, under 64 bytes), so a press works after a restart
 In a group only its admins (and the bot's admins) may use these commands and buttons; the
 buttons of an admin's /digest_now prompt work for the bot's admins only. A group that
 becomes a supergroup takes its digest along (the ``migrate_to_chat_id`` service message).
+
+Everything is said in the chat's language (the texts ``digest.*`` of
+``knowledge/languages/<code>/digest.yaml``): the one it chose with /language, else its
+sender's Telegram app's, else English. /subscribe stores that language with the
+subscription, for the digests of a chat that never chooses one.
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot import broadcasts, delivery, subscriptions
+from bot import broadcasts, chat_languages, delivery, subscriptions
 from bot import digest as compose
+from bot.brain.speech import ENGLISH, Speech
 from bot.chat_migration import migrate_chat
 from bot.delivery import Clock, Options, system_clock
 from bot.formatting import excerpt
@@ -39,40 +45,20 @@ from bot.questionlog import question_stats
 from bot.scheduling import DigestRuntime
 from bot.services import services_of
 from bot.storewriter import settle, store_writer_of
-from bot.subscriptions import COMMON_ZONES, DAYS, Schedule
+from bot.subscriptions import COMMON_ZONES, DAYS, Schedule, Vocabulary
 from handlers.common import Command, answer_press
-from handlers.permissions import GROUP_ADMINS_ONLY, is_bot_admin, may_manage
+from handlers.permissions import is_bot_admin, may_manage
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 PREFIX = "dg:"
 TIMES = ("07:00", "08:00", "09:00", "12:00", "18:00", "21:00")
-MENU = [
-    ("digest", "A summary digest of the visit"),
-    ("subscribe", "Get the digest daily or weekly"),
-    ("subscription", "Your digest subscription"),
-    ("unsubscribe", "Stop the digests"),
-]
-NOT_ADMIN = "This command is for the bot's admins."
-PROMPT_ADMINS_ONLY = "Only the bot's admins can use these buttons."
-WAS_CANCELLED = "This broadcast was cancelled, so nothing was sent. /digest_now starts a new one."
-ALREADY_SENDING = "It is already being sent; it can't be cancelled now."
-ASK_FREQUENCY = "How often would you like the digest?"
-TYPED_HINT = "Or type it, e.g. <code>/subscribe daily 09:00 Asia/Karachi</code>."
-EXAMPLES = (
-    "For example: <code>/subscribe daily 09:00 Asia/Karachi</code> or "
-    "<code>/subscribe weekly mon 18:30 Asia/Almaty</code>. Or choose:"
-)
-SCHEDULE_WORDS = 6  # "weekly mon 18:30 Asia/Almaty" is four
+DIGEST_COMMANDS = ("digest", "subscribe", "subscription", "unsubscribe")  # texts digest.menu.*
+SCHEDULE_WORDS = 8  # "weekly mon 18:30 Asia/Almaty" is four, "har hafte peer ko 6 baje" six
 SCHEDULE_WORD_CHARS = 40  # the longest zone name, America/Argentina/ComodRivadavia, is 32
-BUTTON_EXPIRED = "This button has expired: send /subscribe to start again."
 PROBLEMS_SHOWN = 3
 PROBLEM_CHARS = 160
-STATS_IN_PRIVATE = (
-    "The statistics quote what people asked in private, so I show them only in a private "
-    "chat: send /stats to @{bot} directly."
-)
 STATS_WINDOW = dtm.timedelta(days=7)  # "top unanswered" counts questions this recent
 STATS_LISTED = 5
 STATS_QUESTION_CHARS = 80  # each listed question is cut to this (the list stays short)
@@ -85,6 +71,34 @@ def runtime_of(application: Any) -> DigestRuntime:
     return _RUNTIMES[application]
 
 
+def _chat_language(update: Update, context: Any) -> str:
+    """The chat's language: its /language choice, else its sender's Telegram app's, else
+    English."""
+    services = services_of(context.bot_data)
+    chat, user = update.effective_chat, update.effective_user
+    if chat is not None and (chosen := chat_languages.chosen(services.db, chat.id)):
+        return chosen
+    profiles = {code: pack.profile for code, pack in services.brain.knowledge.languages.items()}
+    code = user.language_code if user is not None else None
+    return chat_languages.from_telegram(code, profiles) or ENGLISH
+
+
+def _speech(update: Update, context: Any) -> Speech:
+    brain = services_of(context.bot_data).brain
+    return brain.speeches.get(_chat_language(update, context), brain.speech)
+
+
+_VOCABULARIES: weakref.WeakKeyDictionary[Any, Vocabulary] = weakref.WeakKeyDictionary()
+
+
+def _vocabulary(context: Any) -> Vocabulary:
+    """What a typed /subscribe understands, in every language (built once per brain)."""
+    brain = services_of(context.bot_data).brain
+    if brain not in _VOCABULARIES:
+        _VOCABULARIES[brain] = Vocabulary.of(brain.knowledge.languages.values())
+    return _VOCABULARIES[brain]
+
+
 # -- keyboards -----------------------------------------------------------------------------
 
 
@@ -95,12 +109,14 @@ def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
     )  # fmt: skip
 
 
-def frequency_keys() -> InlineKeyboardMarkup:
-    return _keyboard([[("Daily", "f:d"), ("Weekly", "f:w")], [("Cancel", "x")]])
+def frequency_keys(speech: Speech) -> InlineKeyboardMarkup:
+    daily, weekly = speech.text("digest.button.daily"), speech.text("digest.button.weekly")
+    cancel = speech.text("digest.button.cancel")
+    return _keyboard([[(daily, "f:d"), (weekly, "f:w")], [(cancel, "x")]])
 
 
-def day_keys() -> InlineKeyboardMarkup:
-    days = [(d[:3].capitalize(), f"t:w{n}") for n, d in enumerate(DAYS)]
+def day_keys(speech: Speech) -> InlineKeyboardMarkup:
+    days = [(speech.text(f"digest.day_short.{n}"), f"t:w{n}") for n in range(len(DAYS))]
     return _keyboard([days[:4], days[4:]])
 
 
@@ -109,8 +125,14 @@ def time_keys(choice: str) -> InlineKeyboardMarkup:
     return _keyboard([times[:3], times[3:]])
 
 
-def zone_keys(choice: str, at: str) -> InlineKeyboardMarkup:
-    zones = [(f"{label} ({zone})" if label != zone else zone, f"s:{choice}:{at}:{n}")
+def zone_label(speech: Speech, label: str, zone: str) -> str:
+    """'Pakistan (Asia/Karachi)', 'Пакистан (Asia/Karachi)'; 'UTC' alone."""
+    name = speech.text(f"digest.zone.{label.lower()}")
+    return zone if name == zone else speech.text("digest.button.zone", label=name, zone=zone)
+
+
+def zone_keys(speech: Speech, choice: str, at: str) -> InlineKeyboardMarkup:
+    zones = [(zone_label(speech, label, zone), f"s:{choice}:{at}:{n}")
              for n, (label, zone) in enumerate(COMMON_ZONES)]  # fmt: skip
     return _keyboard([[z] for z in zones])
 
@@ -151,18 +173,28 @@ def button_parts(data: str | None) -> list[str] | None:
 # -- texts ---------------------------------------------------------------------------------
 
 
-def _local(when: dtm.datetime, schedule: Schedule) -> str:
+def _local(when: dtm.datetime, schedule: Schedule, speech: Speech) -> str:
+    """'Wed 5 Feb, 09:00' in the schedule's zone, in the speech's words."""
     local = when.astimezone(schedule.zone)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
-
-
-def subscribed_text(sub: subscriptions.Subscription, now: dtm.datetime) -> str:
-    schedule = sub.schedule
-    return (
-        f"\u2705 You get the digest <b>{escape(schedule.describe())}</b>.\n"
-        f"Next one: {_local(schedule.next(now), schedule)}.\n"
-        "/subscribe to change it, /unsubscribe to stop."
+    return speech.text(
+        "digest.next_time",
+        weekday=speech.text(f"digest.day_short.{local.weekday()}"),
+        date=compose.day_month(speech, local.date()),
+        time=f"{local:%H:%M}",
     )
+
+
+def subscribed_text(sub: subscriptions.Subscription, now: dtm.datetime, speech: Speech) -> str:
+    schedule = sub.schedule
+    return speech.text(
+        "digest.subscribed",
+        schedule=escape(schedule.describe(speech)),
+        next=_local(schedule.next(now), schedule, speech),
+    )
+
+
+def examples(speech: Speech) -> str:
+    return speech.text("digest.examples")
 
 
 # -- the handlers --------------------------------------------------------------------------
@@ -190,10 +222,12 @@ class DigestHandlers:
     async def digest(self, update: Update, context: Any) -> None:
         """/digest: the full digest (two messages, digest then sources, if it must)."""
         record = services_of(context.bot_data).brain.record
-        parts = compose.on_demand(record).html_parts()
+        speech = _speech(update, context)
+        parts = compose.on_demand(record, speech).html_parts()
         chat = update.effective_chat
         sub = subscriptions.get(self._db(context), chat.id) if chat is not None else None
-        offer = None if sub and sub.active else _keyboard([[("\U0001f514 Daily or weekly?", "f")]])
+        offering = speech.text("digest.button.offer")
+        offer = None if sub and sub.active else _keyboard([[(offering, "f")]])
         for n, part in enumerate(parts):
             await self._reply(update, part, offer if n == len(parts) - 1 else None)
 
@@ -201,11 +235,12 @@ class DigestHandlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None:
             return
+        speech = _speech(update, context)
         if not await may_manage(update, context):
-            await self._reply(update, GROUP_ADMINS_ONLY)
+            await self._reply(update, speech.text("digest.group_admins_only"))
             return
         if not context.args:
-            await self._reply(update, f"{ASK_FREQUENCY}\n{TYPED_HINT}", frequency_keys())
+            await self._reply(update, _ask_frequency(speech), frequency_keys(speech))
             return
         db = self._db(context)
         current = subscriptions.get(db, chat.id)
@@ -213,18 +248,20 @@ class DigestHandlers:
         zone = current.schedule.timezone if current else default
         if oversized(context.args):
             typed = excerpt(" ".join(context.args))
-            text = f"That is longer than any schedule: \u201c{typed}\u201d.\n\n{EXAMPLES}"
-            await self._reply(update, text, frequency_keys())
+            text = speech.text("digest.too_long", typed=typed, examples=examples(speech))
+            await self._reply(update, text, frequency_keys(speech))
             return
-        parsed = subscriptions.parse_schedule(context.args, zone)
+        parsed = subscriptions.parse_schedule(context.args, zone, _vocabulary(context))
         if parsed.schedule is None:
             shown = parsed.problems[:PROBLEMS_SHOWN]
-            problems = "\n".join(f"\u2022 {excerpt(p, PROBLEM_CHARS)}" for p in shown)
-            text = f"I couldn't set that up:\n{problems}\n\n{EXAMPLES}"
-            await self._reply(update, text, frequency_keys())
+            problems = "\n".join(
+                "\u2022 " + p.say(speech, excerpt(p.word, PROBLEM_CHARS)) for p in shown
+            )
+            text = speech.text("digest.not_set_up", problems=problems, examples=examples(speech))
+            await self._reply(update, text, frequency_keys(speech))
             return
-        sub = await self._save(context, chat.id, user.id if user else None, parsed.schedule)
-        await self._reply(update, subscribed_text(sub, self.runtime.now()))
+        sub = await self._save(update, context, chat.id, user.id if user else None, parsed.schedule)
+        await self._reply(update, subscribed_text(sub, self.runtime.now(), speech))
 
     async def _write(self, context: Any, job: Callable[[Any], T]) -> T:
         """A subscription write, off the event loop: through the store writer (one thread
@@ -235,11 +272,11 @@ class DigestHandlers:
         return await writer.run(job, "subscription change")
 
     async def _save(
-        self, context: Any, chat_id: int, user_id: int | None, schedule: Schedule
+        self, update: Update, context: Any, chat_id: int, user_id: int | None, schedule: Schedule
     ) -> subscriptions.Subscription:
-        now = self.runtime.now()
+        now, lang = self.runtime.now(), _chat_language(update, context)
         sub = await self._write(
-            context, lambda db: subscriptions.subscribe(db, chat_id, user_id, schedule, now)
+            context, lambda db: subscriptions.subscribe(db, chat_id, user_id, schedule, now, lang)
         )
         self.runtime.sync_jobs()
         return sub
@@ -248,38 +285,39 @@ class DigestHandlers:
         chat = update.effective_chat
         if chat is None:
             return
+        speech = _speech(update, context)
         sub = subscriptions.get(self._db(context), chat.id)
         if sub is None or not sub.active:
             await self._reply(
                 update,
-                "You don't get digests yet. Daily or weekly?",
-                _keyboard([[("\U0001f514 Subscribe", "f")]]),
+                speech.text("digest.not_subscribed_yet"),
+                _keyboard([[(speech.text("digest.button.subscribe"), "f")]]),
             )
             return
+        change, stop = speech.text("digest.button.change"), speech.text("digest.button.unsubscribe")
         await self._reply(
             update,
-            subscribed_text(sub, self.runtime.now()),
-            _keyboard([[("Change", "f"), ("Unsubscribe", "u")]]),
+            subscribed_text(sub, self.runtime.now(), speech),
+            _keyboard([[(change, "f"), (stop, "u")]]),
         )
 
-    async def _unsubscribe(self, context: Any, chat_id: int) -> str:
+    async def _unsubscribe(self, context: Any, chat_id: int, speech: Speech) -> str:
         now = self.runtime.now()
         ended = await self._write(
             context, lambda db: subscriptions.end(db, chat_id, "unsubscribed", now)
         )
         self.runtime.sync_jobs()
-        if ended:
-            return "Done: no more digests. /subscribe brings them back any time."
-        return "You weren't subscribed. /subscribe to get digests daily or weekly."
+        return speech.text("digest.unsubscribed" if ended else "digest.was_not_subscribed")
 
     async def unsubscribe(self, update: Update, context: Any) -> None:
         chat = update.effective_chat
         if chat is None:
             return
+        speech = _speech(update, context)
         if not await may_manage(update, context):
-            await self._reply(update, GROUP_ADMINS_ONLY)
+            await self._reply(update, speech.text("digest.group_admins_only"))
             return
-        await self._reply(update, await self._unsubscribe(context, chat.id))
+        await self._reply(update, await self._unsubscribe(context, chat.id, speech))
 
     async def migrated(self, update: Update, context: Any) -> None:
         """The group became a supergroup: its digest moves to the new chat id."""
@@ -301,31 +339,35 @@ class DigestHandlers:
         return is_bot_admin(update, context)
 
     async def digest_now(self, update: Update, context: Any) -> None:
+        speech = _speech(update, context)
         if not self._admin(update, context):
-            await self._reply(update, NOT_ADMIN)
+            await self._reply(update, speech.text("digest.not_admin"))
             return
         count = len(subscriptions.active(self._db(context)))
         if not count:
-            await self._reply(update, "No one is subscribed yet, so there is no one to send to.")
+            await self._reply(update, speech.text("digest.nobody_subscribed"))
             return
+        send = speech.text("digest.button.send_to", count=count)
         await self._reply(
             update,
-            f"Send the current digest to all <b>{count}</b> subscribers now?",
-            _keyboard([[(f"Send to {count}", "n"), ("Cancel", "x")]]),
+            speech.text("digest.confirm_send", count=count),
+            _keyboard([[(send, "n"), (speech.text("digest.button.cancel"), "x")]]),
         )
 
     async def stats(self, update: Update, context: Any) -> None:
         """Admins only, and only in a private chat: the list quotes what people asked in
         private, which must not be shown to a group."""
+        speech = _speech(update, context)
         if not self._admin(update, context):
-            await self._reply(update, NOT_ADMIN)
+            await self._reply(update, speech.text("digest.not_admin"))
             return
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE:
-            await self._reply(update, STATS_IN_PRIVATE.format(bot=context.bot.username or "me"))
+            bot = context.bot.username or "me"
+            await self._reply(update, speech.text("digest.stats_in_private", bot=bot))
             return
         await settle(context.bot_data)  # questions just asked are in the figures
-        await self._reply(update, stats_text(self._db(context), self.runtime.now()))
+        await self._reply(update, stats_text(self._db(context), self.runtime.now(), speech))
 
     # -- buttons -------------------------------------------------------------------------
 
@@ -334,11 +376,13 @@ class DigestHandlers:
         if query is None:
             return
         chat, message, parts = update.effective_chat, query.message, button_parts(query.data)
+        speech = _speech(update, context)
         if parts is None or chat is None or not isinstance(message, Message):
-            await answer_press(context, query, BUTTON_EXPIRED)  # and the message stays as it is
+            expired = speech.text("digest.button_expired")
+            await answer_press(context, query, expired)  # and the message stays as it is
             return
         prompt = parts[0] == "n" or _is_prompt(message) or self._was_prompt(context, message)
-        refusal = await self._refusal(update, context, prompt)
+        refusal = await self._refusal(update, context, prompt, speech)
         await answer_press(context, query, refusal, alert=refusal is not None)
         if refusal is not None:
             return
@@ -350,7 +394,7 @@ class DigestHandlers:
                 log.info("digest button: %s", error)
 
         if prompt:
-            await self._prompt_button(update, context, parts[0], message, edit)
+            await self._prompt_button(context, parts[0], message, edit, speech)
         else:
             await self._choice_button(update, context, parts, chat.id, edit)
 
@@ -358,41 +402,46 @@ class DigestHandlers:
         """A prompt already pressed (its keyboard may be gone: a late or queued press)."""
         return broadcasts.known(self._db(context), message.chat_id, message.message_id)
 
-    async def _refusal(self, update: Update, context: Any, prompt: bool) -> str | None:
+    async def _refusal(
+        self, update: Update, context: Any, prompt: bool, speech: Speech
+    ) -> str | None:
         """Why this press may not act (None: it may): an admin prompt is for the bot's
         admins, a group's digest for the group's admins."""
         if prompt:
-            return None if self._admin(update, context) else PROMPT_ADMINS_ONLY
-        return None if await may_manage(update, context) else GROUP_ADMINS_ONLY
+            allowed = self._admin(update, context)
+            return None if allowed else speech.text("digest.prompt_admins_only")
+        allowed = await may_manage(update, context)
+        return None if allowed else speech.text("digest.group_admins_only")
 
     async def _choice_button(
         self, update: Update, context: Any, parts: list[str], chat_id: int, edit: Any
     ) -> None:
-        action = parts[0]
+        action, speech = parts[0], _speech(update, context)
         if action == "f" and len(parts) == 1:
-            await edit(f"{ASK_FREQUENCY}\n{TYPED_HINT}", frequency_keys())
+            await edit(_ask_frequency(speech), frequency_keys(speech))
         elif action == "f" and parts[1:] == ["w"]:
-            await edit("Weekly: on which day?", day_keys())
+            await edit(speech.text("digest.ask_day"), day_keys(speech))
         elif action == "f" and parts[1:] == ["d"]:
-            await edit("Daily: at what time?", time_keys("d-"))
+            await edit(speech.text("digest.ask_time_daily"), time_keys("d-"))
         elif action == "t" and len(parts) == 2:
-            day = DAYS[int(parts[1][1])].capitalize() if parts[1][1:].isdigit() else "?"
-            await edit(f"Weekly on {day}s: at what time?", time_keys(parts[1]))
+            on_days = speech.text(f"digest.on_days.{int(parts[1][1])}")  # w0-w6 (BUTTON_DATA)
+            await edit(speech.text("digest.ask_time_weekly", on_days=on_days), time_keys(parts[1]))
         elif action == "z" and len(parts) == 3:
-            await edit(f"In which time zone?\n{TYPED_HINT}", zone_keys(parts[1], parts[2]))
+            text = speech.text("digest.ask_zone") + "\n" + speech.text("digest.typed_hint")
+            await edit(text, zone_keys(speech, parts[1], parts[2]))
         elif action == "s" and len(parts) == 4 and (schedule := _schedule(*parts[1:])):
             user = update.effective_user
-            sub = await self._save(context, chat_id, user.id if user else None, schedule)
-            await edit(subscribed_text(sub, self.runtime.now()))
+            sub = await self._save(update, context, chat_id, user.id if user else None, schedule)
+            await edit(subscribed_text(sub, self.runtime.now(), speech))
         elif action == "u":
-            await edit(await self._unsubscribe(context, chat_id))
+            await edit(await self._unsubscribe(context, chat_id, speech))
         elif action == "x":
-            await edit("Cancelled.")
+            await edit(speech.text("digest.cancelled"))
         else:
-            await edit("That button no longer works: send /subscribe to start again.")
+            await edit(speech.text("digest.button_stale"))
 
     async def _prompt_button(
-        self, update: Update, context: Any, action: str, message: Message, edit: Any
+        self, context: Any, action: str, message: Message, edit: Any, speech: Speech
     ) -> None:
         """Send or Cancel on an admin's /digest_now prompt: the first press decides."""
         db = self._db(context)
@@ -400,15 +449,17 @@ class DigestHandlers:
         if action == "x":
             state = broadcasts.cancel(db, message.chat_id, message.message_id, now)
             if state == broadcasts.CANCELLED:
-                await edit("Cancelled.")
+                await edit(speech.text("digest.cancelled"))
             else:
-                await context.bot.send_message(message.chat_id, ALREADY_SENDING)
+                await context.bot.send_message(
+                    message.chat_id, speech.text("digest.already_sending")
+                )
             return
         if action != "n":
             return
         state, started = broadcasts.start(db, message.chat_id, message.message_id, now)
         if state == broadcasts.CANCELLED:
-            await edit(WAS_CANCELLED)
+            await edit(speech.text("digest.was_cancelled"))
             return
         if not started:
             return  # a second tap: the first one's run reports when done
@@ -419,7 +470,7 @@ class DigestHandlers:
         )
         count = len(subscriptions.active(db))
         # The prompt says "Sending" before the rows exist, so no run can report first.
-        await edit(f"Sending the digest to {count} subscribers\u2026")
+        await edit(speech.text("digest.sending", count=count))
         delivery.plan_broadcast(db, prompt.edition, now)
         self.runtime.broadcast(prompt)
 
@@ -436,30 +487,49 @@ def oversized(args: list[str]) -> bool:
     return len(args) > SCHEDULE_WORDS or any(len(a) > SCHEDULE_WORD_CHARS for a in args)
 
 
-def stats_text(db: Any, now: dtm.datetime) -> str:
+def _ask_frequency(speech: Speech) -> str:
+    return speech.text("digest.ask_frequency") + "\n" + speech.text("digest.typed_hint")
+
+
+def stats_text(db: Any, now: dtm.datetime, speech: Speech) -> str:
     """Subscribers, digests and questions, so the knowledge base can be improved."""
     subs = subscriptions.counts(db)
     states = delivery.state_counts(db)
     week = delivery.sent_since(db, now - dtm.timedelta(days=7))
     found = question_stats(db, top=STATS_LISTED, since=(now - STATS_WINDOW).timestamp())
-    active = subs.get("daily", 0) + subs.get("weekly", 0)
+    daily, weekly = subs.get("daily", 0), subs.get("weekly", 0)
+    say = speech.text
     lines = [
-        "<b>Subscribers</b>",
-        f"Active: {active} (daily {subs.get('daily', 0)}, weekly {subs.get('weekly', 0)})",
-        f"Ended: unsubscribed {subs.get('ended_unsubscribed', 0)}, blocked the bot "
-        f"{subs.get('ended_blocked', 0)}, chat gone {subs.get('ended_gone', 0)}",
+        say("digest.stats.subscribers"),
+        say("digest.stats.active", active=daily + weekly, daily=daily, weekly=weekly),
+        say("digest.stats.ended", unsubscribed=subs.get("ended_unsubscribed", 0),
+            blocked=subs.get("ended_blocked", 0), gone=subs.get("ended_gone", 0)),
         "",
-        "<b>Digests</b>",
-        f"Sent: {states.get('sent', 0)} (last 7 days: {week}); failed: {states.get('failed', 0)}; "
-        f"outcome unknown: {states.get('unknown', 0)}; waiting: {states.get('pending', 0)}",
+        say("digest.stats.digests"),
+        say("digest.stats.sent", sent=states.get("sent", 0), week=week,
+            failed=states.get("failed", 0), unknown=states.get("unknown", 0),
+            pending=states.get("pending", 0)),
         "",
-        "<b>Questions</b>",
-        f"Asked: {found.asked}; answered: {found.answered} ({found.share_answered:.0%})",
-    ]
+        say("digest.stats.questions"),
+        say("digest.stats.asked", asked=found.asked, answered=found.answered,
+            share=round(100 * found.share_answered)),
+    ]  # fmt: skip
     if found.top_unanswered:
-        lines.append(f"\n<b>Most asked without an answer, last {STATS_WINDOW.days} days</b>")
-        lines += [f"{n}\u00d7 {excerpt(q, STATS_QUESTION_CHARS)}" for q, n in found.top_unanswered]
+        lines.append("\n" + say("digest.stats.top", days=STATS_WINDOW.days))
+        lines += [say("digest.stats.top_item", n=n, question=excerpt(q, STATS_QUESTION_CHARS))
+                  for q, n in found.top_unanswered]  # fmt: skip
     return "\n".join(lines)
+
+
+def menu(lang: str) -> list[tuple[str, str]]:
+    """The digest commands for the command menu, described in ``lang`` (texts
+    ``digest.menu.<command>``; English where the language lacks one)."""
+    packs = compose.default_packs()
+    texts = {**packs[ENGLISH].texts, **(packs[lang].texts if lang in packs else {})}
+    return [(name, texts[f"digest.menu.{name}"]) for name in DIGEST_COMMANDS]
+
+
+MENU = menu(ENGLISH)  # what register() adds to the English command menu
 
 
 def register(

@@ -121,7 +121,7 @@ async def test_digest_command_sends_the_record_digest_and_offers_a_subscription(
     assert all(a.short in text for a in record.agreements.named)
     assert all(f"{t.figure} by {t.deadline}" in text for t in record.targets)
     assert all(p["parse_mode"] == "HTML" and len(p["text"]) <= 4096 for p in parts)
-    assert asked["plain_text"].startswith(handlers.digest.ASK_FREQUENCY)
+    assert asked["plain_text"].startswith(brain.speech.text("digest.ask_frequency"))
     assert set(buttons(asked)) == {"Daily", "Weekly", "Cancel"}
 
 
@@ -260,7 +260,7 @@ async def test_digest_now_reaches_every_subscriber_once_and_drops_blocked_and_go
         refused = await server.await_message(USER)
         report = await broadcast_as_admin(server)
 
-    assert refused["plain_text"] == handlers.digest.NOT_ADMIN
+    assert refused["plain_text"] == brain.speech.text("digest.not_admin")
     assert report["plain_text"] == (
         "\U0001f4e8 Digest broadcast: 3 delivered; 1 blocked the bot (unsubscribed); "
         "1 chat gone (unsubscribed)."
@@ -394,7 +394,7 @@ async def test_stats_show_subscribers_digests_and_unanswered_questions_to_admins
         shown = (await server.await_message(ADMIN))["plain_text"]
 
     found = question_stats(db)
-    assert refused["plain_text"] == handlers.digest.NOT_ADMIN
+    assert refused["plain_text"] == brain.speech.text("digest.not_admin")
     assert "Active: 1 (daily 1, weekly 0)" in shown
     assert "Ended: unsubscribed 1, blocked the bot 0, chat gone 0" in shown
     assert "Sent: 1 (last 7 days: 1)" in shown

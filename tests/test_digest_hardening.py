@@ -29,11 +29,11 @@ from telegram.request import HTTPXRequest
 
 import handlers.digest
 from bot import broadcasts, delivery, subscriptions
+from bot import digest as compose
 from bot.brain import Brain
 from bot.delivery import Broadcaster, Lease
 from bot.scheduling import SWEEP
 from bot.subscriptions import Schedule, find_zone, parse_schedule
-from handlers.permissions import GROUP_ADMINS_ONLY
 from knowledge.loading import load_files
 from knowledge.store import open_store
 from tests.fake_botapi import FakeBotAPI
@@ -75,7 +75,8 @@ def test_utc_offsets_map_to_zones_that_exist(typed: str, zone: str) -> None:
 def test_offsets_that_do_not_exist_are_refused_with_the_range(typed: str) -> None:
     parsed = parse_schedule(["daily", "09:00", typed], "UTC")
     assert parsed.schedule is None
-    assert parsed.problems == (
+    speech = compose.english(load_files().record)
+    assert tuple(p.say(speech) for p in parsed.problems) == (
         f"\u201c{typed}\u201d is not a UTC offset that exists: offsets run from UTC-12 to "
         "UTC+14. Try a place, like Pacific/Tongatapu or Pacific/Kiritimati.",
     )
@@ -235,10 +236,14 @@ async def test_only_group_admins_change_a_groups_subscription(
         stopped = await server.await_message(GROUP, include_edits=True)
 
     for refused in (refused_first, refused_change, refused_stop):
-        assert refused["plain_text"] == GROUP_ADMINS_ONLY
+        assert refused["plain_text"] == brain.speech.text("digest.group_admins_only")
     assert "daily at 09:00 (Asia/Karachi)" in owner_set["plain_text"]
     assert "daily at 09:00 (Asia/Karachi)" in shown["plain_text"]
-    assert member_press == {**member_press, "text": GROUP_ADMINS_ONLY, "show_alert": True}
+    assert member_press == {
+        **member_press,
+        "text": brain.speech.text("digest.group_admins_only"),
+        "show_alert": True,
+    }
     assert kept is not None and kept.active and kept.schedule.at == dtm.time(9)
     assert stopped["plain_text"].startswith("Done: no more digests")
     assert server.calls("getChatMember")  # asked Telegram, not guessed
@@ -263,11 +268,15 @@ async def test_only_bot_admins_press_a_prompt_and_send_after_cancel_sends_nothin
         await until(lambda: server.callback_answer(late["callback_query"]["id"]))
         after = await server.await_message(GROUP, include_edits=True)
 
-    assert member_cancel is not None and member_cancel["text"] == handlers.digest.PROMPT_ADMINS_ONLY
-    assert member_send is not None and member_send["text"] == handlers.digest.PROMPT_ADMINS_ONLY
+    assert member_cancel is not None and member_cancel["text"] == brain.speech.text(
+        "digest.prompt_admins_only"
+    )
+    assert member_send is not None and member_send["text"] == brain.speech.text(
+        "digest.prompt_admins_only"
+    )
     assert unchanged is not None and unchanged["text"] == prompt["plain_text"]
     assert cancelled["plain_text"] == "Cancelled."
-    assert after["plain_text"] == handlers.digest.WAS_CANCELLED
+    assert after["plain_text"] == brain.speech.text("digest.was_cancelled")
     assert server.message_counts().get(71) is None  # nothing was broadcast
     assert delivery.state_counts(db) == {}
 

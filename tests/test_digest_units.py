@@ -169,10 +169,11 @@ def test_subscribe_reads_what_people_type(typed: str, expected: Schedule) -> Non
     assert parse_schedule(typed.split(), "UTC") == subscriptions.Parsed(expected)
 
 
-def test_subscribe_corrects_every_mistake_at_once() -> None:
+def test_subscribe_corrects_every_mistake_at_once(record: Record) -> None:
     parsed = parse_schedule(["hourly", "25:99", "Mars/Olympus"], "Asia/Karachi")
     assert parsed.schedule is None
-    frequency, time, zone = parsed.problems
+    speech = compose.english(record)
+    frequency, time, zone = (p.say(speech) for p in parsed.problems)
     assert "\u201chourly\u201d" in frequency and "daily or weekly" in frequency
     assert "\u201c25:99\u201d" in time and "HH:MM" in time
     assert "\u201cMars/Olympus\u201d" in zone and "Asia/Karachi" in zone

@@ -10,6 +10,7 @@ Anything a language lacks falls back to English (``visitbot kb check`` reports i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from string import Formatter
@@ -80,6 +81,28 @@ def english_terms(record: Record) -> dict[str, str]:
     }
     terms |= {f"person.{p.id}": p.short for p in record.people}
     terms |= {f"related.{u.id}": u.related for u in record.agreements.unnamed if u.related}
+    return terms | digest_terms(record)
+
+
+def group_key(group: str) -> str:
+    """'Trade and connectivity' -> 'trade_and_connectivity' (the term ``group.<key>``)."""
+    return re.sub(r"[^a-z0-9]+", "_", group.lower()).strip("_")
+
+
+def digest_terms(record: Record) -> dict[str, str]:
+    """The record's phrases a digest says (bot/digest.py): its title and headline, the
+    sectors, each named area and its group, each target's figure and deadline, and each
+    dated update."""
+    from bot.brain.topics import join_words
+
+    visit, agreements = record.visit, record.agreements
+    terms = {"title": visit.title, "headline": visit.headline,
+             "sectors": join_words(agreements.sectors)}  # fmt: skip
+    terms |= {f"area.{a.id}": a.short for a in agreements.named}
+    terms |= {f"group.{group_key(a.group)}": a.group for a in agreements.named}
+    terms |= {f"figure.{t.id}": t.figure for t in record.targets}
+    terms |= {f"deadline.{t.id}": t.deadline for t in record.targets}
+    terms |= {f"update.{u.id}": u.text for u in record.updates}
     return terms
 
 
