@@ -10,6 +10,7 @@ Anything a language lacks falls back to English (``visitbot kb check`` reports i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from string import Formatter
@@ -80,6 +81,35 @@ def english_terms(record: Record) -> dict[str, str]:
     }
     terms |= {f"person.{p.id}": p.short for p in record.people}
     terms |= {f"related.{u.id}": u.related for u in record.agreements.unnamed if u.related}
+    return terms | page_terms(record)
+
+
+def group_key(group: str) -> str:
+    """The term key of an agreement group's name: "Trade and connectivity" -> group.trade_and_connectivity."""
+    return "group." + "_".join(re.findall(r"[a-z0-9]+", group.casefold()))
+
+
+def page_terms(record: Record) -> dict[str, str]:
+    """The record's phrases the Telegram pages show (/about, /agreements, /leaders, /targets,
+    /source), in the record's own words; ``visit.<code>.yaml`` translates them."""
+    from bot.brain.topics import join_words
+
+    visit = record.visit
+    terms = {
+        "title": visit.title,
+        "venue": visit.venue or "",
+        "headline": visit.headline,
+        "sectors": join_words(record.agreements.sectors),
+    }
+    if visit.year:
+        terms["year"] = str(visit.year)
+    for area in record.agreements.named:
+        terms |= {f"area.{area.id}": area.name, f"area_short.{area.id}": area.short}
+        terms[group_key(area.group)] = area.group
+    for person in record.people:
+        terms |= {f"name.{person.id}": person.name, f"role.{person.id}": person.role}
+    for target in record.targets:
+        terms |= {f"figure.{target.id}": target.figure, f"deadline.{target.id}": target.deadline}
     return terms
 
 
