@@ -85,7 +85,7 @@ def english_terms(record: Record) -> dict[str, str]:
 
 
 def group_key(group: str) -> str:
-    """The term key of an agreement group's name: "Trade and connectivity" -> group.trade_and_connectivity."""
+    """A group name's term key: "Trade and connectivity" -> group.trade_and_connectivity."""
     return "group." + "_".join(re.findall(r"[a-z0-9]+", group.casefold()))
 
 
