@@ -1686,10 +1686,11 @@ class FakeBotAPI:
         offset: str = "",
         chat_type: str | None = "sender",
         username: str | None = "tester",
+        language_code: str | None = "en",
     ) -> dict[str, Any]:
         """A user types ``@bot query`` in some chat; queues an inline_query update."""
         with self._cond:
-            user = self._user(user_id, username)
+            user = self._user(user_id, username, language_code=language_code)
             query_id = str(next(self._query_ids))
             self._inline_queries[query_id] = None
             body: dict[str, Any] = {"id": query_id, "from": user, "query": query, "offset": offset}

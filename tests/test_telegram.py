@@ -337,9 +337,7 @@ async def test_a_failing_handler_is_logged_the_user_told_and_the_bot_goes_on(
         def __getattr__(self, name: str) -> Any:
             return getattr(brain, name)
 
-        def answer(
-            self, text: str, context: Context | None = None, lang: str | None = None
-        ) -> Any:
+        def answer(self, text: str, context: Context | None = None, lang: str | None = None) -> Any:
             if "explode" in text:
                 raise RuntimeError("the brain exploded")
             return brain.answer(text, context, lang)
