@@ -17,7 +17,6 @@ from sqlite_utils import Database
 
 from bot import chat_languages
 from bot.brain import Brain, Context
-from bot.brain.speech import Speech
 from handlers.commands import menu_commands
 from handlers.views import e
 from tests.fake_botapi import DEFAULT_GROUP_ID, FakeBotAPI
