@@ -45,10 +45,13 @@ from bot.application import POOL_SIZE, POOL_WAIT, build_application  # noqa: E40
 from bot.brain import Brain  # noqa: E402
 from bot.evaluation import load_items  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from handlers.guards import SLOW_DOWN  # noqa: E402
+from handlers import guards  # noqa: E402
 from knowledge.loading import DEFAULT_LANGUAGE, DEFAULT_RECORD  # noqa: E402
 from knowledge.store import open_store  # noqa: E402
 from tests.fake_botapi import FakeBotAPI  # noqa: E402
+from tests.visitbot_app import english  # noqa: E402
+
+SLOW_DOWN = english(guards.SLOW_DOWN)
 
 FIRST_USER = 100_000
 REPLY_TIMEOUT = 30.0

@@ -32,7 +32,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import delivery
+from bot import chat_languages, delivery
 from bot.brain import Brain
 from bot.keyboards import QuestionKeys
 from bot.outbox import KEY as OUTBOX_KEY
@@ -49,6 +49,7 @@ from handlers.common import STATE_KEY, Command, TelegramState
 from handlers.errors import on_error
 from handlers.guards import flood_guard
 from handlers.inline import inline_query
+from handlers.language import register as register_language
 from handlers.memory import schedule_forgetting
 from handlers.questions import joined_group, not_text, question
 
@@ -119,6 +120,7 @@ def build_application(
     # The digest tables exist before the store writer starts: DDL in a handler would race
     # its writes (SQLite refuses a write at once on a connection that just read).
     delivery.ensure_tables(db)
+    chat_languages.ensure_table(db)
     application.bot_data[SERVICES_KEY] = Services(settings, brain, db)
     application.bot_data[STATE_KEY] = TelegramState(
         QuestionKeys(brain), FloodGate(policy) if policy is not None else None
@@ -165,6 +167,7 @@ def _register_handlers(application: Any) -> None:
     application.add_handler(TypeHandler(Update, flood_guard), group=-1)
     for name, callback in COMMANDS.items():
         application.add_handler(Command(name, callback))
+    register_language(application)  # /language and its buttons
     handlers.digest.register(application)  # /digest, /subscribe, /stats... and their jobs
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(

@@ -57,7 +57,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             out.write(json.dumps(answer.to_json(question), ensure_ascii=False) + "\n")
         elif args.question:
-            out.write(plain(answer) + "\n")
+            out.write(plain(answer, brain.speeches.get(answer.lang, brain.speech)) + "\n")
         else:
             out.write(answer.text.replace("\n", " ") + "\n")
         out.flush()

@@ -59,7 +59,11 @@ def chat(
         if json_lines:
             stdout.write(json.dumps(answer.to_json(question), ensure_ascii=False) + "\n")
         else:
-            stdout.write("bot> " + plain(answer, suggestions=False) + "\n")
+            stdout.write(
+                "bot> "
+                + plain(answer, brain.speeches.get(answer.lang, brain.speech), suggestions=False)
+                + "\n"
+            )
             for i, suggestion in enumerate(offered, 1):
                 stdout.write(f"  [{i}] {suggestion}\n")
         stdout.flush()

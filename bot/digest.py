@@ -183,7 +183,7 @@ def styled(speech: Speech, key: str, **params: object) -> Line:
 
 def translated(speech: Speech, key: str, english_text: str) -> str | None:
     """A record term said in the speech's language (``title``, ``area.railway``: see
-    :func:`bot.brain.speech.digest_terms`); None when its translation lacks it."""
+    :func:`bot.brain.speech.english_terms`); None when its translation lacks it."""
     value = speech.term(key)
     if value == key or (speech.lang != ENGLISH and value == english_text):
         return None
@@ -289,13 +289,13 @@ class _Compose:
         """The named areas, grouped by their ``group`` (in the record's order)."""
         groups: dict[str, list[tuple[str, list[str]]]] = {}
         for area in self.record.agreements.named:
-            short = _term(self.speech, f"area.{area.id}", area.short)
+            short = _term(self.speech, f"area_short.{area.id}", area.short)
             groups.setdefault(area.group, []).append((short, area.sources))
         lines: list[Line] = [self.line("digest.areas")]
         for group, areas in groups.items():
             sources = [s for _, srcs in areas for s in srcs]
             shorts = self._join([short for short, _ in areas])
-            name = _term(self.speech, f"group.{group_key(group)}", group)
+            name = _term(self.speech, group_key(group), group)
             lines.append([*self.line("digest.area_group", group=name, areas=shorts),
                           self.cites.cite(sources)])  # fmt: skip
         return Block(lines)

@@ -6,6 +6,7 @@ import re
 from html import escape
 
 from bot.answer import Answer
+from bot.brain.speech import Speech
 
 TELEGRAM_LIMIT = 4096  # a message's text, as Telegram counts it (UTF-16 code units)
 EXCERPT_CHARS = 40  # how much of what a user typed a reply may quote back
@@ -13,36 +14,50 @@ _KEEP = frozenset("\u200c\u200d")  # zero-width (non-)joiners hold emoji sequenc
 _TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
 
 
-def plain(answer: Answer, *, sources: bool = True, suggestions: bool = True) -> str:
+def plain(answer: Answer, speech: Speech, *, sources: bool = True, suggestions: bool = True) -> str:
+    """The terminal's version (``visitbot ask``, the console chat), in ``speech``'s words."""
     lines = [answer.text]
     if sources and answer.sources:
         for sentence in answer.sources[:3]:
-            lines.append(f"  Source: \u201c{sentence}\u201d")
+            lines.append("  " + speech.text("plain.source", sentence=sentence))
     if suggestions and answer.suggestions:
-        lines.append("  You could ask: " + " | ".join(answer.suggestions[:3]))
+        joined = " | ".join(answer.suggestions[:3])
+        lines.append("  " + speech.text("plain.suggestions", questions=joined))
     return "\n".join(lines)
 
 
-def html(answer: Answer, *, quote: bool = True, heading: str | None = None) -> str:
+def quote_html(sentence: str, speech: Speech) -> str:
+    """A sentence of the source as a compact quote, labelled as the original in ``speech``'s
+    language (the source stays in its own words)."""
+    return (
+        f"<blockquote expandable>{speech.text('source.quote', sentence=e(sentence))}</blockquote>"
+    )
+
+
+def html(answer: Answer, speech: Speech, *, quote: bool = True, heading: str | None = None) -> str:
     """Telegram HTML: user-visible text always escaped; the first source as a compact quote.
 
     ``heading`` (bold, escaped) names the question answered when the user tapped a button
-    rather than typing it, so the chat still reads as question and answer.
+    rather than typing it, so the chat still reads as question and answer. ``speech`` (the
+    answer's language) says the frame: the source's label.
     """
-    body = escape(answer.text, quote=False)
+    body = e(answer.text)
     if heading:
-        body = f"<b>{escape(heading, quote=False)}</b>\n\n{body}"
+        body = f"<b>{e(heading)}</b>\n\n{body}"
     if quote and answer.sources:
-        source = escape(answer.sources[0], quote=False)
-        body += f"\n\n<blockquote expandable>\U0001f4c4 {source}</blockquote>"
+        body += "\n\n" + quote_html(answer.sources[0], speech)
     return truncate(body)
 
 
-def sources_html(answer: Answer) -> str:
-    if not answer.sources:
-        return "This reply does not quote the record."
-    items = "\n\n".join(f"\u2022 {escape(s, quote=False)}" for s in answer.sources)
-    return truncate(f"<b>From the record:</b>\n\n{items}")
+def sources_html(sources: tuple[str, ...], speech: Speech) -> str:
+    if not sources:
+        return e(speech.text("sources.none"))
+    items = "\n\n".join(f"\u2022 {e(s)}" for s in sources)
+    return truncate(f"{speech.text('sources.title')}\n\n{items}")
+
+
+def e(text: str) -> str:
+    return escape(text, quote=False)
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:

@@ -22,6 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answer import Answer
 from bot.brain import Brain
+from bot.brain.speech import Speech
 
 MAX_DATA_BYTES = 64
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -80,15 +81,20 @@ class QuestionKeys:
 
     def __init__(self, brain: Brain) -> None:
         self.brain = brain
-        self._topic_of = {t.ask: t.id for t in brain.topics.values()}
+        self._topic_of = dict(brain.topic_of_ask)  # a topic's question in every language
         self._examples = list(brain.record.examples)
+        self._example_at = {  # the record's examples in every language -> their position
+            example: i
+            for speech in reversed(brain.speeches.values())
+            for i, example in enumerate(speech.examples)
+        }
 
     def data(self, question: str, memory: ButtonMemory, action: Action = ASK) -> str:
         topic = self._topic_of.get(question)
         if topic is not None and len(topic.encode("utf-8")) <= MAX_DATA_BYTES - 4:
             return topic_data(topic, action)
-        if action == ASK and question in self._examples:
-            return example_data(self._examples.index(question))
+        if action == ASK and question in self._example_at:
+            return example_data(self._example_at[question])
         return _checked(f"{action}:m.{memory.put(question)}")
 
     def sources_data(self, sources: tuple[str, ...], memory: ButtonMemory) -> str:
@@ -131,16 +137,21 @@ def rows(buttons: list[InlineKeyboardButton], per_row: int = 1) -> InlineKeyboar
 
 
 def answer_keyboard(
-    answer: Answer, keys: QuestionKeys, memory: ButtonMemory, *, max_suggestions: int = 3
+    answer: Answer,
+    keys: QuestionKeys,
+    memory: ButtonMemory,
+    speech: Speech,
+    *,
+    max_suggestions: int = 3,
 ) -> InlineKeyboardMarkup | None:
     """Follow-up questions (or the "did you mean" options) and, when one quote is not the
-    whole story, a button for all the sources."""
+    whole story, a button for all the sources (labelled in ``speech``'s language)."""
     if answer.intent == "clarify" and answer.candidates:
         buttons = [button(q, keys.data(q, memory, PICK)) for q in answer.candidates]
     else:
         suggested = answer.suggestions[:max_suggestions]
         buttons = [button(q, keys.data(q, memory)) for q in suggested]
     if len(answer.sources) > 1:
-        label = f"\U0001f4c4 All {len(answer.sources)} sources"
+        label = speech.text("button.all_sources", count=len(answer.sources))
         buttons.append(button(label, keys.sources_data(answer.sources, memory)))
     return rows(buttons)

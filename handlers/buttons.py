@@ -14,17 +14,20 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.answer import Answer
+from bot.brain.speech import Speech
 from bot.formatting import sources_html
-from bot.keyboards import PICK, SOURCES
+from bot.keyboards import PICK, SOURCES, Pressed
 from handlers.common import (
     EXPIRED,
     CallbackCtx,
     answer_press,
     button_memory,
     conversation,
+    language_of,
     reply_to,
     send_answer,
     services,
+    speech_in,
     state_of,
 )
 
@@ -40,36 +43,58 @@ async def pressed(update: Update, context: CallbackCtx) -> None:
     message = query.message
     state = state_of(context.bot_data)
     found = state.keys.decode(query.data or "", button_memory(context.chat_data))
+    lang = language_of(update, context)
     if found is None or not isinstance(message, Message):
-        await answer_press(context, query, EXPIRED)
+        await answer_press(context, query, speech_in(context, lang).text(EXPIRED))
         return
     await answer_press(context, query)
     chat_id = message.chat_id
     if found.action == SOURCES:
         await context.bot.send_message(
             chat_id,
-            sources_html(Answer("", False, "sources", 1.0, sources=found.sources)),
+            sources_html(found.sources, speech_in(context, lang)),
             reply_parameters=reply_to(message, always=True),
         )
         return
-    question = found.question or ""
+    label = pressed_label(message, query.data or "") or found.question or ""
     if found.action == PICK:
-        await _close_choice(message, question)
-    lock = state.chat_lock(chat_id)
-    async with lock:
-        brain, memory = services(context).brain, conversation(context.chat_data)
-        if found.topic is not None:  # a suggestion is answered by its topic, not re-read
-            answer = brain.answer_topic(found.topic, memory)
-        else:
-            answer = brain.answer(question, memory)
-        await send_answer(
-            context, chat_id, answer, heading=None if found.action == PICK else question
-        )
+        await _close_choice(message, label, speech_in(context, lang))
+    async with state.chat_lock(chat_id):
+        answer = _answer(context, found, label, lang)
+        heading = None if found.action == PICK else label
+        if found.topic is not None:
+            heading = None if heading is None else speech_in(context, answer.lang).ask(found.topic)
+        await send_answer(context, chat_id, answer, heading=heading)
 
 
-async def _close_choice(message: Message, question: str) -> None:
+def _answer(context: CallbackCtx, found: Pressed, label: str, lang: str | None) -> Answer:
+    """A suggestion is answered by its topic, not re-read, in the language its button was
+    written in (a Russian button in an English chat answers in Russian); other buttons
+    (examples, "did you mean" options) are asked as written."""
+    brain, memory = services(context).brain, conversation(context.chat_data)
+    if found.topic is None:
+        return brain.tap(label, memory, lang)
+    written = next(
+        (code for code, s in brain.speeches.items() if label == s.ask(found.topic)), None
+    )
+    if written is None:  # a page's button ("Railway"): its words tell, else the chat's language
+        written = brain.detector.choose(label, lang) if label else lang
+    return brain.answer_topic(found.topic, memory, written)
+
+
+def pressed_label(message: Message, data: str) -> str | None:
+    """The label of the button that was pressed: the question as the user read it."""
+    markup = message.reply_markup
+    for row in markup.inline_keyboard if markup is not None else ():
+        for found in row:
+            if found.callback_data == data:
+                return found.text
+    return None
+
+
+async def _close_choice(message: Message, question: str, speech: Speech) -> None:
     """Turn the "did you mean" prompt into a record of the choice (its buttons go)."""
-    text = f"You chose: <b>{escape(question, quote=False)}</b>"
+    text = speech.text("choice.made", question=escape(question, quote=False))
     try:
         await message.edit_text(text)
     except BadRequest as error:  # too old to edit, or pressed twice: the answer still follows

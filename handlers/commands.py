@@ -1,8 +1,11 @@
 """The commands: /start, /help, /about, /agreements, /leaders, /targets, /source.
 
-``MENU_COMMANDS`` is the command menu registered with ``set_my_commands`` at start-up and
-listed by /help. Other features add their commands to it from their ``register()``
-(e.g. ``MENU_COMMANDS.append(("digest", "..."))``); duplicates are dropped by name.
+``MENU_COMMANDS`` is the command menu registered with ``set_my_commands`` at start-up (once
+per language, for each of its Telegram ``language_code`` values) and listed by /help. Each
+command is described by the language's ``menu.<name>`` text (``knowledge/languages/<code>/``);
+the entry's own description is the fallback. Other features add their commands to it from
+their ``register()`` (e.g. ``MENU_COMMANDS.append(("digest", "..."))``); duplicates are
+dropped by name.
 """
 
 from __future__ import annotations
@@ -16,14 +19,19 @@ from telegram.constants import MessageEntityType
 from telegram.error import TelegramError
 
 from bot.brain import Brain
+from bot.brain.speech import Speech
 from bot.formatting import excerpt
+from bot.services import services_of
 from handlers.common import (
     App,
     CallbackCtx,
     conversation,
+    language_of,
     reply_to,
     send_answer,
     services,
+    speech_for,
+    speech_in,
 )
 from handlers.views import View, about, agreements, help_page, leaders, source, targets, welcome
 from knowledge.store import split_sentences
@@ -31,21 +39,24 @@ from knowledge.store import split_sentences
 log = logging.getLogger(__name__)
 
 MENU_COMMANDS: list[tuple[str, str]] = [
-    ("start", "Welcome and example questions"),
-    ("help", "What to ask and how"),
-    ("about", "The visit in five lines"),
-    ("agreements", "The agreements signed"),
-    ("leaders", "The leaders and what they said"),
-    ("targets", "The targets set"),
-    ("source", "Where the facts come from"),
+    ("start", ""),
+    ("help", ""),
+    ("about", ""),
+    ("agreements", ""),
+    ("leaders", ""),
+    ("targets", ""),
+    ("source", ""),
+    ("language", ""),
 ]
 
 
-def menu_commands() -> list[tuple[str, str]]:
-    """MENU_COMMANDS without duplicate names (first wins), for the menu and /help."""
+def menu_commands(speech: Speech) -> list[tuple[str, str]]:
+    """MENU_COMMANDS without duplicate names (first wins), for the menu and /help, each
+    described by the language's ``menu.<name>`` text (else the entry's own description)."""
     seen: dict[str, str] = {}
     for name, description in MENU_COMMANDS:
-        seen.setdefault(name, description)
+        key = f"menu.{name}"
+        seen.setdefault(name, speech.text(key) if speech.has(key) else description)
     return list(seen.items())
 
 
@@ -67,40 +78,44 @@ async def start(update: Update, context: CallbackCtx) -> None:
     """Welcome; ``/start <topic id>`` (a deep link from a shared answer) answers that topic."""
     brain = _brain(context)
     chat = update.effective_chat
+    lang = language_of(update, context)
     topic = brain.topics.get(context.args[0]) if context.args else None
     if topic is not None and chat is not None:
-        answer = brain.answer(topic.ask, conversation(context.chat_data))
-        await send_answer(context, chat.id, answer, heading=topic.ask)
+        answer = brain.answer_topic(topic.id, conversation(context.chat_data), lang)
+        heading = speech_in(context, answer.lang).ask(topic.id)
+        await send_answer(context, chat.id, answer, heading=heading)
         return
     user = update.effective_user
-    await show(update, context, welcome(brain.record, user.first_name if user else None))
+    await show(
+        update, context, welcome(speech_in(context, lang), user.first_name if user else None)
+    )
 
 
 async def help_command(update: Update, context: CallbackCtx) -> None:
-    record = _brain(context).record
-    await show(update, context, help_page(record, menu_commands(), context.bot.username))
+    speech = speech_for(update, context)
+    await show(update, context, help_page(speech, menu_commands(speech), context.bot.username))
 
 
 async def about_command(update: Update, context: CallbackCtx) -> None:
-    await show(update, context, about(_brain(context).record))
+    await show(update, context, about(_brain(context), speech_for(update, context)))
 
 
 async def agreements_command(update: Update, context: CallbackCtx) -> None:
-    await show(update, context, agreements(_brain(context)))
+    await show(update, context, agreements(_brain(context), speech_for(update, context)))
 
 
 async def leaders_command(update: Update, context: CallbackCtx) -> None:
-    await show(update, context, leaders(_brain(context)))
+    await show(update, context, leaders(_brain(context), speech_for(update, context)))
 
 
 async def targets_command(update: Update, context: CallbackCtx) -> None:
-    await show(update, context, targets(_brain(context)))
+    await show(update, context, targets(_brain(context), speech_for(update, context)))
 
 
 async def source_command(update: Update, context: CallbackCtx) -> None:
     brain = _brain(context)
     sentences = len(split_sentences(brain.knowledge.source_text))
-    await show(update, context, source(brain, sentences))
+    await show(update, context, source(brain, speech_for(update, context), sentences))
 
 
 async def unknown_command(update: Update, context: CallbackCtx) -> None:
@@ -114,7 +129,7 @@ async def unknown_command(update: Update, context: CallbackCtx) -> None:
     username = context.bot.username or ""
     if message.chat.type != "private" and target.lower() != username.lower():
         return  # in a group, "/cmd" without our name may be meant for another bot
-    text = f"I don't know {excerpt(name)}. See /help for what I can do."
+    text = speech_for(update, context).text("unknown_command", command=excerpt(name))
     await show(update, context, View(text))
 
 
@@ -130,9 +145,38 @@ COMMANDS: dict[str, Callable[[Update, CallbackCtx], Coroutine[Any, Any, None]]] 
 
 
 async def register_menu(application: App) -> None:
-    """Register the command menu. Not essential: if Telegram refuses, warn and go on."""
-    commands = [BotCommand(name, description) for name, description in menu_commands()]
+    """The command menu, the description and the short description, in every language: the
+    default (no ``language_code``) in English, then each Telegram code of each language.
+    Not essential: what Telegram refuses is logged and the bot runs without it."""
+    brain = services_of(application.bot_data).brain
+    targets: list[tuple[str | None, Speech]] = [(None, brain.speech)]
+    targets += [(code, s) for s in brain.speeches.values() for code in s.profile.telegram]
+    bot = application.bot
+    for code, speech in targets:
+        commands = [BotCommand(name, text) for name, text in menu_commands(speech)]
+        title = speech.term("title")
+        await _not_essential(
+            "the command menu", code, bot.set_my_commands(commands, language_code=code)
+        )
+        description = speech.text("bot.description")
+        await _not_essential(
+            "the description", code, bot.set_my_description(description, language_code=code)
+        )
+        short = speech.text("bot.short_description", title=title)
+        await _not_essential(
+            "the short description",
+            code,
+            bot.set_my_short_description(short, language_code=code),
+        )
+
+
+async def _not_essential(what: str, code: str | None, call: Coroutine[Any, Any, Any]) -> None:
     try:
-        await application.bot.set_my_commands(commands)
+        await call
     except TelegramError as error:
-        log.warning("could not register the command menu (%s); the bot runs without it", error)
+        log.warning(
+            "could not register %s (language %s): %s; the bot runs without it",
+            what,
+            code or "default",
+            error,
+        )

@@ -21,14 +21,17 @@ from telegram.constants import ChatType, MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, CommandHandler, ContextTypes, ExtBot
 
+from bot import chat_languages
 from bot.answer import Answer
-from bot.brain import Context
+from bot.brain import Brain, Context
+from bot.brain.speech import Speech
 from bot.formatting import html
 from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard
 from bot.questionlog import log_question
 from bot.ratelimit import NO_RETRIES, FloodGate
 from bot.services import Services, services_of
 from bot.storewriter import store_writer_of
+from knowledge.models import LanguageProfile
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +48,7 @@ STATE_KEY = "telegram"
 CONTEXT_KEY = "conversation"
 BUTTONS_KEY = "buttons"
 SEEN_KEY = "seen"  # when the chat's memory was last used (time.time())
-
-
-EXPIRED = "This button has expired. Please type your question."
+EXPIRED = "button.expired"  # the fixed text's key (knowledge/languages/<code>/ui.yaml)
 
 
 @dataclass
@@ -97,6 +98,46 @@ def button_memory(chat_data: dict[Any, Any] | None) -> ButtonMemory:
     return found
 
 
+def language_of(update: object, context: CallbackCtx) -> str | None:
+    """The language to speak to ``update``'s chat: what the chat chose with /language (a
+    group's choice is the group's), else what the sender's Telegram app speaks (its
+    ``language_code``, when the bot speaks it), else None (each message is answered in the
+    language it is written in)."""
+    if not isinstance(update, Update):
+        return None
+    found = services(context)
+    speeches = found.brain.speeches
+    chat = update.effective_chat
+    if chat is not None:
+        try:
+            chosen = chat_languages.chosen(found.db, chat.id)
+        except sqlite3.Error as error:  # a locked or damaged store: Telegram's guess still works
+            log.warning("could not read the language of chat %s: %s", chat.id, error)
+            chosen = None
+        if chosen in speeches:
+            return chosen
+    user = update.effective_user
+    if user is None:
+        return None
+    return chat_languages.from_telegram(user.language_code, profiles(found.brain))
+
+
+def profiles(brain: Brain) -> dict[str, LanguageProfile]:
+    """The languages the bot speaks, English first, then in their menu order."""
+    return {code: speech.profile for code, speech in brain.speeches.items()}
+
+
+def speech_in(context: CallbackCtx, lang: str | None) -> Speech:
+    """Everything the bot says, in ``lang`` (English when None or not spoken)."""
+    brain = services(context).brain
+    return brain.speeches.get(lang or "", brain.speech)
+
+
+def speech_for(update: object, context: CallbackCtx) -> Speech:
+    """The Speech of ``update``'s chat (see :func:`language_of`)."""
+    return speech_in(context, language_of(update, context))
+
+
 def is_group(chat: Chat | None) -> bool:
     return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
@@ -140,14 +181,16 @@ async def send_answer(
     heading: str | None = None,
     question_message: Message | None = None,
 ) -> Message:
-    """Send the brain's answer: HTML text with a source quote, and follow-up buttons."""
+    """Send the brain's answer: HTML text with a source quote, and follow-up buttons, the
+    frame (the source's label, the buttons) in the answer's own language."""
     keys = state_of(context.bot_data).keys
+    speech = speech_in(context, answer.lang)
     markup: InlineKeyboardMarkup | None = answer_keyboard(
-        answer, keys, button_memory(context.chat_data)
+        answer, keys, button_memory(context.chat_data), speech
     )
     return await context.bot.send_message(
         chat_id,
-        html(answer, heading=heading),
+        html(answer, speech, heading=heading),
         reply_markup=markup,
         reply_parameters=reply_to(question_message),
     )

@@ -21,11 +21,11 @@ from telegram.error import (
     TelegramError,
 )
 
-from handlers.common import CallbackCtx
+from handlers.common import CallbackCtx, speech_for
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side. Please try again."
+SORRY = "error.sorry"  # the fixed text's key (knowledge/languages/<code>/ui.yaml)
 
 
 def describe(update: object) -> str:
@@ -64,14 +64,15 @@ async def on_error(update: object, context: CallbackCtx) -> None:
 
 
 async def _tell_user(update: Update, context: CallbackCtx) -> None:
+    sorry = speech_for(update, context).text(SORRY)  # a store error reads as no choice
     try:
         if update.callback_query is not None:
             try:
-                await update.callback_query.answer(SORRY)
+                await update.callback_query.answer(sorry)
                 return
             except BadRequest:
                 pass  # already answered: fall back to a message in the chat
         if update.effective_chat is not None and update.inline_query is None:
-            await context.bot.send_message(update.effective_chat.id, SORRY)
+            await context.bot.send_message(update.effective_chat.id, sorry)
     except TelegramError as error:
         log.warning("could not tell the user about the error: %r", error)

@@ -16,15 +16,20 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.ratelimit import FloodKey
-from handlers.common import CallbackCtx, answer_press, is_group, reply_to, state_of
+from handlers.common import (
+    CallbackCtx,
+    answer_press,
+    is_group,
+    reply_to,
+    speech_for,
+    state_of,
+)
 
 log = logging.getLogger(__name__)
 
-SLOW_DOWN = (
-    "You are sending messages faster than I can answer, so I skipped some. "
-    "Please send one question at a time."
-)  # the one notice of a burst: each question skipped after it is covered by it
-SLOW_DOWN_SHORT = "Slow down a little, please."
+SLOW_DOWN = "flood.notice"  # the one notice of a burst: each question skipped after it is
+# covered by it (the keys of fixed texts, knowledge/languages/<code>/ui.yaml)
+SLOW_DOWN_SHORT = "flood.short"
 
 
 async def flood_guard(update: Update, context: CallbackCtx) -> None:
@@ -44,11 +49,13 @@ async def flood_guard(update: Update, context: CallbackCtx) -> None:
         return
     log.info("%s is flooding; dropped update %s", key, update.update_id)
     if update.callback_query is not None:
-        await answer_press(context, update.callback_query, SLOW_DOWN_SHORT)
+        text = speech_for(update, context).text(SLOW_DOWN_SHORT)
+        await answer_press(context, update.callback_query, text)
     elif verdict.warn:
         try:
             message = update.effective_message
-            await context.bot.send_message(chat.id, SLOW_DOWN, reply_parameters=reply_to(message))
+            text = speech_for(update, context).text(SLOW_DOWN)
+            await context.bot.send_message(chat.id, text, reply_parameters=reply_to(message))
         except TelegramError as error:
             log.info("could not tell %s to slow down: %s", key, error)
     raise ApplicationHandlerStop

@@ -1,5 +1,5 @@
-"""Who may change a chat's digest: anyone in a private chat; in a group, its administrators
-(asked of Telegram with getChatMember) and the bot's own admins.
+"""Who may change a chat's digest or language: anyone in a private chat; in a group, its
+administrators (asked of Telegram with getChatMember) and the bot's own admins.
 
 An anonymous group admin posts as the group itself (``sender_chat`` is the chat), which
 Telegram allows only to admins, so that counts too. If Telegram cannot be asked, the answer
@@ -20,7 +20,10 @@ from handlers.common import CallbackCtx
 log = logging.getLogger(__name__)
 
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
-GROUP_ADMINS_ONLY = "Only this group's admins can change its digest."
+GROUP_ADMINS_ONLY = "Only this group's admins can change its digest."  # English, as before:
+# handlers.digest says it; a language's own words are its ``admins_only.digest`` text
+ADMINS_ONLY_DIGEST = "admins_only.digest"
+ADMINS_ONLY_LANGUAGE = "admins_only.language"
 
 
 def is_bot_admin(update: Update, context: CallbackCtx) -> bool:
@@ -29,7 +32,7 @@ def is_bot_admin(update: Update, context: CallbackCtx) -> bool:
 
 
 async def may_manage(update: Update, context: CallbackCtx) -> bool:
-    """May the sender of ``update`` change the digest of its chat?"""
+    """May the sender of ``update`` change the digest (or the language) of its chat?"""
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
         return False

@@ -14,16 +14,15 @@ from bot.outbox import outbox_of
 from handlers.common import (
     CallbackCtx,
     conversation,
+    language_of,
     record_question,
     reply_to,
     send_answer,
     services,
+    speech_for,
     state_of,
 )
 from handlers.guards import addressed, without_mention
-
-TEXT_ONLY = "I can only read text. Type a question, for example: \u201c{example}\u201d"
-JOINED = "Hello! Mention me or reply to one of my messages with a question about {scope}."
 
 
 async def question(update: Update, context: CallbackCtx) -> None:
@@ -36,8 +35,9 @@ async def question(update: Update, context: CallbackCtx) -> None:
     text = without_mention(said, context.bot.username)
     chat_id = message.chat_id
     brain = services(context).brain
+    lang = language_of(update, context)
     async with state_of(context.bot_data).chat_lock(chat_id):
-        answer = brain.answer(text, conversation(context.chat_data))
+        answer = brain.answer(text, conversation(context.chat_data), lang)
         record_question(context, chat_id, text, answer)  # logged whatever happens to the reply
         await outbox_of(context.bot_data).deliver(  # an outage delays the answer, never loses it
             chat_id, lambda: send_answer(context, chat_id, answer, question_message=message)
@@ -49,11 +49,11 @@ async def not_text(update: Update, context: CallbackCtx) -> None:
     message = update.effective_message
     if message is None or not addressed(message, context):
         return
-    examples = services(context).brain.record.examples
-    example = examples[0] if examples else "What happened?"
+    speech = speech_for(update, context)
+    example = speech.examples[0] if speech.examples else speech.text("help.sample")
     await context.bot.send_message(
         message.chat_id,
-        escape(TEXT_ONLY.format(example=example), quote=False),
+        escape(speech.text("text_only", example=example), quote=False),
         reply_parameters=reply_to(message),
     )
 
@@ -65,5 +65,5 @@ async def joined_group(update: Update, context: CallbackCtx) -> None:
         return
     if not any(member.id == context.bot.id for member in message.new_chat_members):
         return
-    scope = services(context).brain.record.scope
-    await context.bot.send_message(message.chat_id, escape(JOINED.format(scope=scope), quote=False))
+    text = speech_for(update, context).text("joined")  # the member who added the bot
+    await context.bot.send_message(message.chat_id, escape(text, quote=False))

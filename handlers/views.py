@@ -1,8 +1,10 @@
 """What the commands show, composed from the record (and the brain's topics), never typed in.
 
-Every fact here comes from ``brain.record``, so another record file gives other pages with no
-code change. Only the frame (headings, "Ask me...", emoji) is written here. Text from the
-record is escaped: it is data, not markup.
+Every fact here comes from ``brain.record``, said in one language by a
+:class:`~bot.brain.speech.Speech`: the record's phrases from its translation (``visit.<code>.yaml``,
+English from the record itself), the frame (headings, "Ask me...") from the language's
+``ui.yaml``. So another record file or another language gives other pages with no code
+change. Text from the record is escaped: it is data, not markup.
 """
 
 from __future__ import annotations
@@ -14,10 +16,9 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.brain import Brain
-from bot.brain.topics import join_words as join
-from bot.formatting import excerpt, truncate
+from bot.brain.speech import Speech, group_key
+from bot.formatting import excerpt, quote_html, truncate
 from bot.keyboards import button, example_data, rows, topic_data
-from knowledge.models import Record
 
 
 @dataclass(frozen=True)
@@ -34,116 +35,147 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def quote(sentence: str) -> str:
-    return f"<blockquote expandable>\U0001f4c4 {e(sentence)}</blockquote>"
+def quote(sentence: str, speech: Speech) -> str:
+    return quote_html(sentence, speech)
 
 
-def example_buttons(record: Record) -> list[InlineKeyboardButton]:
-    return [button(q, example_data(i)) for i, q in enumerate(record.examples)]
+def example_buttons(speech: Speech) -> list[InlineKeyboardButton]:
+    return [button(q, example_data(i)) for i, q in enumerate(speech.examples)]
 
 
-def topic_buttons(brain: Brain, ids: Iterable[str]) -> list[InlineKeyboardButton]:
+def topic_buttons(brain: Brain, speech: Speech, ids: Iterable[str]) -> list[InlineKeyboardButton]:
     """Buttons asking the topics' canonical questions (unknown ids are skipped)."""
-    return [button(brain.topics[i].ask, topic_data(i)) for i in ids if i in brain.topics]
+    return [button(speech.ask(i), topic_data(i)) for i in ids if i in brain.topics]
 
 
-def commands_list(commands: Sequence[tuple[str, str]]) -> str:
-    return "\n".join(f"/{name} \u2013 {e(description)}" for name, description in commands)
-
-
-def welcome(record: Record, first_name: str | None = None) -> View:
-    hello = f"Hello, {excerpt(first_name)}!" if first_name else "Hello!"
-    text = (
-        f"{hello} I answer questions about {e(record.scope)}.\n\n"
-        "Ask in your own words (typos are fine); each answer quotes the sentence of the "
-        "source it comes from. Tap a question to start, or see /help."
+def commands_list(speech: Speech, commands: Sequence[tuple[str, str]]) -> str:
+    return "\n".join(
+        speech.text("help.command", name=name, description=e(text)) for name, text in commands
     )
-    return View(text, rows(example_buttons(record)))
 
 
-def help_page(record: Record, commands: Sequence[tuple[str, str]], username: str | None) -> View:
-    sample = record.examples[0] if record.examples else "your question"
+def term(speech: Speech, key: str) -> str:
+    """A record phrase in ``speech``'s language, escaped for HTML."""
+    return e(speech.term(key))
+
+
+def welcome(speech: Speech, first_name: str | None = None) -> View:
+    if first_name:
+        hello = speech.text("welcome.hello_name", name=excerpt(first_name))
+    else:
+        hello = speech.text("welcome.hello")
+    text = f"{hello} {speech.text('welcome.body', scope=term(speech, 'scope'))}"
+    return View(text, rows(example_buttons(speech)))
+
+
+def help_page(speech: Speech, commands: Sequence[tuple[str, str]], username: str | None) -> View:
+    sample = speech.examples[0] if speech.examples else speech.text("help.sample")
     inline = (
-        f"\n\nIn any chat, type <code>@{e(username)} {e(sample)}</code> to share an answer there."
+        "\n\n" + speech.text("help.inline", username=e(username), sample=e(sample))
         if username
         else ""
     )
     text = (
-        f"<b>What to ask</b>\nAnything about {e(record.scope)}. Ask in your own words; "
-        "typos are fine, and follow-ups such as \u201cand what did he say?\u201d work. "
-        "Tap a suggested question to go on.\n\n"
-        f"<b>Commands</b>\n{commands_list(commands)}"
-        f"{inline}\n\nIn a group, mention me or reply to one of my messages."
+        f"<b>{speech.text('help.title')}</b>\n"
+        f"{speech.text('help.body', scope=term(speech, 'scope'))}\n\n"
+        f"<b>{speech.text('help.commands')}</b>\n{commands_list(speech, commands)}"
+        f"{inline}\n\n{speech.text('help.groups')}"
     )
-    return View(truncate(text), rows(example_buttons(record)))
+    return View(truncate(text), rows(example_buttons(speech)))
 
 
-def about(record: Record) -> View:
+def about(brain: Brain, speech: Speech) -> View:
     """The visit in five lines: what, when and where, the headline, where to go next."""
-    visit = record.visit
-    when = visit.date + (f" {visit.year}" if visit.year else "")
-    where = visit.place + (f", {visit.venue}" if visit.venue else "")
+    visit = brain.record.visit
+    when = term(speech, "date") + (f" {term(speech, 'year')}" if visit.year else "")
+    where = term(speech, "place") + (f", {term(speech, 'venue')}" if visit.venue else "")
     text = (
-        f"<b>{e(visit.title)}</b>\n"
-        f"\U0001f4c5 {e(when)} \u00b7 \U0001f4cd {e(where)}\n"
-        f"{e(visit.headline)}\n"
-        "More: /agreements \u00b7 /leaders \u00b7 /targets \u00b7 /source"
+        f"<b>{term(speech, 'title')}</b>\n"
+        f"{speech.text('about.when_where', when=when, where=where)}\n"
+        f"{term(speech, 'headline')}\n"
+        f"{speech.text('about.more')}"
     )
-    return View(truncate(text), rows(example_buttons(record)))
+    return View(truncate(text), rows(example_buttons(speech)))
 
 
-def agreements(brain: Brain) -> View:
-    record = brain.record
-    deals = record.agreements
+def agreements(brain: Brain, speech: Speech) -> View:
+    deals = brain.record.agreements
     named = deals.named
     groups: dict[str, list[str]] = {}
     for area in named:
-        groups.setdefault(area.group, []).append(e(area.name))
-    listed = "\n".join(f"\u2022 <b>{e(g)}</b>: {'; '.join(names)}" for g, names in groups.items())
-    text = (
-        f"<b>{deals.total} {e(deals.described_as)}</b> signed, covering "
-        f"{e(join(deals.sectors))}.\n\n"
-        f"The record names {len(named)} of them:\n{listed}\n\n{quote(deals.sources[0])}"
+        groups.setdefault(area.group, []).append(term(speech, f"area.{area.id}"))
+    separator = speech.text("agreements.separator")
+    listed = "\n".join(
+        speech.text("agreements.group", group=term(speech, group_key(g)), names=separator.join(n))
+        for g, n in groups.items()
     )
-    buttons = [button(capital(area.short), topic_data(area.id)) for area in named]
+    summary = speech.text(
+        "agreements.summary",
+        total=deals.total,
+        described_as=term(speech, "described_as"),
+        sectors=term(speech, "sectors"),
+    )
+    text = (
+        f"{summary}\n\n{speech.text('agreements.named', count=len(named))}\n{listed}\n\n"
+        f"{quote(deals.sources[0], speech)}"
+    )
+    buttons = [
+        button(capital(speech.term(f"area_short.{area.id}")), topic_data(area.id)) for area in named
+    ]
     return View(truncate(text), rows(buttons, per_row=2))
 
 
-def leaders(brain: Brain) -> View:
+def leaders(brain: Brain, speech: Speech) -> View:
     record = brain.record
-    parts = [f"<b>{e(p.name)}</b>, {e(p.role)}\n{e(p.answer)}" for p in record.people]
+    parts = [
+        speech.text(
+            "leaders.person",
+            name=term(speech, f"name.{p.id}"),
+            role=term(speech, f"role.{p.id}"),
+            answer=e(speech.answer(p.id)),
+        )
+        for p in record.people
+    ]
     buttons: list[InlineKeyboardButton] = []
     for person in record.people:
-        buttons.append(button(person.short, topic_data(person.id)))
+        buttons.append(button(speech.term(f"person.{person.id}"), topic_data(person.id)))
         said = f"{person.id}_said"
         if said in brain.topics:
-            buttons.append(button(brain.topics[said].ask, topic_data(said)))
+            buttons.append(button(speech.ask(said), topic_data(said)))
     return View(truncate("\n\n".join(parts)), rows(buttons, per_row=2))
 
 
-def targets(brain: Brain) -> View:
+def targets(brain: Brain, speech: Speech) -> View:
     record = brain.record
     if not record.targets:
-        return View("The record sets no targets.")
+        return View(speech.text("targets.none"))
     parts = [
-        f"\U0001f3af <b>{e(t.figure)}</b> \u00b7 {e(t.deadline)}\n"
-        f"{e(t.answer)}\n{quote(t.sources[0])}"
+        speech.text(
+            "targets.target",
+            figure=term(speech, f"figure.{t.id}"),
+            deadline=term(speech, f"deadline.{t.id}"),
+            answer=e(speech.answer(t.id)),
+        )
+        + f"\n{quote(t.sources[0], speech)}"
         for t in record.targets
     ]
     deeper = dict.fromkeys(n for t in record.targets for n in t.next)
-    return View(truncate("\n\n".join(parts)), rows(topic_buttons(brain, deeper)))
+    return View(truncate("\n\n".join(parts)), rows(topic_buttons(brain, speech, deeper)))
 
 
-def source(brain: Brain, sentences: int) -> View:
+def source(brain: Brain, speech: Speech, sentences: int) -> View:
     record = brain.record
     visit = record.visit
+    body = speech.text(
+        "source.body",
+        title=term(speech, "title"),
+        date=term(speech, "date"),
+        place=term(speech, "place"),
+        file=e(record.source_file),
+        sentences=sentences,
+    )
     text = (
-        "<b>Where the facts come from</b>\n"
-        f"Everything I say comes from one document on {e(visit.title)} ({e(visit.date)}, "
-        f"{e(visit.place)}), kept word for word in <code>{e(record.source_file)}</code> "
-        f"({sentences} sentences). "
-        "Every answer quotes the sentence it rests on, and I say so when the source does "
-        "not tell.\n\nIt begins:\n"
-        f"{quote(visit.sources[0])}"
+        f"<b>{speech.text('source.title')}</b>\n{body}\n\n{speech.text('source.begins')}\n"
+        f"{quote(visit.sources[0], speech)}"
     )
     return View(truncate(text))

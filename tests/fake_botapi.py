@@ -846,6 +846,7 @@ class FakeBotAPI:
         self._query_ids = itertools.count(4_382_000_000_000_000_001)
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._menu_buttons: dict[int | None, dict[str, Any]] = {}
+        self._descriptions: dict[tuple[str, str], str] = {}  # (kind, language_code) -> text
         self._webhook: dict[str, Any] = {}
         # Updates
         self._updates: collections.deque[dict[str, Any]] = collections.deque()
@@ -990,6 +991,12 @@ class FakeBotAPI:
     def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list:
         with self._cond:
             return list(self._commands.get(_commands_key(scope, language_code), []))
+
+    def description(self, language_code: str = "", *, short: bool = False) -> str:
+        """The bot's description (``short``: short description) for ``language_code`` as
+        set with setMyDescription / setMyShortDescription ("" when none is set)."""
+        with self._cond:
+            return self._descriptions.get((_description_kind(short), language_code), "")
 
     def faults(self, method: str | None = None) -> list[dict[str, Any]]:
         """Log of every fault the server injected (scripted or rate-limit mode)."""
@@ -1679,10 +1686,11 @@ class FakeBotAPI:
         offset: str = "",
         chat_type: str | None = "sender",
         username: str | None = "tester",
+        language_code: str | None = "en",
     ) -> dict[str, Any]:
         """A user types ``@bot query`` in some chat; queues an inline_query update."""
         with self._cond:
-            user = self._user(user_id, username)
+            user = self._user(user_id, username, language_code=language_code)
             query_id = str(next(self._query_ids))
             self._inline_queries[query_id] = None
             body: dict[str, Any] = {"id": query_id, "from": user, "query": query, "offset": offset}
@@ -2106,6 +2114,43 @@ def _m_delete_my_commands(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
     return True
 
 
+_DESCRIPTION_LIMITS = {"description": 512, "short_description": 120}
+
+
+def _description_kind(short: bool) -> str:
+    return "short_description" if short else "description"
+
+
+def _check_language_code(code: Any) -> str:
+    code = str(code or "")
+    if code and not re.fullmatch(r"[a-z]{2}", code):
+        raise _bad_request("language code is invalid")
+    return code
+
+
+def _setter(kind: str) -> Handler:
+    def set_text(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
+        text = str(p.get(kind) or "")
+        if len(text) > _DESCRIPTION_LIMITS[kind]:
+            raise _bad_request(f"{kind} is too long")
+        code = _check_language_code(p.get("language_code"))
+        if text:
+            s._descriptions[(kind, code)] = text
+        else:
+            s._descriptions.pop((kind, code), None)
+        return True
+
+    return set_text
+
+
+def _getter(kind: str) -> Handler:
+    def get_text(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
+        code = _check_language_code(p.get("language_code"))
+        return {kind: s._descriptions.get((kind, code), "")}
+
+    return get_text
+
+
 def _m_send_message(s: FakeBotAPI, p: dict[str, Any], ctx: _Ctx) -> Any:
     chat = s._resolve_chat(ctx, p.get("chat_id"))
     plain, entities = s._render_text(
@@ -2345,6 +2390,10 @@ _BUILTIN_METHODS: dict[str, Handler] = {
     "setMyCommands": _m_set_my_commands,
     "getMyCommands": _m_get_my_commands,
     "deleteMyCommands": _m_delete_my_commands,
+    "setMyDescription": _setter("description"),
+    "getMyDescription": _getter("description"),
+    "setMyShortDescription": _setter("short_description"),
+    "getMyShortDescription": _getter("short_description"),
     "sendMessage": _m_send_message,
     "sendDocument": _m_send_document,
     "sendPhoto": _m_send_photo,

@@ -33,9 +33,11 @@ from bot.brain import Brain
 from bot.ratelimit import FloodPolicy, TelegramLimiter
 from bot.settings import load_settings
 from bot.subscriptions import COMMON_ZONES, find_zone
-from handlers.errors import SORRY
+from handlers import errors
 from tests.fake_botapi import DEFAULT_GROUP_ID, DEFAULT_SUPERGROUP_ID, FakeBotAPI, utf16_len
-from tests.visitbot_app import ADMIN, NO_ENV
+from tests.visitbot_app import ADMIN, NO_ENV, english
+
+SORRY = english(errors.SORRY)
 
 SEED = 20_250_208
 COUNT = 10_000

@@ -18,12 +18,14 @@ from bot.brain import Brain
 from bot.questionlog import TABLE, ensure_table
 from bot.ratelimit import FloodPolicy
 from bot.settings import SettingsError, load_settings
-from handlers.errors import SORRY
-from handlers.guards import SLOW_DOWN
+from handlers import errors, guards
 from tests.fake_botapi import DEFAULT_GROUP_ID, Call, FakeBotAPI
 from tests.fake_botapi import utf16_len as telegram_length
 from tests.test_telegram import USER, bot_running, buttons, expected
-from tests.visitbot_app import ADMIN
+from tests.visitbot_app import ADMIN, english
+
+SORRY = english(errors.SORRY)
+SLOW_DOWN = english(guards.SLOW_DOWN)
 
 GROUP = DEFAULT_GROUP_ID
 EXCERPT_CHARS = 40  # bot.formatting.EXCERPT_CHARS: how much of their input a reply quotes

@@ -18,9 +18,11 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from bot.brain import Brain, Context
 from bot.outbox import Outbox, RetryPolicy, Send
 from bot.questionlog import question_stats
-from handlers.errors import SORRY
+from handlers import errors
 from tests.fake_botapi import FakeBotAPI
-from tests.visitbot_app import TEST_RETRY, polling, visitbot_app
+from tests.visitbot_app import TEST_RETRY, english, polling, visitbot_app
+
+SORRY = english(errors.SORRY)
 
 USER = 8181
 OTHER = 8282

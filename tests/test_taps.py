@@ -16,7 +16,7 @@ def _taps(brain: Brain, opener: str) -> list[tuple[str, str, str | None]]:
     out = []
     context = Context()
     first = brain.answer(opener, context)
-    keyboard = answer_keyboard(first, keys, memory)
+    keyboard = answer_keyboard(first, keys, memory, brain.speech)
     for row in keyboard.inline_keyboard if keyboard else ():
         for button in row:
             pressed = keys.decode(str(button.callback_data), memory)

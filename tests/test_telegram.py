@@ -26,13 +26,15 @@ from bot.brain import Brain, Context
 from bot.formatting import TELEGRAM_LIMIT
 from bot.questionlog import question_stats
 from bot.ratelimit import FloodPolicy
-from handlers import commands
-from handlers.buttons import EXPIRED
+from handlers import buttons as button_handlers
+from handlers import commands, errors, guards
 from handlers.commands import menu_commands
-from handlers.errors import SORRY
-from handlers.guards import SLOW_DOWN
 from tests.fake_botapi import DEFAULT_GROUP_ID, FakeBotAPI
-from tests.visitbot_app import ADMIN, polling, visitbot_app
+from tests.visitbot_app import ADMIN, english, polling, visitbot_app
+
+EXPIRED = english(button_handlers.EXPIRED)
+SORRY = english(errors.SORRY)
+SLOW_DOWN = english(guards.SLOW_DOWN)
 
 USER = 5151
 
@@ -90,7 +92,7 @@ async def test_start_offers_examples_as_buttons_and_a_press_answers(
     assert expected(brain, question) in reply["plain_text"]
     assert server.callback_answer(update["callback_query"]["id"]) is not None
     assert server.commands() == [
-        {"command": name, "description": text} for name, text in menu_commands()
+        {"command": name, "description": text} for name, text in menu_commands(brain.speech)
     ]
 
 
@@ -335,10 +337,10 @@ async def test_a_failing_handler_is_logged_the_user_told_and_the_bot_goes_on(
         def __getattr__(self, name: str) -> Any:
             return getattr(brain, name)
 
-        def answer(self, text: str, context: Context | None = None) -> Any:
+        def answer(self, text: str, context: Context | None = None, lang: str | None = None) -> Any:
             if "explode" in text:
                 raise RuntimeError("the brain exploded")
-            return brain.answer(text, context)
+            return brain.answer(text, context, lang)
 
     stream = io.StringIO()
     handler = configure_logging("DEBUG", secrets=[server.token], stream=stream)

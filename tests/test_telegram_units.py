@@ -72,20 +72,20 @@ def test_answer_keyboard_offers_candidates_suggestions_and_sources(brain: Brain)
     memory = ButtonMemory()
     asks = [t.ask for t in list(brain.topics.values())[:2]]
     clarify = Answer("Did you mean?", False, "clarify", 0.5, candidates=tuple(asks))
-    markup = answer_keyboard(clarify, keys, memory)
+    markup = answer_keyboard(clarify, keys, memory, brain.speech)
     assert markup is not None
     data = [b.callback_data for row in markup.inline_keyboard for b in row]
     assert all(isinstance(d, str) and d.startswith(f"{PICK}:") for d in data)
     assert [keys.decode(str(d), memory).question for d in data] == asks  # type: ignore[union-attr]
 
     answer = Answer("x", True, "fact", 0.9, sources=("One.", "Two."), suggestions=tuple(asks))
-    markup = answer_keyboard(answer, keys, memory)
+    markup = answer_keyboard(answer, keys, memory, brain.speech)
     assert markup is not None
     buttons = [b for row in markup.inline_keyboard for b in row]
     assert [b.text for b in buttons[:2]] == asks
     last = keys.decode(str(buttons[-1].callback_data), memory)
     assert last is not None and last.action == SOURCES and last.sources == ("One.", "Two.")
-    assert answer_keyboard(Answer("x", True, "fact", 0.9), keys, memory) is None
+    assert answer_keyboard(Answer("x", True, "fact", 0.9), keys, memory, brain.speech) is None
 
 
 # -- flood control -------------------------------------------------------------------------
@@ -124,9 +124,9 @@ def test_flood_gate_steady_rate_is_never_held_back() -> None:
 # -- HTML and Telegram's limits ------------------------------------------------------------
 
 
-def test_html_escapes_user_visible_text_and_heading() -> None:
+def test_html_escapes_user_visible_text_and_heading(brain: Brain) -> None:
     answer = Answer("Tea & <cake> > coffee", True, "fact", 0.9, sources=("A <b>quote</b> & more",))
-    text = html(answer, heading="<i>you</i> asked & asked")
+    text = html(answer, brain.speech, heading="<i>you</i> asked & asked")
     plain, entities = parse_html(text)
     assert plain.startswith("<i>you</i> asked & asked\n\nTea & <cake> > coffee")
     assert "A <b>quote</b> & more" in plain
@@ -169,32 +169,36 @@ def _other_brain(brain: Brain) -> Brain:
 
 def test_pages_are_composed_from_the_record_not_typed_in(brain: Brain) -> None:
     other = _other_brain(brain)
-    about = views.about(other.record).text
+    about = views.about(other, other.speech).text
     assert "A Made-Up Summit" in about and "30 February" in about
     assert brain.record.visit.title not in about
-    agreements = views.agreements(other).text
+    agreements = views.agreements(other, other.speech).text
     assert "<b>12 " in agreements and "Lunar cheese exports" in agreements
     assert f"<b>{brain.record.agreements.total} " not in agreements
-    assert "Ada Example</b>, Chancellor" in views.leaders(other).text
-    assert "7 zillion" in views.targets(other).text
-    welcome = views.welcome(other.record)
+    assert "Ada Example</b>, Chancellor" in views.leaders(other, other.speech).text
+    assert "7 zillion" in views.targets(other, other.speech).text
+    welcome = views.welcome(other.speech)
     assert welcome.keyboard is not None
     assert welcome.keyboard.inline_keyboard[0][0].text == "Is cheese on the agenda?"
-    assert other.record.visit.title in views.source(other, 3).text
-    for view in (views.about(brain.record), views.agreements(brain), views.leaders(brain)):
+    assert other.record.visit.title in views.source(other, other.speech, 3).text
+    for view in (
+        views.about(brain, brain.speech),
+        views.agreements(brain, brain.speech),
+        views.leaders(brain, brain.speech),
+    ):
         parse_html(view.text)
         assert len(view.text) <= TELEGRAM_LIMIT
 
 
-def test_menu_commands_are_valid_and_deduplicated() -> None:
+def test_menu_commands_are_valid_and_deduplicated(brain: Brain) -> None:
     assert [name for name, _ in MENU_COMMANDS[:2]] == ["start", "help"]
     MENU_COMMANDS.append(("help", "a duplicate from another feature"))
     try:
-        names = [name for name, _ in menu_commands()]
+        names = [name for name, _ in menu_commands(brain.speech)]
         assert names.count("help") == 1
     finally:
         MENU_COMMANDS.pop()
-    for name, description in menu_commands():
+    for name, description in menu_commands(brain.speech):
         assert re.fullmatch(r"[a-z0-9_]{1,32}", name)
         assert 1 <= len(description) <= 256
 

@@ -7,6 +7,7 @@ would: post_init (command menu, start-up jobs), polling, then post_shutdown.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,22 @@ from bot.brain import Brain
 from bot.outbox import RetryPolicy
 from bot.ratelimit import FloodPolicy, TelegramLimiter
 from bot.settings import load_settings
+from knowledge.loading import DEFAULT_LANGUAGES_DIR, load_languages
 from tests.fake_botapi import FakeBotAPI
 
 ADMIN = 7777
+
+
+def english(key: str) -> str:
+    """A fixed text of the bot in English (``knowledge/languages/en/``), by its key."""
+    return _english_texts()[key]
+
+
+@functools.cache
+def _english_texts() -> dict[str, str]:
+    return load_languages(DEFAULT_LANGUAGES_DIR)["en"].texts
+
+
 # Outages retried as in production, at 1/100 of the time: a 60 s retry_after waits 0.6 s.
 TEST_RETRY = RetryPolicy().scaled(0.01)
 NO_ENV = {"trust_env": False}  # never a proxy from the environment: 127.0.0.1 only

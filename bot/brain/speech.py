@@ -81,28 +81,36 @@ def english_terms(record: Record) -> dict[str, str]:
     }
     terms |= {f"person.{p.id}": p.short for p in record.people}
     terms |= {f"related.{u.id}": u.related for u in record.agreements.unnamed if u.related}
-    return terms | digest_terms(record)
+    return terms | page_terms(record)
 
 
 def group_key(group: str) -> str:
-    """'Trade and connectivity' -> 'trade_and_connectivity' (the term ``group.<key>``)."""
-    return re.sub(r"[^a-z0-9]+", "_", group.lower()).strip("_")
+    """A group name's term key: "Trade and connectivity" -> group.trade_and_connectivity."""
+    return "group." + "_".join(re.findall(r"[a-z0-9]+", group.casefold()))
 
 
-def digest_terms(record: Record) -> dict[str, str]:
-    """The record's phrases a digest says (bot/digest.py): its title and headline, the
-    sectors, each named area and its group, each target's figure and deadline, and each
-    dated update."""
+def page_terms(record: Record) -> dict[str, str]:
+    """The record's phrases the Telegram pages show (/about, /agreements, /leaders, /targets,
+    /source), in the record's own words; ``visit.<code>.yaml`` translates them."""
     from bot.brain.topics import join_words
 
-    visit, agreements = record.visit, record.agreements
-    terms = {"title": visit.title, "headline": visit.headline,
-             "sectors": join_words(agreements.sectors)}  # fmt: skip
-    terms |= {f"area.{a.id}": a.short for a in agreements.named}
-    terms |= {f"group.{group_key(a.group)}": a.group for a in agreements.named}
-    terms |= {f"figure.{t.id}": t.figure for t in record.targets}
-    terms |= {f"deadline.{t.id}": t.deadline for t in record.targets}
-    terms |= {f"update.{u.id}": u.text for u in record.updates}
+    visit = record.visit
+    terms = {
+        "title": visit.title,
+        "venue": visit.venue or "",
+        "headline": visit.headline,
+        "sectors": join_words(record.agreements.sectors),
+    }
+    if visit.year:
+        terms["year"] = str(visit.year)
+    for area in record.agreements.named:
+        terms |= {f"area.{area.id}": area.name, f"area_short.{area.id}": area.short}
+        terms[group_key(area.group)] = area.group
+    for person in record.people:
+        terms |= {f"name.{person.id}": person.name, f"role.{person.id}": person.role}
+    for target in record.targets:
+        terms |= {f"figure.{target.id}": target.figure, f"deadline.{target.id}": target.deadline}
+    terms |= {f"update.{u.id}": u.text for u in record.updates}  # dated news (digests)
     return terms
 
 
@@ -111,7 +119,7 @@ def slots(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
-class _Slots(dict[str, object]):
+class _Slots(dict[str, str]):
     def __missing__(self, key: str) -> str:  # a slot the caller did not fill stays visible
         return "{" + key + "}"
 
@@ -165,11 +173,10 @@ class Speech:
     def term(self, key: str) -> str:
         return self._terms.get(key, key)
 
-    def _value(self, value: Param) -> str | int:
-        """A number stays a number, so a text may format it ({chars:,} in English)."""
+    def _value(self, value: Param) -> str:
         if isinstance(value, Term):
             return self.term(value.key)
-        return value
+        return str(value)
 
     # -- record texts ---------------------------------------------------------------------
 
