@@ -153,7 +153,7 @@ def test_typed_subscribe_words_of_every_language_are_read_and_none_is_ambiguous(
     }
     assert listed - set(vocabulary.meanings) == set()  # a word two meanings claim is lost
     cases = {
-        "еженедельно пятница 18:30 Asia/Almaty": Schedule("weekly", dtm.time(18, 30), "Asia/Almaty", 4),
+        "еженедельно пятница 18:30 Asia/Almaty": Schedule("weekly", dtm.time(18, 30), "Asia/Almaty", 4),  # noqa: E501
         "ежедневно в 7:00 алматы": Schedule("daily", dtm.time(7), "Asia/Almaty"),
         "апта сайын жұма сағат 18:30": Schedule("weekly", dtm.time(18, 30), "UTC", 4),
         "күн сайын 09:00 Asia/Karachi": Schedule("daily", dtm.time(9), "Asia/Karachi"),
