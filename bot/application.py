@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets as secrets_module
+import sqlite3
 import sys
 from collections.abc import Callable, Coroutine, Iterable
 from typing import IO, Any
@@ -120,7 +121,10 @@ def build_application(
     # The digest tables exist before the store writer starts: DDL in a handler would race
     # its writes (SQLite refuses a write at once on a connection that just read).
     delivery.ensure_tables(db)
-    chat_languages.ensure_table(db)
+    try:
+        chat_languages.ensure_table(db)
+    except sqlite3.OperationalError as err:  # held by another process: made on first choice
+        log.warning("chat languages table not created yet: %s", err)
     application.bot_data[SERVICES_KEY] = Services(settings, brain, db)
     application.bot_data[STATE_KEY] = TelegramState(
         QuestionKeys(brain), FloodGate(policy) if policy is not None else None

@@ -30,9 +30,15 @@ def ensure_table(db: Database) -> None:
     _READY.add(db)
 
 
+def _readable(db: Database) -> bool:
+    """Reads never create the table: a store another process holds locked is still read."""
+    return db in _READY or db.table(TABLE).exists()
+
+
 def chosen(db: Database, chat_id: int) -> str | None:
     """The language the chat chose with /language, if any."""
-    ensure_table(db)
+    if not _readable(db):
+        return None
     rows = list(db.query(f"SELECT lang FROM {TABLE} WHERE chat_id = ?", [chat_id]))
     return str(rows[0]["lang"]) if rows else None
 
@@ -55,9 +61,8 @@ def move(db: Database, old_chat_id: int, new_chat_id: int) -> None:
 
 def all_chosen(db: Database, chat_ids: Iterable[int]) -> dict[int, str]:
     """Languages of many chats at once (digest runs)."""
-    ensure_table(db)
     ids = list(chat_ids)
-    if not ids:
+    if not ids or not _readable(db):
         return {}
     marks = ",".join("?" * len(ids))
     rows = db.query(f"SELECT chat_id, lang FROM {TABLE} WHERE chat_id IN ({marks})", ids)

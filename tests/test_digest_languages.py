@@ -205,7 +205,7 @@ def test_digests_are_composed_in_the_language_with_sources_labelled_as_the_engli
         if lang == "ur":
             assert all(URDU_LETTER.match(parse_html(p)[0]) for p in parts)
     full = "\n".join(parse_html(p)[0] for p in digests[0].html_parts())
-    assert speech.term("title") in full and speech.term("area.railway") in full
+    assert speech.term("title") in full and speech.term("area_short.railway") in full
     assert all(q in full for q in record.visit.sources)  # the quotes stay as the record has them
 
 

@@ -119,7 +119,7 @@ def slots(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
-class _Slots(dict[str, str]):
+class _Slots(dict[str, object]):
     def __missing__(self, key: str) -> str:  # a slot the caller did not fill stays visible
         return "{" + key + "}"
 
@@ -173,10 +173,11 @@ class Speech:
     def term(self, key: str) -> str:
         return self._terms.get(key, key)
 
-    def _value(self, value: Param) -> str:
+    def _value(self, value: Param) -> str | int:
+        """A number stays a number, so a text may format it ({chars:,} in English)."""
         if isinstance(value, Term):
             return self.term(value.key)
-        return str(value)
+        return value
 
     # -- record texts ---------------------------------------------------------------------
 
