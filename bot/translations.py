@@ -86,6 +86,10 @@ def _record_problems(
         p.replace(f"{path}: ", f"{path}: terms.", 1)
         for p in _compare(path, english_terms(record), translation.terms, check_slots=False)
     )
+    known = set(record.concepts) | {p.id for p in record.people}
+    known |= {a.id for a in record.agreements.named} | {u.id for u in record.agreements.unnamed}
+    for concept in sorted(set(translation.aliases) - known):
+        yield f"{path}: aliases.{concept}: not a concept, person or area of the record"
     if len(translation.examples) != len(record.examples):
         yield (
             f"{path}: examples: {len(translation.examples)} given, the record has "

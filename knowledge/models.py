@@ -378,7 +378,8 @@ class RecordTranslation(Strict):
     """A record's own words in another language: ``<record>.<code>.yaml`` beside the record.
 
     ``terms`` are the record's phrases that fixed texts slot in ({date}, {person.sharif});
-    ``topics`` give each topic's button question and answer. Source quotes stay in the
+    ``topics`` give each topic's button question and answer; ``aliases`` the words people of
+    the language ask with, by the record's concept ids. Source quotes stay in the
     original language and are labelled as such.
     """
 
@@ -386,6 +387,11 @@ class RecordTranslation(Strict):
     terms: dict[str, str] = {}
     examples: list[str] = []
     topics: dict[str, TopicTranslation] = {}
+    aliases: dict[str, list[Word]] = Field(
+        default={},
+        description="concept, person or area id -> the words people of this language use for "
+        "it (same forms as aliases in the record: 'stem*', phrases)",
+    )
 
 
 class LanguagePack(Strict):

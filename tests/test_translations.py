@@ -47,3 +47,24 @@ def test_a_record_translation_must_cover_every_topic_with_its_figures(brain: Bra
     found = problems(replace(knowledge, translations={**knowledge.translations, "kk": broken}))
     assert any(f"topics.{first}.ask: missing" in p for p in found)
     assert any("examples: 1 given" in p for p in found)
+
+
+def test_aliases_of_a_translation_name_the_records_concepts(brain: Brain) -> None:
+    ru = brain.knowledge.translations["ru"]
+    wrong = ru.model_copy(update={"aliases": {"railwya": ["жд"]}})
+    found = problems(
+        replace(brain.knowledge, translations={**brain.knowledge.translations, "ru": wrong})
+    )
+    assert any("aliases.railwya: not a concept" in p for p in found)
+
+
+def test_a_translations_aliases_are_words_the_brain_knows(brain: Brain) -> None:
+    """The words of each language come from its translation file, not from the code."""
+    from bot.brain.understand import Lexicon
+
+    knowledge = brain.knowledge
+    ru = knowledge.translations["ru"]
+    extra = ru.model_copy(update={"aliases": {**ru.aliases, "railway": ["чугунк*"]}})
+    lexicon = Lexicon(replace(knowledge, translations={**knowledge.translations, "ru": extra}))
+    assert "railway" in lexicon.parse("была ли чугунка?").concepts
+    assert "railway" not in brain.lexicon.parse("была ли чугунка?").concepts

@@ -20,7 +20,15 @@ from rapidfuzz.distance import OSA
 from bot.brain.config import CONFIG
 from bot.text import is_latin, normalise, stem
 from knowledge.loading import Knowledge
-from knowledge.models import Area, ConceptDef, Language, Person, Record, UnnamedArea
+from knowledge.models import (
+    Area,
+    ConceptDef,
+    Language,
+    Person,
+    Record,
+    RecordTranslation,
+    UnnamedArea,
+)
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
@@ -158,7 +166,7 @@ class Lexicon:
         self._implied: dict[str, str] = {}
         plain = knowledge.language.grammar.plain_letters
         self._plain = str.maketrans(plain) if plain else None
-        self._load_concepts(knowledge.record, knowledge.language)
+        self._load_concepts(knowledge.record, knowledge.language, knowledge.translations.values())
         self._load_question_words(knowledge.language)
         self._load_vocabulary(knowledge)
         self._corrections: dict[str, str] = {}
@@ -173,7 +181,9 @@ class Lexicon:
             yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
         )
 
-    def _load_concepts(self, record: Record, language: Language) -> None:
+    def _load_concepts(
+        self, record: Record, language: Language, translations: Iterable[RecordTranslation] = ()
+    ) -> None:
         """Concepts and their aliases: the language's first, so the record's win a clash;
         then people and areas, which are concepts of their own."""
         anchors = set(record.anchors)
@@ -189,6 +199,10 @@ class Lexicon:
             self._add_aliases(item.id, item.aliases)
         for person in record.people:
             self._add_aliases(person.id, person.titles, self._titles)
+        for translation in translations:  # the words of each language the bot speaks
+            for concept_id, words in translation.aliases.items():
+                if concept_id in self.info:
+                    self._add_aliases(concept_id, words)
         self._people = [p.id for p in record.people]
         self._areas = {a.id for a in record.agreements.named} | {
             u.id for u in record.agreements.unnamed
