@@ -258,6 +258,7 @@ class Lexicon:
         # Looked up by a question word and by its stem ("begins" -> "begin"); the lists hold
         # the frequent inflections themselves, so they need no stemming at start-up.
         self._seen_rare: set[str] = set()
+        self._near_prefixes: dict[str, set[str]] = {}
         self._ordinary = set(language.ordinary_words.split())
         self._common = self._ordinary | set(language.common_nouns.split())
         single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
@@ -638,10 +639,32 @@ class Lexicon:
         return length, found
 
     def _match_word(self, token: Token) -> set[str]:
-        """Stem (``word*``) and pattern (``re:``) aliases, for one word."""
+        """Stem (``word*``) and pattern (``re:``) aliases, for one word; a word of another
+        script that none fits may be a slip in one of those stems."""
         candidates = self._prefixes.get(token.word[:1], [])
         found = {c for prefix, c in candidates if token.word.startswith(prefix)}
         found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
+        if not found and not is_latin(token.word) and token.stem not in self._quiet_stems:
+            found = self._near_prefix(token.word)
+        return found
+
+    def _near_prefix(self, word: str) -> set[str]:
+        """ "саглашений", "падписали": one slip (a letter wrong, or two swapped) inside the
+        start a stem alias names. Only long stems, and the first letter must be right, as
+        for Latin typos: a letter left out or added would let "прездиенту" (president) pass
+        for "приезд" (arrival)."""
+        cached = self._near_prefixes.get(word)
+        if cached is not None:
+            return cached
+        found: set[str] = set()
+        if len(word) >= CONFIG.fuzzy_stem_min:
+            for prefix, concept in self._prefixes.get(word[:1], []):
+                n = len(prefix)
+                if n < CONFIG.fuzzy_stem_min or concept in found:
+                    continue
+                if OSA.distance(word[:n], prefix, score_cutoff=1) <= 1:
+                    found.add(concept)
+        self._near_prefixes[word] = found
         return found
 
     def _garbled(self, word: str) -> bool:
