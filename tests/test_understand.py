@@ -101,3 +101,10 @@ def test_a_garbled_word_is_a_typo_not_a_missing_topic(brain: Brain) -> None:
 def test_on_the_list_is_not_a_which_question(brain: Brain) -> None:
     assert brain.lexicon.parse("were mining and veterinary on the list?").qtype == "yes_no"
     assert brain.lexicon.parse("list the agreements").qtype == "list"
+
+
+def test_a_slip_inside_a_long_stem_of_another_script_is_forgiven(brain: Brain) -> None:
+    concepts = brain.lexicon.parse("скока саглашений падписали").concepts
+    assert {"deal", "sign"} <= set(concepts)
+    # a letter left out or added is not forgiven: "прездиенту" (president) is no "приезд"
+    assert "visit" not in brain.lexicon.parse("прездиенту").concepts
