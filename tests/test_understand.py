@@ -108,3 +108,9 @@ def test_a_slip_inside_a_long_stem_of_another_script_is_forgiven(brain: Brain) -
     assert {"deal", "sign"} <= set(concepts)
     # a letter left out or added is not forgiven: "прездиенту" (president) is no "приезд"
     assert "visit" not in brain.lexicon.parse("прездиенту").concepts
+
+
+def test_a_question_word_is_never_a_form_of_a_stem_alias(brain: Brain) -> None:
+    # "қала*" (city) would swallow "қалай" (how)
+    assert "place" not in brain.lexicon.parse("қалай").concepts
+    assert "place" in brain.lexicon.parse("қалада").concepts

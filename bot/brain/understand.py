@@ -641,6 +641,8 @@ class Lexicon:
     def _match_word(self, token: Token) -> set[str]:
         """Stem (``word*``) and pattern (``re:``) aliases, for one word; a word of another
         script that none fits may be a slip in one of those stems."""
+        if (token.stem,) in self._qtypes or token.stem in self._stopwords:
+            return set()  # "қалай" (how) is a question word, not a form of "қала*" (city)
         candidates = self._prefixes.get(token.word[:1], [])
         found = {c for prefix, c in candidates if token.word.startswith(prefix)}
         found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
