@@ -121,10 +121,7 @@ def build_application(
     # The digest tables exist before the store writer starts: DDL in a handler would race
     # its writes (SQLite refuses a write at once on a connection that just read).
     delivery.ensure_tables(db)
-    try:
-        chat_languages.ensure_table(db)
-    except sqlite3.OperationalError as err:  # held by another process: made on first choice
-        log.warning("chat languages table not created yet: %s", err)
+    _ensure_chat_languages(db)
     application.bot_data[SERVICES_KEY] = Services(settings, brain, db)
     application.bot_data[STATE_KEY] = TelegramState(
         QuestionKeys(brain), FloodGate(policy) if policy is not None else None
@@ -140,6 +137,16 @@ def build_application(
         _stopper(outbox, writer), application.post_shutdown, _closer(owned)
     )
     return application
+
+
+def _ensure_chat_languages(db: Database) -> None:
+    """The table of /language choices, before the store writer starts. Another process
+    holding the store's lock must not stop the bot: then the writer creates it with the first
+    choice, and until then every chat speaks its users' app language."""
+    try:
+        chat_languages.ensure_table(db)
+    except sqlite3.Error as error:
+        log.warning("chat languages not ready (%s); /language waits for the store", error)
 
 
 def _store_writer(db: Database) -> StoreWriter | None:

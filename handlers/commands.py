@@ -1,11 +1,11 @@
 """The commands: /start, /help, /about, /agreements, /leaders, /targets, /source.
 
 ``MENU_COMMANDS`` is the command menu registered with ``set_my_commands`` at start-up (once
-per language, for each of its Telegram ``language_code`` values) and listed by /help. Each
-command is described by the language's ``menu.<name>`` text (``knowledge/languages/<code>/``);
-the entry's own description is the fallback. Other features add their commands to it from
-their ``register()`` (e.g. ``MENU_COMMANDS.append(("digest", "..."))``); duplicates are
-dropped by name.
+per language, for each of its Telegram ``language_code`` values) and listed by /help. An
+entry's description is the key of a fixed text (``knowledge/languages/<code>/``), or empty
+for ``menu.<name>``; a description that is no key is shown as it is. Other features add
+their commands to it from their ``register()`` (e.g. ``MENU_COMMANDS.append(("digest",
+"digest.menu.digest"))``); duplicates are dropped by name.
 """
 
 from __future__ import annotations
@@ -52,10 +52,12 @@ MENU_COMMANDS: list[tuple[str, str]] = [
 
 def menu_commands(speech: Speech) -> list[tuple[str, str]]:
     """MENU_COMMANDS without duplicate names (first wins), for the menu and /help, each
-    described by the language's ``menu.<name>`` text (else the entry's own description)."""
+    described in ``speech``'s language: an entry's description is the key of a fixed text
+    (``digest.menu.digest``), or empty for the ``menu.<name>`` text; any other description is
+    shown as it is."""
     seen: dict[str, str] = {}
     for name, description in MENU_COMMANDS:
-        key = f"menu.{name}"
+        key = description or f"menu.{name}"
         seen.setdefault(name, speech.text(key) if speech.has(key) else description)
     return list(seen.items())
 
