@@ -521,15 +521,8 @@ def stats_text(db: Any, now: dtm.datetime, speech: Speech) -> str:
     return "\n".join(lines)
 
 
-def menu(lang: str) -> list[tuple[str, str]]:
-    """The digest commands for the command menu, described in ``lang`` (texts
-    ``digest.menu.<command>``; English where the language lacks one)."""
-    packs = compose.default_packs()
-    texts = {**packs[ENGLISH].texts, **(packs[lang].texts if lang in packs else {})}
-    return [(name, texts[f"digest.menu.{name}"]) for name in DIGEST_COMMANDS]
-
-
-MENU = menu(ENGLISH)  # what register() adds to the English command menu
+# what register() adds to the command menu: each entry names its text, said per language
+MENU = [(name, f"digest.menu.{name}") for name in DIGEST_COMMANDS]
 
 
 def register(

@@ -12,7 +12,9 @@ first; proper names are in no phrase of the catalog.
 
 from __future__ import annotations
 
+import calendar
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +22,11 @@ import pytest
 import yaml
 
 from bot.brain import Brain, Context
+from bot.brain.speech import slots
 from bot.formatting import html
 from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard
 from handlers import commands
-from knowledge.loading import DEFAULT_LANGUAGES_DIR
+from knowledge.loading import DEFAULT_LANGUAGES_DIR, DEFAULT_RECORD
 from knowledge.store import split_sentences
 from tests.fake_botapi import FakeBotAPI, parse_html
 from tests.test_telegram_languages import USER, choose_language, labels, running
@@ -32,6 +35,13 @@ LANGUAGES = ("ur", "ur-Latn", "ru", "kk")
 _SLOT = re.compile(r"\{[^{}]*\}")
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"[A-Za-z]{3,}")
+# Names the same in Latin letters in every language: the record's, the time zones' cities and
+# the months (Roman Urdu writes them as English does).
+_RECORD_TEXT = (DEFAULT_RECORD.parent / "pakistan-kazakhstan-visit.txt").read_text("utf-8")
+NAMES = set(re.findall(r"\b[A-Z][a-z]{2,}\b", _RECORD_TEXT)) | set(calendar.month_name[1:])
+NAMES |= set(calendar.month_abbr[1:]) | {"Kazakhstan", "Pakistan", "Karachi", "Almaty", "Dubai"}
+_CODE = re.compile(r"<code>.*?</code>", re.S)
+_ACRONYMS = re.compile(r"^([A-Z]{2,5}|[A-Z][a-z]+/[A-Za-z_]+)$")  # UTC, Asia/Almaty: names
 
 
 def texts_file(lang: str, name: str) -> dict[str, str]:
@@ -53,11 +63,12 @@ def shared_files(lang: str) -> list[str]:
 def phrases(text: str) -> set[str]:
     """A text's English phrases: between slots, tags and sentence marks, without /commands."""
     found: set[str] = set()
+    text = _CODE.sub("\n", text)  # commands and typed examples are code, not English
     for piece in _SLOT.split(_TAG.sub("\n", text)):
         for part in re.split(r"[.!?;:\n()\u201c\u201d\u00b7\u2013]", piece):
             words = [w for w in part.split() if not w.startswith(("/", "@"))]
             phrase = " ".join(words).strip(" ,'\"")
-            if _WORD.search(phrase):
+            if _WORD.search(phrase) and not _ACRONYMS.match(phrase) and phrase not in NAMES:
                 found.add(phrase)
     return found
 
@@ -100,7 +111,7 @@ def test_every_fixed_text_is_translated_with_its_slots(lang: str) -> None:
         english, own = texts_file("en", name), texts_file(lang, name)
         assert set(own) == set(english), (name, set(own) ^ set(english))
         for key, text in english.items():
-            assert set(_SLOT.findall(own[key])) == set(_SLOT.findall(text)), (lang, key)
+            assert slots(own[key]) == slots(text), (lang, key)
             if phrases(text):
                 assert own[key] != text, (lang, key)
                 assert not phrases(text) & phrases(own[key]), (lang, key)
@@ -113,26 +124,31 @@ def is_urdu_letter(char: str) -> bool:
     return ("\u0600" <= char <= "\u06ff" or "\ufb50" <= char <= "\ufeff") and char.isalpha()
 
 
+def first_strong(text: str) -> str:
+    """The first letter with a direction of its own: it sets a paragraph's direction (digits,
+    punctuation, bullets and emoji have none)."""
+    return next((c for c in text if unicodedata.bidirectional(c) in ("L", "R", "AL")), "")
+
+
 def rtl_problems(text: str, exempt: tuple[str, ...] = ()) -> list[str]:
-    """Lines of a displayed Urdu text that do not start with an Urdu letter (a list bullet
-    or an opening quote may come first). ``exempt``: lines that are English on purpose."""
+    """Lines of a displayed Urdu text whose first strong letter is not Urdu, so a client
+    would lay them out left to right. ``exempt``: lines that are English on purpose."""
     problems = []
     for line in text.split("\n"):
-        stripped = line.strip().lstrip("\u2022\u201c\u00ab(").strip()
-        if not stripped or any(part in line for part in exempt):
+        strong = first_strong(line)
+        if not strong or any(part in line for part in exempt):
             continue
-        if not is_urdu_letter(stripped[0]):
+        if not is_urdu_letter(strong):
             problems.append(line)
-    first = text.strip()[:1]
-    if first and not is_urdu_letter(first):
+    strong = first_strong(text)
+    if strong and not is_urdu_letter(strong):
         problems.append(f"(message) {text[:40]}")
     return problems
 
 
 def urdu_sample(template: str) -> str:
-    values = {
-        n: "3" if n in ("count", "total", "sentences", "chars") else "مثال"
-        for n in (m.strip("{}") for m in _SLOT.findall(template))
+    values: dict[str, object] = {
+        n: 3 if n in ("count", "total", "sentences", "chars") else "مثال" for n in slots(template)
     }
     return parse_html(template.format(**values), strict_ampersand=False)[0]
 
