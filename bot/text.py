@@ -25,9 +25,15 @@ def clean(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
+# Arabic-keyboard letters typed for their Urdu look-alikes: yeh, kaf, heh, alef maksura
+_URDU_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0643": "\u06a9", "\u0647": "\u06c1",
+                               "\u0649": "\u06cc"})  # fmt: skip
+
+
 def normalise(text: str) -> str:
-    """Lowercase words separated by single spaces; '$' kept as a word of its own."""
-    text = clean(text).casefold()
+    """Lowercase words separated by single spaces; '$' kept as a word of its own; Arabic
+    letters typed on an Arabic keyboard read as the Urdu ones they look like."""
+    text = clean(text).casefold().translate(_URDU_LETTERS)
     text = _APOSTROPHES.sub("", text)
     text = _DOLLAR.sub(" $ ", text)
     text = _AND.sub(" and ", text)

@@ -110,6 +110,7 @@ def test_what_a_language_lacks_falls_back_to_english(record: Record) -> None:
         ("қанша келісім?", "kk"),  # Kazakh letters
         ("канша келисим бар ма", "kk"),  # typed without them: its words tell
         ("کتنے معاہدے ہوئے؟", "ur"),
+        ("kya woh khush the?", "ur-Latn"),  # a tie goes to the less usual language
         ("37?", None),
         ("Tokayev?", None),  # a name tells nothing
     ],

@@ -52,7 +52,16 @@ class Detector:
 
     def __init__(self, profiles: Iterable[LanguageProfile]) -> None:
         self.profiles = tuple(profiles)
-        self._words = {p.code: frozenset(w.casefold() for w in p.words) for p in self.profiles}
+        words = {p.code: frozenset(w.casefold() for w in p.words) for p in self.profiles}
+        # a word two languages of one script both list ("не") tells neither
+        shared = {
+            w
+            for p in self.profiles
+            for q in self.profiles
+            if p.code < q.code and p.script == q.script
+            for w in words[p.code] & words[q.code]
+        }
+        self._words = {code: found - shared for code, found in words.items()}
 
     def detect(self, text: str) -> Detected:
         script = main_script(text)
@@ -63,10 +72,13 @@ class Detector:
             return Detected(rivals[0].code, script)
         tokens = split_words(text)
         scores = {p.code: self._score(p, text, tokens) for p in rivals}
-        ranked = sorted(scores.values(), reverse=True)
-        best, lead = ranked[0], ranked[0] - ranked[1]
-        winner = next(code for code, score in scores.items() if score == best)
-        return Detected(winner if best > 0 and lead > 0 else None, script, lead)
+        # On a tie the less usual language wins: "kya ... the?" is Roman Urdu, since English
+        # grammar words turn up in Roman Urdu ("the", were) far more than the reverse.
+        usual = {p.code: p.default_for_script for p in rivals}
+        ranked = sorted(scores, key=lambda code: (-scores[code], usual[code]))
+        best, second = scores[ranked[0]], scores[ranked[1]]
+        lead = best - second + (0.5 if best == second and usual[ranked[1]] else 0.0)
+        return Detected(ranked[0] if best > 0 and lead > 0 else None, script, lead)
 
     def _score(self, profile: LanguageProfile, text: str, tokens: list[str]) -> float:
         lowered = text.casefold()

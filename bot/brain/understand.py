@@ -347,11 +347,14 @@ class Lexicon:
         found = process.extract(
             word, self._targets, scorer=OSA.distance, score_cutoff=limit, limit=12
         )
-        # Best first (fewest edits, then alias words: the targets are in that order), keeping
+        # Best first (fewest edits, then a swap before a letter left out or added, then alias
+        # words: the targets are in that order), keeping
         # only plausible slips: same first letter; 4 letters only by a swap or a left-out one.
         plausible = [
             candidate
-            for candidate, _, _ in sorted(found, key=lambda f: (f[1], f[2]))
+            for candidate, _, _ in sorted(
+                found, key=lambda f: (f[1], abs(len(f[0]) - len(word)), f[2])
+            )
             if candidate[0] == word[0]
             and (len(word) > 4 or sorted(candidate) == sorted(word) or len(candidate) == 5)
         ]
