@@ -133,6 +133,11 @@ class Language(Strict):
     follow_up_markers: list[Word] = []
     pronouns: dict[Literal["person", "thing"], list[Word]] = {}
     ordinary_words: str = ""  # whitespace-separated; see the comment in language.yaml
+    everyday_words: dict[str, str] = Field(
+        default={},
+        description="language code -> its everyday words (whitespace-separated), never "
+        "missing topics; for languages in Latin letters, whose unknown words would be",
+    )
     common_nouns: str = ""  # whitespace-separated; see the comment in language.yaml
     grammar: Grammar = Grammar()
 

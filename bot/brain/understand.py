@@ -259,7 +259,9 @@ class Lexicon:
         # the frequent inflections themselves, so they need no stemming at start-up.
         self._seen_rare: set[str] = set()
         self._near_prefixes: dict[str, set[str]] = {}
-        self._ordinary = set(language.ordinary_words.split())
+        self._ordinary = set(language.ordinary_words.split()).union(
+            *(words.split() for words in language.everyday_words.values())
+        )
         self._common = self._ordinary | set(language.common_nouns.split())
         single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
         everyday = {stem(w) for w in self._alias_surface if w in self._common}
