@@ -132,3 +132,12 @@ def test_a_message_that_does_not_tell_gets_the_chats_language_if_its_script_fits
     assert detector.choose("сколько?", "kk") == "kk"  # ... if it tells clearly: one word won't
     assert detector.choose("what?", "ur-Latn") == "ur-Latn"  # "ok", "great" in a Roman Urdu chat
     assert detector.choose("how did the deal go?", "ur-Latn") == "en"
+
+
+def test_a_languages_words_count_also_as_typed_without_its_own_letters() -> None:
+    kk = _profile("kk", "cyrillic", letters="қі", words=["келісім", "бар"])
+    ru = _profile("ru", "cyrillic", default_for_script=True, words=["есть", "ли"])
+    assert Detector([kk, ru]).detect("келисим бар").lang == "kk"  # by "бар" alone
+    assert Detector([kk, ru], {"і": "и", "қ": "к"}).detect("келисим бар").lang == "kk"
+    assert Detector([kk, ru], {"і": "и", "қ": "к"}).detect("келисим").lang == "kk"
+    assert Detector([kk, ru]).detect("келисим").lang is None

@@ -50,9 +50,19 @@ def main_script(text: str) -> str | None:
 class Detector:
     """Built once from the profiles; ``detect`` is cheap."""
 
-    def __init__(self, profiles: Iterable[LanguageProfile]) -> None:
+    def __init__(
+        self, profiles: Iterable[LanguageProfile], plain: Mapping[str, str] | None = None
+    ) -> None:
+        """``plain``: a language's own letters as typed without them (Kazakh "қ" as "к"):
+        its words count in both spellings."""
         self.profiles = tuple(profiles)
-        words = {p.code: frozenset(w.casefold() for w in p.words) for p in self.profiles}
+        table = str.maketrans(dict(plain or {}))
+        words = {
+            p.code: frozenset(
+                form for w in p.words for form in (w.casefold(), w.casefold().translate(table))
+            )
+            for p in self.profiles
+        }
         # a word two languages of one script both list ("не") tells neither
         shared = {
             w

@@ -56,7 +56,10 @@ class Brain:
             for code in knowledge.languages
         }
         self.speech = self.speeches[ENGLISH]
-        self.detector = Detector(pack.profile for pack in knowledge.languages.values())
+        self.detector = Detector(
+            (pack.profile for pack in knowledge.languages.values()),
+            knowledge.language.grammar.plain_letters,
+        )
         # a suggestion button in any language names its topic
         self.topic_of_ask = {
             speech.ask(t): t for speech in reversed(self.speeches.values()) for t in self.topics
