@@ -9,7 +9,7 @@ no language of its own: the chat's language answers it. Profiles are data
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -34,17 +34,24 @@ class Detected:
     lead: float = 0.0  # how far its evidence is ahead of the next language of its script
 
 
+def _letters_of(blocks: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
+    return re.compile(
+        "[" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in blocks) + "]"
+    )
+
+
+_SCRIPT_LETTERS = {script: _letters_of(blocks) for script, blocks in SCRIPTS.items()}
+
+
 def script_of(char: str) -> str | None:
-    code = ord(char)
-    for script, blocks in SCRIPTS.items():
-        if any(low <= code <= high for low, high in blocks):
-            return script
-    return None
+    return next((s for s, letters in _SCRIPT_LETTERS.items() if letters.match(char)), None)
 
 
 def main_script(text: str) -> str | None:
-    counts = Counter(s for s in map(script_of, text) if s)
-    return counts.most_common(1)[0][0] if counts else None
+    """The script most of the message's letters are written in (None: no letters)."""
+    counts = {script: len(letters.findall(text)) for script, letters in _SCRIPT_LETTERS.items()}
+    best = max(counts, key=lambda script: counts[script])
+    return best if counts[best] else None
 
 
 class Detector:

@@ -156,12 +156,14 @@ class Lexicon:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.info: dict[str, ConceptInfo] = {}
-        self._phrases: dict[tuple[str, ...], set[str]] = {}
-        self._titles: dict[tuple[str, ...], set[str]] = {}
+        self._shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._titles: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._alias_surface: set[str] = set()  # alias words as written, to correct towards
-        self._exact: dict[str, set[str]] = {}  # one-word aliases as written
+        self._exact: dict[str, tuple[str, ...]] = {}  # one-word aliases as written
         self._prefixes: dict[str, list[tuple[str, str]]] = {}  # by first letter
-        self._prefix_phrases: list[tuple[tuple[str, ...], str, str]] = []
+        # "темір жол*": by the phrase's first word, so a question word looks up only its own
+        self._prefix_phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         self._implied: dict[str, str] = {}
         plain = knowledge.language.grammar.plain_letters
@@ -287,7 +289,7 @@ class Lexicon:
         self,
         concept: str,
         aliases: Iterable[str],
-        table: dict[tuple[str, ...], set[str]] | None = None,
+        table: dict[tuple[str, ...], tuple[str, ...]] | None = None,
     ) -> None:
         table = self._phrases if table is None else table
         for alias in self._with_plain_letters(aliases):
@@ -295,7 +297,8 @@ class Lexicon:
                 self._patterns.append((re.compile(alias[3:]), concept))
             elif alias.endswith("*") and " " in alias.strip():
                 *head, last = normalise(alias[:-1]).split()  # "темір жол*": words, then a stem
-                self._prefix_phrases.append((tuple(head), last, concept))
+                entry = (tuple(head), last, concept)
+                self._prefix_phrases.setdefault(head[0] if head else "", []).append(entry)
             elif alias.endswith("*"):
                 prefix = normalise(alias[:-1])
                 self._prefixes.setdefault(prefix[:1], []).append((prefix, concept))
@@ -304,9 +307,17 @@ class Lexicon:
                 self._alias_surface.update(words)
                 key = tuple(stem(w) for w in words)
                 if key:
-                    table.setdefault(key, set()).add(concept)
+                    table[key] = self._with(table.get(key), concept)
                 if len(words) == 1 and table is self._phrases:
-                    self._exact.setdefault(words[0], set()).add(concept)
+                    self._exact[words[0]] = self._with(self._exact.get(words[0]), concept)
+
+    def _with(self, concepts: tuple[str, ...] | None, concept: str) -> tuple[str, ...]:
+        """``concepts`` and then ``concept`` (in the order they came: it decides ties), as one
+        tuple shared by every alias with the same concepts: thousands of aliases in five
+        languages, a few hundred distinct tuples, where a set each would cost megabytes."""
+        grown = concepts or ()
+        grown = grown if concept in grown else (*grown, concept)
+        return self._shared.setdefault(grown, grown)
 
     def _with_plain_letters(self, words: Iterable[str]) -> Iterator[str]:
         """Each word, then (if it differs) as typed without its language's own letters."""
@@ -322,12 +333,15 @@ class Lexicon:
         concepts ("deal", "sign") of its single words, so the closed list still applies."""
         framing = {"deal", "sign"}
         singles = {
-            key[0]: concepts & framing for key, concepts in self._phrases.items() if len(key) == 1
+            key[0]: [c for c in concepts if c in framing]
+            for key, concepts in self._phrases.items()
+            if len(key) == 1
         }
-        for key, concepts in self._phrases.items():
-            if len(key) > 1 and concepts & self._areas:  # not "according to" (say)
+        for key, concepts in list(self._phrases.items()):
+            if len(key) > 1 and self._areas.intersection(concepts):  # not "according to" (say)
                 for word in key:
-                    concepts |= singles.get(word, set())
+                    for concept in singles.get(word, []):
+                        self._phrases[key] = self._with(self._phrases[key], concept)
 
     # -- words ---------------------------------------------------------------------------
 
@@ -418,7 +432,7 @@ class Lexicon:
     def _marker_length(self, stems: list[str]) -> int:
         """How many words a follow-up marker ("and", "what about") takes at the start, after
         a word of small talk ("ok what about culture")."""
-        lead = 1 if stems and self._phrases.get((stems[0],), {"-"}) <= SMALLTALK else 0
+        lead = 1 if stems and set(self._phrases.get((stems[0],), ("-",))) <= SMALLTALK else 0
         for skip in dict.fromkeys((0, lead)):
             rest = stems[skip:]
             for marker in self._markers:
@@ -453,9 +467,9 @@ class Lexicon:
             # The word as written is someone's alias: a record concept that only shares its
             # stem is another word ("goods" for "good", "goals" for "goal"); language concepts
             # keep their inflections ("discussed" is still "discuss").
-            concepts = exact | {c for c in concepts if not self.from_record(c)}
-            if exact <= SMALLTALK:
-                concepts = exact
+            concepts = set(exact) | {c for c in concepts if not self.from_record(c)}
+            if set(exact) <= SMALLTALK:
+                concepts = set(exact)
         if not length:
             length, concepts = self._match_prefix_phrase(tokens, i)
         if not length:
@@ -616,26 +630,28 @@ class Lexicon:
             at <= start
             or stems[at] not in self.grammar.relative_words
             or stems[at - 1] in self._stopwords
-            or self._phrases.get((stems[at - 1],), set()) & SAYING  # "does it say which..."
+            or SAYING.intersection(
+                self._phrases.get((stems[at - 1],), ())
+            )  # "does it say which..."
         ):
             return False
         return not any(g[0] < at < g[0] + g[1] or g[0] + g[1] == at for g in found)
 
     def _match_at(
-        self, stems: list[str], i: int, table: dict[tuple[str, ...], set[str]]
+        self, stems: list[str], i: int, table: dict[tuple[str, ...], tuple[str, ...]]
     ) -> tuple[int, set[str]]:
         """The longest alias phrase of ``table`` starting at word i."""
         for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
             concepts = table.get(tuple(stems[i : i + length]))
             if concepts:
-                return length, concepts
+                return length, set(concepts)
         return 0, set()
 
     def _match_prefix_phrase(self, tokens: list[Token], i: int) -> tuple[int, set[str]]:
         """ "темір жол*" matches "темір жолды": whole words, then a word by its start."""
         found: set[str] = set()
         length = 0
-        for head, last, concept in self._prefix_phrases:
+        for head, last, concept in self._prefix_phrases.get(tokens[i].word, ()):
             n = len(head)
             words = [t.word for t in tokens[i : i + n + 1]]
             if len(words) == n + 1 and tuple(words[:n]) == head and words[n].startswith(last):
