@@ -20,8 +20,14 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colour codes pasted al
 
 
 def clean(text: str) -> str:
-    """Drop control characters and unify Unicode forms; keep letters of every script."""
-    text = _ANSI.sub(" ", unicodedata.normalize("NFKC", text))
+    """Drop control characters and unify Unicode forms; keep letters of every script.
+    (Most texts need neither: checked first, since thousands of aliases pass here.)"""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if "\x1b" in text:
+        text = _ANSI.sub(" ", text)
+    if text.isprintable():
+        return text
     return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
