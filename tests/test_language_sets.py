@@ -1,8 +1,9 @@
 """The non-English sets: the fact right AND the reply in the asker's language.
 
 ``lang_blind_*.yaml`` were written blind (by helpers who never saw the knowledge files or the
-bot) for issue 9; first looks: ur 66.1%, ur-Latn 70.6%, ru 75.8%, kk 67.9%. They are now
-development sets, held at today's level (below the issue's 95%: see the closing note).
+bot) for issue 9; first looks: ur 66.1%, ur-Latn 70.6%, ru 75.8%, kk 67.9%. ``lang_blind2_*``
+are a second blind round, first looks (at 5679eac) ur 92.3%, ur-Latn 85.2%, ru 81.3%, kk
+80.3%. All are now development sets, held at today's level (below the issue's 95%).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
 """
 
@@ -19,6 +20,10 @@ FLOORS = {
     "lang_blind_ur-Latn.yaml": 0.76,
     "lang_blind_ru.yaml": 0.91,
     "lang_blind_kk.yaml": 0.86,
+    "lang_blind2_ur.yaml": 0.91,
+    "lang_blind2_ur-Latn.yaml": 0.85,
+    "lang_blind2_ru.yaml": 0.81,
+    "lang_blind2_kk.yaml": 0.83,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }
@@ -32,7 +37,7 @@ def test_the_language_sets_hold(brain: Brain, name: str) -> None:
 
 
 def test_replies_are_in_the_askers_language(brain: Brain) -> None:
-    """Whatever the fact, the reply's language: 97.3% of the 516 blind items today."""
+    """Whatever the fact, the reply's language: 98% of the 1,076 blind items today."""
     results = [
         r
         for name in FLOORS
@@ -40,5 +45,5 @@ def test_replies_are_in_the_askers_language(brain: Brain) -> None:
         for r in evaluate_file(brain, TESTS / name).results
     ]
     wrong = [r for r in results if any("replied in" in p or "reads as" in p for p in r.problems)]
-    assert len(results) >= 500
-    assert len(wrong) / len(results) <= 0.035, [(r.item.q, r.answer.lang) for r in wrong]
+    assert len(results) >= 1000
+    assert len(wrong) / len(results) <= 0.025, [(r.item.q, r.answer.lang) for r in wrong]
