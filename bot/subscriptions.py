@@ -300,27 +300,47 @@ class _Reading:
     problems: list[Problem] = field(default_factory=list)
 
     def read(self, word: str, meaning: str | None) -> None:
-        lower = word.lower()
+        """One word of ``/subscribe``: the first reading that takes it wins; a word none
+        takes is a problem to report."""
         if meaning == IGNORE:
             return
+        if not (self._frequency(meaning) or self._weekday(word, meaning) or self._time(word)):
+            if not self._zone(word, meaning):
+                self.problems.append(self._problem(word))
+
+    def _frequency(self, meaning: str | None) -> bool:
         if meaning in ("daily", "weekly") and self.frequency is None:
             self.frequency = "daily" if meaning == "daily" else "weekly"
-        elif meaning and meaning.startswith("day:") and self.weekday is None:
+            return True
+        return False
+
+    def _weekday(self, word: str, meaning: str | None) -> bool:
+        if self.weekday is not None:
+            return False
+        if meaning and meaning.startswith("day:"):
             self.weekday = int(meaning[4:])
-        elif meaning is None and _weekday(lower) is not None and self.weekday is None:
-            self.weekday = _weekday(lower)
-        elif re.fullmatch(r"[\d:.h]+\s*(am|pm)?", lower):
-            self.at = parse_time(lower)
-            if self.at is None:
-                self.problems.append(Problem("time", word))
-        elif meaning and meaning.startswith("zone:"):
-            self.zone = meaning[5:]
-        elif find_zone(word) is not None:
-            self.zone = find_zone(word)
-        elif "/" in word or re.search(r"\d", word) or self.frequency or self.at:
-            self.problems.append(zone_problem(word))
-        else:
-            self.problems.append(Problem("frequency", word))
+        elif meaning is None and _weekday(word.lower()) is not None:
+            self.weekday = _weekday(word.lower())
+        return self.weekday is not None
+
+    def _time(self, word: str) -> bool:
+        if not re.fullmatch(r"[\d:.h]+\s*(am|pm)?", word.lower()):
+            return False
+        self.at = parse_time(word.lower())
+        if self.at is None:
+            self.problems.append(Problem("time", word))
+        return True
+
+    def _zone(self, word: str, meaning: str | None) -> bool:
+        zone = meaning[5:] if meaning and meaning.startswith("zone:") else find_zone(word)
+        if zone is not None:
+            self.zone = zone
+        return zone is not None
+
+    def _problem(self, word: str) -> Problem:
+        if "/" in word or re.search(r"\d", word) or self.frequency or self.at:
+            return zone_problem(word)
+        return Problem("frequency", word)
 
 
 def parse_schedule(

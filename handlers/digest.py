@@ -417,18 +417,9 @@ class DigestHandlers:
         self, update: Update, context: Any, parts: list[str], chat_id: int, edit: Any
     ) -> None:
         action, speech = parts[0], _speech(update, context)
-        if action == "f" and len(parts) == 1:
-            await edit(_ask_frequency(speech), frequency_keys(speech))
-        elif action == "f" and parts[1:] == ["w"]:
-            await edit(speech.text("digest.ask_day"), day_keys(speech))
-        elif action == "f" and parts[1:] == ["d"]:
-            await edit(speech.text("digest.ask_time_daily"), time_keys("d-"))
-        elif action == "t" and len(parts) == 2:
-            on_days = speech.text(f"digest.on_days.{int(parts[1][1])}")  # w0-w6 (BUTTON_DATA)
-            await edit(speech.text("digest.ask_time_weekly", on_days=on_days), time_keys(parts[1]))
-        elif action == "z" and len(parts) == 3:
-            text = speech.text("digest.ask_zone") + "\n" + speech.text("digest.typed_hint")
-            await edit(text, zone_keys(speech, parts[1], parts[2]))
+        step = _next_step(speech, parts)
+        if step is not None:
+            await edit(*step)
         elif action == "s" and len(parts) == 4 and (schedule := _schedule(*parts[1:])):
             user = update.effective_user
             sub = await self._save(update, context, chat_id, user.id if user else None, schedule)
@@ -556,3 +547,21 @@ def register(
     MENU_COMMANDS.extend(entry for entry in MENU if entry[0] not in names)
     runtime.schedule_startup()
     return runtime
+
+
+def _next_step(speech: Speech, parts: list[str]) -> tuple[str, Any] | None:
+    """The subscription flow's next question and buttons for a press (None: not a step)."""
+    action = parts[0]
+    if action == "f" and len(parts) == 1:
+        return _ask_frequency(speech), frequency_keys(speech)
+    if action == "f" and parts[1:] == ["w"]:
+        return speech.text("digest.ask_day"), day_keys(speech)
+    if action == "f" and parts[1:] == ["d"]:
+        return speech.text("digest.ask_time_daily"), time_keys("d-")
+    if action == "t" and len(parts) == 2:
+        on_days = speech.text(f"digest.on_days.{int(parts[1][1])}")  # w0-w6 (BUTTON_DATA)
+        return speech.text("digest.ask_time_weekly", on_days=on_days), time_keys(parts[1])
+    if action == "z" and len(parts) == 3:
+        text = speech.text("digest.ask_zone") + "\n" + speech.text("digest.typed_hint")
+        return text, zone_keys(speech, parts[1], parts[2])
+    return None
