@@ -304,9 +304,9 @@ class _Reading:
         takes is a problem to report."""
         if meaning == IGNORE:
             return
-        if not (self._frequency(meaning) or self._weekday(word, meaning) or self._time(word)):
-            if not self._zone(word, meaning):
-                self.problems.append(self._problem(word))
+        taken = self._frequency(meaning) or self._weekday(word, meaning) or self._time(word)
+        if not (taken or self._zone(word, meaning)):
+            self.problems.append(self._problem(word))
 
     def _frequency(self, meaning: str | None) -> bool:
         if meaning in ("daily", "weekly") and self.frequency is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.brain import Brain
 from bot.brain.context import Context, remember, resolve
 from bot.brain.understand import Lexicon, Parsed
 
@@ -53,3 +54,12 @@ def test_he_is_the_last_person_and_the_input_is_left_unchanged(tiny_lexicon: Lex
     resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
     assert resolved.mentioned == ("varga",)
     assert "varga" not in parsed.concepts  # stages return new values
+
+
+def test_after_where_and_an_area_asks_about_the_area_not_the_place(brain: Brain) -> None:
+    context = Context()
+    brain.answer("where were the agreements signed?", context)
+    assert brain.answer("and mining?", context).topic == "mining_petroleum"
+    context = Context()
+    brain.answer("how many agreements were signed?", context)
+    assert brain.answer("and on railways?", context).intent == "agreement_area"

@@ -81,6 +81,9 @@ def _leans_back(parsed: Parsed, own_subject: bool, stands_alone: Callable[[Parse
     return bool(parsed.qtype) and not stands_alone(parsed)
 
 
+RECORD_WIDE = ("when", "where")  # every event of the record shares its date and place
+
+
 def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bool) -> Parsed:
     """What a message that leans back borrows, in order: the documents "them" points at,
     the subject it lacks, the kind of question it lacks, and the frame ("deal", "say")."""
@@ -93,7 +96,7 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
         # "how many?", "why?", "and when?", "who set it?": same subject, new question
         _borrow(concepts, {c: w for c, w in previous.items() if not c.endswith("_q")})
     qtype = parsed.qtype
-    borrowed = parsed.follow_up and not qtype and context.last_qtype is not None
+    borrowed = _borrows_kind(parsed, context, lexicon)
     if borrowed and context.last_qtype:
         # "and railway?", "what about Sharif?": same question, new subject
         qtype = context.last_qtype
@@ -105,6 +108,15 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
         _borrow(concepts, {c: w * CONFIG.inherited_weight for c, w in frame.items()})
     lent = frozenset(concepts) - frozenset(parsed.concepts)
     return replace(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
+
+
+def _borrows_kind(parsed: Parsed, context: Context, lexicon: Lexicon) -> bool:
+    """ "and railway?" asks what the last question asked, about railway; but after "where
+    exactly?", "and mining?" is about mining, not the place every event of the record shares."""
+    if not parsed.follow_up or parsed.qtype or context.last_qtype is None:
+        return False
+    wide = context.last_qtype in RECORD_WIDE
+    return not (wide and any(lexicon.is_area(c) for c in parsed.subject))
 
 
 def _keeps_subject(parsed: Parsed, own_subject: bool, pointing: bool) -> bool:

@@ -174,7 +174,8 @@ def misattributed(case: Case) -> Answer | None:
     if case.parsed.qtype in ("yes_no", "who"):  # "was it Tokayev who spoke on Gaza?"
         speaker = Term(f"person.{topic.speaker}")
         return case.reply([line("attributed_to_other", speaker=speaker, who=who), Said(topic.id)])
-    return case.not_in_record([line("not_said_by", who=who), Said(topic.id)])
+    # a correction that gives who did say it: an answer, as for any false premise
+    return case.reply([line("not_said_by", who=who), Said(topic.id)], answered=True)
 
 
 def named_area_first(case: Case) -> Redirect | None:
