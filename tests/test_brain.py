@@ -220,3 +220,18 @@ def test_an_off_topic_request_does_not_lean_on_the_last_answer(brain: Brain) -> 
     context = Context()
     brain.answer("what did they sign?", context)
     assert brain.answer("tell me a joke", context).intent == "off_topic"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["thanks, super helpful!", "Спасибо и на этом", "Рақмет сізге, денсаулығыңыз мықты болсын"],
+)
+def test_a_parting_wish_is_small_talk_whatever_word_it_uses(brain: Brain, message: str) -> None:
+    answer = ask(brain, message)
+    assert answer.intent in ("thanks", "bye") and not answer.answered
+
+
+def test_urdu_spellings_phones_mix_up_read_the_same(brain: Brain) -> None:
+    assert ask(brain, "قازکستان کے ساتھ کتنے معاھدے ہوے").text == ask(
+        brain, "قازکستان کے ساتھ کتنے معاہدے ہوے"
+    ).text

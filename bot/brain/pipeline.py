@@ -30,6 +30,7 @@ from knowledge.store import Store, open_store, split_sentences
 
 DECLINES = ("off_topic", "not_understood", "empty")
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
+PARTING = ("thanks", "bye")
 
 
 class Brain:
@@ -239,7 +240,17 @@ class Brain:
         declined = "offtopic" in subject  # "recommend a good phone": not "good"
         if smalltalk and asks and not (record_subject or anchored or parsed.unknown or declined):
             return smalltalk[0]
-        return None
+        return self._parting(parsed)
+
+    def _parting(self, parsed: Parsed) -> str | None:
+        """ "Спасибо и на этом", "Рақмет, денсаулығыңыз мықты болсын", "شکریہ، اللہ خوش
+        رکھے": a message that opens with thanks or goodbye and asks nothing is a parting
+        wish, whatever record word its blessing uses ("health", "happy")."""
+        if parsed.qtype_at >= 0 or parsed.text.rstrip().endswith("?") or not parsed.tokens:
+            return None
+        # the first word alone: "thanks and..." lets a follow-up marker pass over it
+        first = self.lexicon.parse(parsed.tokens[0].surface).concepts
+        return next((c for c in PARTING if c in first or min(parsed.where.get(c, [9])) <= 1), None)
 
     def _decide(self, parsed: Parsed, mentioned: list[str]) -> Answer:
         subject = parsed.subject
