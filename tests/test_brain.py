@@ -232,6 +232,7 @@ def test_a_parting_wish_is_small_talk_whatever_word_it_uses(brain: Brain, messag
 
 
 def test_urdu_spellings_phones_mix_up_read_the_same(brain: Brain) -> None:
-    assert ask(brain, "قازکستان کے ساتھ کتنے معاھدے ہوے").text == ask(
-        brain, "قازکستان کے ساتھ کتنے معاہدے ہوے"
-    ).text
+    assert (
+        ask(brain, "قازکستان کے ساتھ کتنے معاھدے ہوے").text
+        == ask(brain, "قازکستان کے ساتھ کتنے معاہدے ہوے").text
+    )
