@@ -56,3 +56,10 @@ def test_a_wrong_number_of_documents_is_corrected_first(tiny_brain: Brain) -> No
     assert answer.text.startswith("The record says 5 agreements were signed.")
     assert "twelve" not in answer.text
     assert tiny_brain.answer("did they sign 5 agreements?").rule != "wrong_count"
+
+
+def test_who_said_a_figure_is_answered_by_the_reply_that_names_the_speaker(brain: Brain) -> None:
+    """A tense inside the quoted claim ("will be") shifts dates and figures, never who."""
+    answer = brain.answer("who said trade will be a billion?")
+    assert answer.answered and "Sharif" in answer.text
+    assert "does not say who" not in answer.text
