@@ -63,3 +63,11 @@ def test_who_said_a_figure_is_answered_by_the_reply_that_names_the_speaker(brain
     answer = brain.answer("who said trade will be a billion?")
     assert answer.answered and "Sharif" in answer.text
     assert "does not say who" not in answer.text
+
+
+def test_words_of_another_script_are_the_subject_when_the_record_only_sets_the_place(
+    brain: Brain,
+) -> None:
+    answer = brain.answer("Посоветуйте хорошего адвоката в Исламабаде, пожалуйста")
+    assert not answer.answered  # a lawyer in Islamabad is not the visit's place
+    assert brain.answer("где проходил визит?").answered

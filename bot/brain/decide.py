@@ -302,13 +302,22 @@ def unknown_object(case: Case) -> Answer | None:
     # things it does not know: the question is about those
     outnumbered = len(what_about) <= 1 and len(case.unknown) >= 2 and parsed.qtype == "yes_no"
     asked_about = parsed.objects if topic.kind not in ("area", "unnamed") else []
-    if not topic.answered or not (asked_about or (case.unknown and (only_by_kind or outnumbered))):
+    unknown = case.unknown or (foreign_subject(parsed) if only_by_kind else ())
+    if not topic.answered or not (asked_about or (unknown and (only_by_kind or outnumbered))):
         return None
-    words = asked_about or case.unknown
+    words = asked_about or unknown
     return case.not_in_record(
         compose.not_mentioned(words, compose.what_it_says(topic)),
         case.conf * 0.8,
     )
+
+
+def foreign_subject(parsed: Parsed) -> tuple[str, ...]:
+    """Words of another script no list knows are no missing topics on their own; but when
+    the record's words only set a place or a time ("где в Исламабаде хороший адвокат?"),
+    two or more of them are what the question is about."""
+    foreign = tuple(w for w in parsed.neutral if not w.isascii())
+    return foreign if len(foreign) >= 2 else ()
 
 
 def several_areas(case: Case) -> Answer | None:
