@@ -71,3 +71,12 @@ def test_words_of_another_script_are_the_subject_when_the_record_only_sets_the_p
     answer = brain.answer("Посоветуйте хорошего адвоката в Исламабаде, пожалуйста")
     assert not answer.answered  # a lawyer in Islamabad is not the visit's place
     assert brain.answer("где проходил визит?").answered
+
+
+def test_an_area_the_record_mentions_outside_the_agreements_is_not_denied(brain: Brain) -> None:
+    """ "Did he say anything about education?": the record has Sharif say it; it must not
+    reply "does not mention education" and then quote him saying it."""
+    answer = brain.answer("Did Sharif say anything about education?")
+    assert answer.answered and "education" in answer.text
+    assert "does not mention" not in answer.text
+    assert "does not mention" in brain.answer("will students get scholarships?").text

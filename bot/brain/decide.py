@@ -284,10 +284,13 @@ def unframed_area(case: Case) -> Answer | None:
     if FRAME & set(parsed.concepts):
         return None
     words = [s for s, concepts in parsed.spans if topic.id in concepts]
-    related = case.brain.record.agreements
+    named = [a for a in case.brain.record.agreements.unnamed if a.id == topic.id]
+    related = named[0].related if named else ""
+    if related and words and all(w.lower() in related.lower() for w in words):
+        # "did he say anything about education?": the record does, outside the agreements
+        return case.reply([Term(f"related.{topic.id}")], answered=True, intent="statement")
     said = compose.not_mentioned(words or [topic.id])
-    named = [a for a in related.unnamed if a.id == topic.id]
-    if named and named[0].related:
+    if related:
         said.append(Term(f"related.{topic.id}"))
     return case.not_in_record(said, case.conf * 0.8)
 
