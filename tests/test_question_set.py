@@ -34,6 +34,7 @@ SETS = [
     "questions_blind8.yaml",
     "questions_blind9.yaml",
     "questions_blind10.yaml",
+    "questions_blind11.yaml",  # the languages round's English set: 90.3% on first look
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -46,6 +47,7 @@ FLOORS = {
     "questions_blind8.yaml": 0.90,
     "questions_blind9.yaml": 0.87,
     "questions_blind10.yaml": 0.88,
+    "questions_blind11.yaml": 0.90,
 }
 
 
@@ -71,10 +73,10 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs"); today 17 of about 130 get a record fact. Never more."""
+    "UN peacekeeping jobs"); today 18 of about 144 get a record fact. Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 17, answered
+    assert len(answered) <= 18, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -90,6 +92,10 @@ CONVERSATIONS = {
     "conversations.yaml": 0.89,
     "conversations2.yaml": 0.89,
     "conversations3.yaml": 0.84,
+    "conversations4.yaml": 0.88,  # the rebuild round's blind conversations, first looks 83-89%
+    "conversations5.yaml": 0.88,
+    "conversations6.yaml": 0.91,
+    "conversations7.yaml": 0.89,  # the languages round: 88.7% on first look
 }
 
 
