@@ -80,3 +80,16 @@ def test_an_area_the_record_mentions_outside_the_agreements_is_not_denied(brain:
     assert answer.answered and "education" in answer.text
     assert "does not mention" not in answer.text
     assert "does not mention" in brain.answer("will students get scholarships?").text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "besides railway and transit, what else was signed?",
+        "Помимо железнодорожного и транзитного направлений — что ещё?",
+        "ریلوے اور بحری کے علاوہ باقی بتائیں",
+    ],
+)
+def test_besides_named_areas_asks_for_the_others(brain: Brain, message: str) -> None:
+    answer = brain.answer(message)
+    assert answer.intent == "agreements_list"  # the list of named areas, not "yes, railway"

@@ -10,7 +10,7 @@ record does not say. Rules refer to concepts only through what the knowledge fil
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.answer import Answer
 from bot.brain import compose
@@ -27,6 +27,7 @@ from knowledge.models import Person, Record
 AGREEMENT_INTENTS = frozenset(
     {"agreement_area", "agreement_not_named", "agreements_count", "agreements_list"}
 )
+LIST_INTENT = "agreements_list"  # a topic that lists the agreement areas the record names
 COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement": "statement"}
 GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEPTS
 CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
@@ -48,6 +49,7 @@ class View:
     speech: Speech  # English: rules compose in it, the brain then says it in the asker's
     examples: tuple[str, ...]
     suggestions_for: Callable[[Topic], tuple[str, ...]]
+    topics: Mapping[str, Topic] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,20 @@ def decide(case: Case) -> Answer:
 
 
 # -- rules, in the order they are tried ---------------------------------------------------
+
+
+def excluding(case: Case) -> Answer | None:
+    """ "Besides railway and transit, what else?": the areas named are the ones not asked
+    about; the record's list of named areas answers (not "yes, railway")."""
+    parsed, lexicon = case.parsed, case.brain.lexicon
+    if "besides" not in parsed.concepts or not any(lexicon.is_area(c) for c in parsed.subject):
+        return None
+    ranked = [c.topic for c in case.ranked] + list(case.brain.topics.values())
+    listing = next((t for t in ranked if t.intent == LIST_INTENT), None)
+    if listing is None:
+        return None
+    suggestions = case.brain.suggestions_for(listing)
+    return compose.from_topic(listing, case.conf, suggestions, case.brain.speech)
 
 
 def closed_list(case: Case) -> Answer | None:
@@ -423,6 +439,7 @@ def corrected_premise(case: Case) -> Answer | None:
 
 
 RULES: tuple[Rule, ...] = (
+    excluding,
     corrected_premise,
     wrong_count,
     closed_list,

@@ -73,6 +73,7 @@ class Brain:
             speech=self.speech,
             examples=self.examples,
             suggestions_for=self.suggestions_for,
+            topics=self.topics,
         )
 
     @classmethod
@@ -139,9 +140,15 @@ class Brain:
         parts = split_questions(text, self.lexicon.grammar)
         if len(parts) <= 1:
             return parts
+        if self._excludes_areas(text):
+            return [text]  # "besides railway and transit, what else?" is one question
         asking = [self.lexicon.parse(p).qtype_at >= 0 or _ends_with_mark(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
+
+    def _excludes_areas(self, text: str) -> bool:
+        whole = self.lexicon.parse(text).concepts
+        return "besides" in whole and any(self.lexicon.is_area(c) for c in whole)
 
     def answer_topic(
         self, topic_id: str, context: Context | None = None, lang: str | None = None
