@@ -64,7 +64,7 @@ def test_a_translations_aliases_are_words_the_brain_knows(brain: Brain) -> None:
 
     knowledge = brain.knowledge
     ru = knowledge.translations["ru"]
-    extra = ru.model_copy(update={"aliases": {**ru.aliases, "railway": ["чугунк*"]}})
+    extra = ru.model_copy(update={"aliases": {**ru.aliases, "railway": ["рельсопутк*"]}})
     lexicon = Lexicon(replace(knowledge, translations={**knowledge.translations, "ru": extra}))
-    assert "railway" in lexicon.parse("была ли чугунка?").concepts
-    assert "railway" not in brain.lexicon.parse("была ли чугунка?").concepts
+    assert "railway" in lexicon.parse("была ли рельсопутка?").concepts
+    assert "railway" not in brain.lexicon.parse("была ли рельсопутка?").concepts

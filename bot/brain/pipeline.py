@@ -255,9 +255,20 @@ class Brain:
         wish, whatever record word its blessing uses ("health", "happy")."""
         if parsed.qtype_at >= 0 or parsed.text.rstrip().endswith("?") or not parsed.tokens:
             return None
-        # the first word alone: "thanks and..." lets a follow-up marker pass over it
+        # the first word alone: "thanks and..." lets a follow-up marker pass over it; a wish
+        # may also come first and the thanks last ("Алла разы болсын, рахмет")
         first = self.lexicon.parse(parsed.tokens[0].surface).concepts
-        return next((c for c in PARTING if c in first or min(parsed.where.get(c, [9])) <= 1), None)
+        last = len(parsed.tokens) - 1
+        return next(
+            (
+                c
+                for c in PARTING
+                if c in first
+                or min(parsed.where.get(c, [9])) <= 1
+                or last in parsed.where.get(c, [])
+            ),
+            None,
+        )
 
     def _decide(self, parsed: Parsed, mentioned: list[str]) -> Answer:
         subject = parsed.subject
