@@ -264,9 +264,9 @@ class Lexicon:
         self._ordinary = set(language.ordinary_words.split()).union(
             *(words.split() for words in language.everyday_words.values())
         )
-        self._common = self._ordinary | set(language.common_nouns.split())
+        self._nouns = set(language.common_nouns.split())  # with the ordinary words: common
         single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
-        everyday = {stem(w) for w in self._alias_surface if w in self._common}
+        everyday = {stem(w) for w in self._alias_surface if self._listed(w)}
         phrase_only = alias_words - single - self._document_stems - everyday
         self._quiet_stems = (self._known_stems - phrase_only) | self._stopwords
         self._targets = sorted(
@@ -354,7 +354,7 @@ class Lexicon:
         """
         if not is_latin(word) or len(word) < 4 or stem(word) in self._known_stems:
             return word
-        if word in self._common:  # "head" is a word, not a slip for "heard"
+        if self._listed(word):  # "head" is a word, not a slip for "heard"
             return word
         cached = self._corrections.get(word)
         if cached is not None:
@@ -711,11 +711,16 @@ class Lexicon:
 
     @cached_property
     def _common_stems(self) -> frozenset[str]:
-        return self._ordinary_stems | frozenset(stem(w) for w in self._common - self._ordinary)
+        return self._ordinary_stems | frozenset(stem(w) for w in self._nouns - self._ordinary)
+
+    def _listed(self, word: str) -> bool:
+        """In the language file's lists of everyday words (kept apart: one set of both
+        would cost a megabyte more)."""
+        return word in self._ordinary or word in self._nouns
 
     def is_common(self, word: str) -> bool:
         """An everyday word (noun or not), as opposed to a rare word or a name."""
-        if word in self._common:
+        if self._listed(word):
             return True
         return word not in self._seen_rare and self._stem_is_common(word)
 
