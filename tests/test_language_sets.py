@@ -5,7 +5,8 @@ bot) for issue 9; first looks: ur 66.1%, ur-Latn 70.6%, ru 75.8%, kk 67.9%. ``la
 are a second blind round, first looks (at 5679eac) ur 92.3%, ur-Latn 85.2%, ru 81.3%, kk
 80.3%; ``lang_blind3_*`` a third, first looks (at 19b402f) ur 87.3%, ur-Latn 82.1%, ru 87.1%,
 kk 84.8%; ``lang_blind4_*`` a fourth, first looks (at 03d5204) ur 82.5%, ur-Latn 75.0%, ru
-80.1%, kk 84.2%. All are now development sets, held at today's level (below the issue's 95%).
+80.1%, kk 84.2%; ``lang_blind5_*`` a fifth, first looks (at 9bdc1d8) ur 86.9%, ur-Latn 83.7%,
+ru 85.3%, kk 83.2%. All are now development sets, held at today's level (below the 95% bar).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
 """
 
@@ -34,6 +35,10 @@ FLOORS = {
     "lang_blind4_ur-Latn.yaml": 0.75,
     "lang_blind4_ru.yaml": 0.82,
     "lang_blind4_kk.yaml": 0.83,
+    "lang_blind5_ur.yaml": 0.86,
+    "lang_blind5_ur-Latn.yaml": 0.83,
+    "lang_blind5_ru.yaml": 0.85,
+    "lang_blind5_kk.yaml": 0.83,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }
@@ -47,7 +52,7 @@ def test_the_language_sets_hold(brain: Brain, name: str) -> None:
 
 
 def test_replies_are_in_the_askers_language(brain: Brain) -> None:
-    """Whatever the fact, the reply's language: 98% of the 2,190 blind items today."""
+    """Whatever the fact, the reply's language: 98% of the 2,753 blind items today."""
     results = [
         r
         for name in FLOORS
@@ -55,5 +60,5 @@ def test_replies_are_in_the_askers_language(brain: Brain) -> None:
         for r in evaluate_file(brain, TESTS / name).results
     ]
     wrong = [r for r in results if any("replied in" in p or "reads as" in p for p in r.problems)]
-    assert len(results) >= 2100
+    assert len(results) >= 2700
     assert len(wrong) / len(results) <= 0.025, [(r.item.q, r.answer.lang) for r in wrong]
