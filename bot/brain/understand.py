@@ -162,6 +162,7 @@ class Lexicon:
         self._alias_surface: set[str] = set()  # alias words as written, to correct towards
         self._exact: dict[str, tuple[str, ...]] = {}  # one-word aliases as written
         self._prefixes: dict[str, list[tuple[str, str]]] = {}  # by first letter
+        self._stems_of: dict[str, tuple[str, ...]] = {}  # "железн" -> its concepts
         # "темір жол*": by the phrase's first word, so a question word looks up only its own
         self._prefix_phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         self._patterns: list[tuple[re.Pattern[str], str]] = []
@@ -302,6 +303,7 @@ class Lexicon:
             elif alias.endswith("*"):
                 prefix = normalise(alias[:-1])
                 self._prefixes.setdefault(prefix[:1], []).append((prefix, concept))
+                self._stems_of[prefix] = self._with(self._stems_of.get(prefix), concept)
             else:
                 words = normalise(alias).split()
                 self._alias_surface.update(words)
@@ -664,8 +666,8 @@ class Lexicon:
         script that none fits may be a slip in one of those stems."""
         if (token.stem,) in self._qtypes or token.stem in self._stopwords:
             return set()  # "қалай" (how) is a question word, not a form of "қала*" (city)
-        candidates = self._prefixes.get(token.word[:1], [])
-        found = {c for prefix, c in candidates if token.word.startswith(prefix)}
+        word = token.word  # each start of the word looked up, not every stem scanned
+        found = {c for n in range(1, len(word) + 1) for c in self._stems_of.get(word[:n], ())}
         found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
         if not found and not is_latin(token.word) and token.stem not in self._quiet_stems:
             found = self._near_prefix(token.word)
