@@ -35,7 +35,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot import broadcasts, chat_languages, delivery, subscriptions
+from bot import broadcasts, delivery, subscriptions
 from bot import digest as compose
 from bot.brain.speech import ENGLISH, Speech
 from bot.chat_migration import migrate_chat
@@ -46,7 +46,7 @@ from bot.scheduling import DigestRuntime
 from bot.services import services_of
 from bot.storewriter import settle, store_writer_of
 from bot.subscriptions import COMMON_ZONES, DAYS, Schedule, Vocabulary
-from handlers.common import Command, answer_press
+from handlers.common import Command, answer_press, language_of, speech_for
 from handlers.permissions import is_bot_admin, may_manage
 
 T = TypeVar("T")
@@ -69,23 +69,6 @@ _RUNTIMES: weakref.WeakKeyDictionary[Any, DigestRuntime] = weakref.WeakKeyDictio
 def runtime_of(application: Any) -> DigestRuntime:
     """The digest runtime of an application (tests set its clock and options)."""
     return _RUNTIMES[application]
-
-
-def _chat_language(update: Update, context: Any) -> str:
-    """The chat's language: its /language choice, else its sender's Telegram app's, else
-    English."""
-    services = services_of(context.bot_data)
-    chat, user = update.effective_chat, update.effective_user
-    if chat is not None and (chosen := chat_languages.chosen(services.db, chat.id)):
-        return chosen
-    profiles = {code: pack.profile for code, pack in services.brain.knowledge.languages.items()}
-    code = user.language_code if user is not None else None
-    return chat_languages.from_telegram(code, profiles) or ENGLISH
-
-
-def _speech(update: Update, context: Any) -> Speech:
-    brain = services_of(context.bot_data).brain
-    return brain.speeches.get(_chat_language(update, context), brain.speech)
 
 
 _VOCABULARIES: weakref.WeakKeyDictionary[Any, Vocabulary] = weakref.WeakKeyDictionary()
@@ -222,7 +205,7 @@ class DigestHandlers:
     async def digest(self, update: Update, context: Any) -> None:
         """/digest: the full digest (two messages, digest then sources, if it must)."""
         record = services_of(context.bot_data).brain.record
-        speech = _speech(update, context)
+        speech = speech_for(update, context)
         parts = compose.on_demand(record, speech).html_parts()
         chat = update.effective_chat
         sub = subscriptions.get(self._db(context), chat.id) if chat is not None else None
@@ -235,9 +218,8 @@ class DigestHandlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None:
             return
-        speech = _speech(update, context)
-        if not await may_manage(update, context):
-            await self._reply(update, speech.text("digest.group_admins_only"))
+        speech = speech_for(update, context)
+        if await self._refused(update, context, speech):
             return
         if not context.args:
             await self._reply(update, _ask_frequency(speech), frequency_keys(speech))
@@ -274,7 +256,7 @@ class DigestHandlers:
     async def _save(
         self, update: Update, context: Any, chat_id: int, user_id: int | None, schedule: Schedule
     ) -> subscriptions.Subscription:
-        now, lang = self.runtime.now(), _chat_language(update, context)
+        now, lang = self.runtime.now(), language_of(update, context) or ENGLISH
         sub = await self._write(
             context, lambda db: subscriptions.subscribe(db, chat_id, user_id, schedule, now, lang)
         )
@@ -285,7 +267,7 @@ class DigestHandlers:
         chat = update.effective_chat
         if chat is None:
             return
-        speech = _speech(update, context)
+        speech = speech_for(update, context)
         sub = subscriptions.get(self._db(context), chat.id)
         if sub is None or not sub.active:
             await self._reply(
@@ -309,13 +291,19 @@ class DigestHandlers:
         self.runtime.sync_jobs()
         return speech.text("digest.unsubscribed" if ended else "digest.was_not_subscribed")
 
+    async def _refused(self, update: Update, context: Any, speech: Speech) -> bool:
+        """A group's digest is its admins' to change: anyone else is told so."""
+        if await may_manage(update, context):
+            return False
+        await self._reply(update, speech.text("digest.group_admins_only"))
+        return True
+
     async def unsubscribe(self, update: Update, context: Any) -> None:
         chat = update.effective_chat
         if chat is None:
             return
-        speech = _speech(update, context)
-        if not await may_manage(update, context):
-            await self._reply(update, speech.text("digest.group_admins_only"))
+        speech = speech_for(update, context)
+        if await self._refused(update, context, speech):
             return
         await self._reply(update, await self._unsubscribe(context, chat.id, speech))
 
@@ -339,7 +327,7 @@ class DigestHandlers:
         return is_bot_admin(update, context)
 
     async def digest_now(self, update: Update, context: Any) -> None:
-        speech = _speech(update, context)
+        speech = speech_for(update, context)
         if not self._admin(update, context):
             await self._reply(update, speech.text("digest.not_admin"))
             return
@@ -357,7 +345,7 @@ class DigestHandlers:
     async def stats(self, update: Update, context: Any) -> None:
         """Admins only, and only in a private chat: the list quotes what people asked in
         private, which must not be shown to a group."""
-        speech = _speech(update, context)
+        speech = speech_for(update, context)
         if not self._admin(update, context):
             await self._reply(update, speech.text("digest.not_admin"))
             return
@@ -376,7 +364,7 @@ class DigestHandlers:
         if query is None:
             return
         chat, message, parts = update.effective_chat, query.message, button_parts(query.data)
-        speech = _speech(update, context)
+        speech = speech_for(update, context)
         if parts is None or chat is None or not isinstance(message, Message):
             expired = speech.text("digest.button_expired")
             await answer_press(context, query, expired)  # and the message stays as it is
@@ -416,7 +404,7 @@ class DigestHandlers:
     async def _choice_button(
         self, update: Update, context: Any, parts: list[str], chat_id: int, edit: Any
     ) -> None:
-        action, speech = parts[0], _speech(update, context)
+        action, speech = parts[0], speech_for(update, context)
         step = _next_step(speech, parts)
         if step is not None:
             await edit(*step)

@@ -7,6 +7,7 @@ frame ("The record does not say how many.", "Did you mean ...") and picks the so
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from bot.answer import Answer
 from bot.brain.retrieve import Candidate
@@ -30,6 +31,13 @@ def unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in items if i))
 
 
+def spoken(pieces: Iterable[Piece], speech: Speech, **fields: Any) -> Answer:
+    """An Answer whose text is ``pieces`` said in ``speech`` (English while deciding); the
+    pieces go along, so the brain can say it again in the asker's language."""
+    kept = tuple(pieces)
+    return Answer(text=speech.render(kept), said=kept, **fields)
+
+
 def from_topic(
     topic: Topic,
     conf: float,
@@ -41,16 +49,15 @@ def from_topic(
     intent: str | None = None,
     sources: Iterable[str] | None = None,
 ) -> Answer:
-    pieces = tuple(said) if said is not None else (Said(topic.id),)
-    return Answer(
-        text=speech.render(pieces),
+    return spoken(
+        said if said is not None else (Said(topic.id),),
+        speech,
         answered=topic.answered if answered is None else answered,
         intent=intent or topic.intent,
         confidence=conf,
         sources=unique(sources if sources is not None else topic.sources),
         suggestions=suggestions,
         topic=topic.id,
-        said=pieces,
     )
 
 
@@ -91,15 +98,15 @@ def paragraphs(groups: Iterable[Sequence[Piece]]) -> tuple[Piece, ...]:
 
 def clarify(options: list[Topic], speech: Speech) -> Answer:
     asks = tuple(t.ask for t in options)
-    said = (Line("clarify"), Choice(tuple(t.id for t in options)))
-    return Answer(
-        text=speech.render(said),
+    pieces = (Line("clarify"), Choice(tuple(t.id for t in options)))
+    return spoken(
+        pieces,
+        speech,
         answered=False,
         intent="clarify",
         confidence=0.5,
         suggestions=asks,
         candidates=asks,
-        said=said,
     )
 
 
@@ -111,12 +118,6 @@ def reply(
     conf: float = 0.9,
 ) -> Answer:
     """A reply that gives no fact: greeting, decline, help."""
-    pieces = tuple(said)
-    return Answer(
-        text=speech.render(pieces),
-        answered=False,
-        intent=intent,
-        confidence=conf,
-        suggestions=suggestions,
-        said=pieces,
+    return spoken(
+        said, speech, answered=False, intent=intent, confidence=conf, suggestions=suggestions
     )

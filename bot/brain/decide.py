@@ -223,9 +223,9 @@ def two_questions(case: Case) -> Answer | None:
         else [Said(c.topic.id)]
         for c in parts
     )
-    return Answer(
-        text=case.brain.speech.render(said),
-        said=said,
+    return compose.spoken(
+        said,
+        case.brain.speech,
         answered=any(c.topic.answered for c in parts),
         intent="multi",
         confidence=case.conf,
@@ -581,10 +581,9 @@ def subject_words(case: Case) -> list[str]:
 
 def not_among_answer(brain: View, words: Sequence[str]) -> Answer:
     """The closed-list answer for words the record has no entry for ("visa", "cpec")."""
-    said = tuple(not_among(brain.record, words))
-    return Answer(
-        text=brain.speech.render(said),
-        said=said,
+    return compose.spoken(
+        not_among(brain.record, words),
+        brain.speech,
         answered=True,
         intent="agreement_not_named",
         confidence=0.7,

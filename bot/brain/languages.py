@@ -79,6 +79,7 @@ class Detector:
             for w in words[p.code] & words[q.code]
         }
         self._words = {code: found - shared for code, found in words.items()}
+        self._by_code = {p.code: p for p in self.profiles}
 
     def detect(self, text: str) -> Detected:
         script = main_script(text)
@@ -109,8 +110,7 @@ class Detector:
         either); else the message's own if it tells at all; else the usual one for the
         script; else the first profile's (English)."""
         found = self.detect(text)
-        by_code: Mapping[str, LanguageProfile] = {p.code: p for p in self.profiles}
-        pref = by_code.get(preferred or "")
+        pref = self._by_code.get(preferred or "")
         fits = pref is not None and found.script in (None, pref.script, NAMES_SCRIPT)
         if found.lang is not None and not (fits and found.lead < CLEAR_LEAD):
             return found.lang

@@ -367,10 +367,9 @@ class Brain:
         found = self.store.search_sentences(words, limit=2)
         if not found or (len(words) == 1 and len(found) > 1):
             return None  # one word that several sentences share says too little
-        said = (line("record_says", quote=found[0]),)
-        return Answer(
-            text=self.speech.render(said),
-            said=said,
+        return compose.spoken(
+            [line("record_says", quote=found[0])],
+            self.speech,
             answered=True,
             intent="quote",
             confidence=0.4,
