@@ -58,6 +58,15 @@ def is_latin(word: str) -> bool:
     return bool(_LATIN.match(word))
 
 
+# (suffix, the shortest word it is cut from, what replaces it): the first that fits wins
+_SUFFIXES: tuple[tuple[str, int, str], ...] = (
+    ("ies", 5, "y"),
+    ("ing", 6, ""),
+    ("ed", 5, ""),
+    ("es", 5, ""),
+)
+
+
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A deliberately light English stemmer: plurals, -ing, -ed, final -e.
@@ -67,16 +76,18 @@ def stem(word: str) -> str:
     """
     if not is_latin(word) or len(word) <= 3:
         return word
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
-    elif (len(word) > 4 and word.endswith("ed")) or (word.endswith("es") and len(word) > 4):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith("ss") and not word.endswith("us"):
-        word = word[:-1]
+    word = _without_suffix(word)
     if len(word) > 3 and word.endswith("e"):
         word = word[:-1]
+    return word
+
+
+def _without_suffix(word: str) -> str:
+    for suffix, shortest, replacement in _SUFFIXES:
+        if len(word) >= shortest and word.endswith(suffix):
+            return word[: -len(suffix)] + replacement
+    if word.endswith("s") and not word.endswith(("ss", "us")):
+        return word[:-1]
     return word
 
 

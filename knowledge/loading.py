@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -164,39 +165,34 @@ def topic_ids(record: Record) -> set[str]:
     return ids
 
 
+def _require_known(
+    names: Iterable[str], known: set[str], path: Path, where: str, what: str
+) -> None:
+    """The first of ``names`` not in ``known`` is an error at ``where``."""
+    for name in names:
+        if name not in known:
+            raise KnowledgeError(path, where, f"unknown {what} {name!r}")
+
+
 def _check_references(record: Record, language: Language, path: Path) -> None:
     concepts = known_concepts(record, language)
     topics = topic_ids(record)
-    areas = {a.id for a in record.agreements.named}
-    for name in record.anchors:
-        if name not in concepts:
-            raise KnowledgeError(path, "anchors", f"unknown concept {name!r}")
+    people = {p.id for p in record.people}
+    _require_known(record.anchors, concepts, path, "anchors", "concept")
+    _require_known(record.together, concepts, path, "together", "concept")
+    _require_known(record.agreements.signals, concepts, path, "agreements.signals", "concept")
     for section, items in _sections(record):
         for i, item in enumerate(items):
             for g, group in enumerate(item.about):
-                for name in group:
-                    if name not in concepts:
-                        raise KnowledgeError(
-                            path, f"{section}.{i}.about.{g}", f"unknown concept {name!r}"
-                        )
-            for name in item.signals:
-                if name not in concepts:
-                    raise KnowledgeError(
-                        path, f"{section}.{i}.signals", f"unknown concept {name!r}"
-                    )
-            for name in item.next:
-                if name not in topics:
-                    raise KnowledgeError(path, f"{section}.{i}.next", f"unknown topic id {name!r}")
-            if item.person is not None and item.person not in {p.id for p in record.people}:
-                raise KnowledgeError(
-                    path, f"{section}.{i}.person", f"unknown person {item.person!r}"
-                )
+                _require_known(group, concepts, path, f"{section}.{i}.about.{g}", "concept")
+            _require_known(item.signals, concepts, path, f"{section}.{i}.signals", "concept")
+            _require_known(item.next, topics, path, f"{section}.{i}.next", "topic id")
+            person = [] if item.person is None else [item.person]
+            _require_known(person, people, path, f"{section}.{i}.person", "person")
+    areas = {a.id for a in record.agreements.named}
     for i, unnamed in enumerate(record.agreements.unnamed):
-        for name in unnamed.related_areas:
-            if name not in areas:
-                raise KnowledgeError(
-                    path, f"agreements.unnamed.{i}.related_areas", f"unknown area {name!r}"
-                )
+        where = f"agreements.unnamed.{i}.related_areas"
+        _require_known(unnamed.related_areas, areas, path, where, "area")
 
 
 def load_files(

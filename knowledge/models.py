@@ -225,6 +225,12 @@ class Agreements(Strict):
     sources: list[str] = Field(min_length=1)
     named: list[Area] = Field(min_length=1)
     unnamed: list[UnnamedArea] = []
+    signals: dict[str, float] = Field(
+        default={},
+        description="record concepts that speak for every named area (weights as in "
+        "signals), beside the language's deal and sign; they also mark a question as one "
+        "about agreements",
+    )
 
 
 class Statement(Askable):
@@ -307,6 +313,11 @@ class Record(Strict):
         default=[], description="concepts of language.yaml that tie a question to this record"
     )
     examples: list[str] = Field(default=[], description="example questions for /start")
+    together: list[str] = Field(
+        default=[],
+        description="concepts that name the leaders together ('both leaders'): they ask "
+        "what all of them said",
+    )
 
     @model_validator(mode="after")
     def _ids_unique(self) -> Record:

@@ -116,3 +116,11 @@ def test_a_question_word_is_never_a_form_of_a_stem_alias(brain: Brain) -> None:
     # "қала*" (city) would swallow "қалай" (how)
     assert "place" not in brain.lexicon.parse("қалай").concepts
     assert "place" in brain.lexicon.parse("қалада").concepts
+
+
+def test_the_record_count_is_found_from_its_total_not_named_in_code(
+    tiny_lexicon: Lexicon,
+) -> None:
+    # the made-up record signs 5 agreements; its concept "n5" has the alias "5"
+    assert tiny_lexicon.count_concepts == frozenset({"n5"})
+    assert tiny_lexicon.agreement_words == frozenset()  # it declares no agreements.signals

@@ -35,7 +35,7 @@ RECORD_WIDE_QTYPES = ("when", "where")
 PRESUMING = frozenset({"what", "why"})  # questions that take their facts for granted
 EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas or profiles
 # every event of the record shares its date and place
-FRAME = frozenset({"deal", "sign", "cooperation", "sector", "discuss"})  # asks about agreements
+FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,8 @@ def closed_list(case: Case) -> Answer | None:
     """A deal on something the record ties to no named agreement: "not among" the list."""
     parsed, best, topic = case.parsed, case.best, case.topic
     open_question = parsed.qtype in ("yes_no", None)  # "anything for women in the deals?"
-    framing = {"deal", "sign"} | ({"cooperation"} if open_question else set())
+    lexicon = case.brain.lexicon
+    framing = {"deal", "sign"} | (lexicon.agreement_words if open_question else set())
     dealing = bool(framing & set(parsed.concepts))
     if not dealing or parsed.qtype not in CLOSED_QTYPES or topic.kind == "gap":
         return None
@@ -156,7 +157,7 @@ def closed_list(case: Case) -> Answer | None:
             for w in case.unknown
             if open_question or w in parsed.objects or parsed.near(w, "deal", 1)
         ]
-        if dealt and not (best.matched - GENERIC_DEAL_CONCEPTS - {"n37"}):
+        if dealt and not (best.matched - GENERIC_DEAL_CONCEPTS - lexicon.count_concepts):
             return not_among_answer(case.brain, dealt)
         return None
     if "deal" in topic.vocabulary:
@@ -297,11 +298,10 @@ def unframed_area(case: Case) -> Answer | None:
     parsed, topic = case.parsed, case.topic
     if topic.kind != "unnamed" or (parsed.qtype is None and not rare_names(case)):
         return None  # "visa?" alone is the closed-list question; "MBBS universities" is not
-    if FRAME & set(parsed.concepts):
+    if _about_agreements(case):
         return None
     words = [s for s, concepts in parsed.spans if topic.id in concepts]
-    named = [a for a in case.brain.record.agreements.unnamed if a.id == topic.id]
-    related = named[0].related if named else ""
+    related = _related_text(case, topic.id)
     if related and words and all(w.lower() in related.lower() for w in words):
         # "did he say anything about education?": the record does, outside the agreements
         return case.reply([Term(f"related.{topic.id}")], answered=True, intent="statement")
@@ -309,6 +309,17 @@ def unframed_area(case: Case) -> Answer | None:
     if related:
         said.append(Term(f"related.{topic.id}"))
     return case.not_in_record(said, case.conf * 0.8)
+
+
+def _about_agreements(case: Case) -> bool:
+    frame = FRAME | case.brain.lexicon.agreement_words
+    return bool(frame & set(case.parsed.concepts))
+
+
+def _related_text(case: Case, area: str) -> str:
+    """What the record says near an area it does not list among the agreements."""
+    named = [a for a in case.brain.record.agreements.unnamed if a.id == area]
+    return named[0].related if named else ""
 
 
 def unknown_object(case: Case) -> Answer | None:
@@ -357,7 +368,7 @@ def area_with_unknown_name(case: Case) -> Answer | None:
         return None
     near = {w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)}
     names = rare_names(case)
-    elsewhere = not (FRAME & set(parsed.concepts)) and len(case.unknown) > 1
+    elsewhere = not _about_agreements(case) and len(case.unknown) > 1
     # beside the area ("Gwadar port"), or, when no agreement is asked about and several
     # words are unknown, anywhere ("mining jobs in Balochistan for engineers")
     words = [w for w in names if w in near or elsewhere]

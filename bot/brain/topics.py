@@ -173,7 +173,7 @@ def _leaders_said(record: Record, spoken: list[Topic]) -> list[Topic]:
             answer=" ".join(_first_statement(record, t.person) for t in spoken),
             sources=tuple(dict.fromkeys(src for t in spoken for src in t.sources)),
             about=(frozenset({"say"}),),
-            signals={"leaders": 1.0, "what_q": 0.5},
+            signals={**dict.fromkeys(record.together, 1.0), "what_q": 0.5},
             answers=frozenset({"what", "list", "how", "yes_no"}),
             next=tuple(t.id for t in spoken),
         )
@@ -181,8 +181,9 @@ def _leaders_said(record: Record, spoken: list[Topic]) -> list[Topic]:
 
 
 def _area_topics(record: Record) -> list[Topic]:
-    """Named agreement areas: "deal", "sign", "sector" speak for every one of them."""
-    area_signals = {"deal": 1.0, "sign": 0.5, "sector": 1.0, "cooperation": 0.5}
+    """Named agreement areas: "deal", "sign" (and the record's own words for them, such as
+    "sector") speak for every one of them."""
+    area_signals = {"deal": 1.0, "sign": 0.5, **record.agreements.signals}
     return [
         _from_askable(area, "area", "agreement_area", signals={**area_signals, **area.signals})
         for area in record.agreements.named

@@ -211,6 +211,9 @@ class Lexicon:
             u.id for u in record.agreements.unnamed
         }
         self._frame_phrases()
+        # the record's own words for agreements ("sector") and its count ("37")
+        self.agreement_words = frozenset(record.agreements.signals)
+        self.count_concepts = frozenset(self._exact.get(str(record.agreements.total), ()))
         self._smalltalk_free = {f"{q}_q" for q in language.question_types}
         self._country_people = self._people_of_countries(record.people)
 
