@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.answer import Answer
-from bot.brain import compose
+from bot.brain import cache, compose
 from bot.brain.config import CONFIG
 from bot.brain.context import Context, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
@@ -84,7 +84,13 @@ class Brain:
         ``brain.store.warning`` says what is wrong, for the caller to report.
         """
         store = open_store(db_path, record_path, language_path)
-        return cls(store.knowledge, store)
+        key = cache.key_of(store)
+        brain = cache.load(store, key, cls)
+        if brain is None:
+            brain = cls(store.knowledge, None)
+            cache.save(store, key, brain)
+        brain.store = store
+        return brain
 
     @property
     def warning(self) -> str | None:
