@@ -47,7 +47,7 @@ Word = Annotated[str, BeforeValidator(_word)]
 class Strict(BaseModel):
     """Unknown keys are errors: a typo in a field name must not silently drop a fact."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ConceptDef(Strict):
