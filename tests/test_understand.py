@@ -124,3 +124,12 @@ def test_the_record_count_is_found_from_its_total_not_named_in_code(
     # the made-up record signs 5 agreements; its concept "n5" has the alias "5"
     assert tiny_lexicon.count_concepts == frozenset({"n5"})
     assert tiny_lexicon.agreement_words == frozenset()  # it declares no agreements.signals
+
+
+def test_counting_a_unit_asks_for_the_records_figure_in_that_unit(brain: Brain) -> None:
+    # the record's figure "23 years" (first visit in 23 years); the question names no 23
+    assert "n23" in brain.lexicon.parse("after how many years did a kazakh president come").concepts
+    assert "23" in brain.answer("after how many years did a kazakh president come").text
+    # ... but not when it counts something the record lacks (the length of the stay)
+    assert "n23" not in brain.lexicon.parse("how many years did he stay").concepts
+    assert "n37" not in brain.lexicon.parse("how many years did he stay").concepts

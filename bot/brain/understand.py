@@ -211,6 +211,8 @@ class Lexicon:
             u.id for u in record.agreements.unnamed
         }
         self._frame_phrases()
+        self._figures_in = self._figures_by_unit(record)
+        self._gap_concepts = {c for gap in record.gaps for group in gap.about for c in group}
         # the record's own words for agreements ("sector") and its count ("37")
         self.agreement_words = frozenset(record.agreements.signals)
         self.count_concepts = frozenset(self._exact.get(str(record.agreements.total), ()))
@@ -224,6 +226,19 @@ class Lexicon:
         self._add_aliases(name, concept.aliases)
         if concept.asks:
             self._implied[name] = concept.asks
+
+    def _figures_by_unit(self, record: Record) -> dict[str, tuple[str, ...]]:
+        """The record's figures by the unit their aliases give them ("23 years": year)."""
+        figures: dict[str, tuple[str, ...]] = {}
+        for name, concept in record.concepts.items():
+            for alias in concept.aliases:
+                number, _, unit = normalise(alias).partition(" ")
+                if not number.isdigit() or not unit or " " in unit:
+                    continue
+                for owner in self._phrases.get((stem(unit),), ()):
+                    if owner != name:  # "1 billion" is a figure, not a count of billions
+                        figures[owner] = self._with(figures.get(owner), name)
+        return figures
 
     def _people_of_countries(self, people: Iterable[Person]) -> dict[str, str]:
         """ "how does Pakistan see Kazakhstan": a country speaks through its leader."""
@@ -402,6 +417,8 @@ class Lexicon:
         matches = self._matches(tokens, start, kind.phrases)
         said = [m for m in matches if not m.title]
         concepts = self._weights(said)
+        if kind.qtype == "count":
+            self._counted_figures(said, concepts)
         where = _positions(said)
         explained = set(range(start)) | kind.explained | {j for m in matches for j in m.positions}
         words = self._leftover_words(tokens, explained)
@@ -433,6 +450,17 @@ class Lexicon:
             first_person=first_person,
             qtype_at=kind.at,
         )
+
+    def _counted_figures(self, said: list[Match], concepts: dict[str, float]) -> None:
+        """ "How many years ...?" counts a unit of measure: it asks for the record's figure in
+        that unit ("23 years"), named or not."""
+        for match in said:
+            units = [c for c in match.concepts if self.is_qualifier(c)]
+            if set(concepts) - set(units) & self._gap_concepts:
+                continue  # "how many years did he stay": what the record lacks, not 23
+            for unit in units:
+                for figure in self._figures_in.get(unit, ()):
+                    concepts.setdefault(figure, CONFIG.counted_figure_weight)
 
     def _marker_length(self, stems: list[str]) -> int:
         """How many words a follow-up marker ("and", "what about") takes at the start, after
