@@ -133,3 +133,19 @@ def test_counting_a_unit_asks_for_the_records_figure_in_that_unit(brain: Brain) 
     # ... but not when it counts something the record lacks (the length of the stay)
     assert "n23" not in brain.lexicon.parse("how many years did he stay").concepts
     assert "n37" not in brain.lexicon.parse("how many years did he stay").concepts
+
+
+def test_a_word_typed_without_its_vowels_is_the_word_it_was_cut_from(
+    tiny_lexicon: Lexicon,
+) -> None:
+    assert tiny_lexicon.correct("agrmnt") == "agreement"
+    assert tiny_lexicon.parse("hw mny agrmnts").qtype == "count"
+
+
+def test_only_inner_vowels_may_be_missing() -> None:
+    from bot.brain.understand import _is_cut_from
+
+    assert _is_cut_from("plnt", "plant") and _is_cut_from("protectn", "protection")
+    assert not _is_cut_from("yarn", "yarana")  # the last letter stays
+    assert not _is_cut_from("grmnt", "agreement")  # so does the first
+    assert not _is_cut_from("prtn", "protection")  # and every consonant

@@ -288,6 +288,8 @@ class Lexicon:
         everyday = {stem(w) for w in self._alias_surface if self._listed(w)}
         phrase_only = alias_words - single - self._document_stems - everyday
         self._quiet_stems = (self._known_stems - phrase_only) | self._stopwords
+        question_words = {w for key in self._qtypes for w in key}
+        self._skeletons = _skeletons(vocabulary, self._stopwords | question_words, alias_words)
         self._targets = sorted(
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
             key=lambda w: (stem(w) not in alias_words, w),
@@ -372,13 +374,27 @@ class Lexicon:
         correcting: short words only by swapping two letters, 5-7 letters by one edit, longer
         ones by two.
         """
-        if not is_latin(word) or len(word) < 4 or stem(word) in self._known_stems:
+        if not is_latin(word) or len(word) < 2 or stem(word) in self._known_stems:
             return word
         if self._listed(word):  # "head" is a word, not a slip for "heard"
             return word
         cached = self._corrections.get(word)
-        if cached is not None:
-            return cached
+        if cached is None:
+            cached = self._with_vowels(word)
+            cached = self._slip(word) if cached == word and len(word) >= 4 else cached
+            self._corrections[word] = cached
+        return cached
+
+    def _with_vowels(self, word: str) -> str:
+        """ "hw mny yrs", "plnt protectn": a word typed without (some of) its vowels, as
+        phones are typed, is the known word it was cut from; function words first."""
+        for candidate in self._skeletons.get(_skeleton(word), ()):
+            if len(candidate) > len(word) and _is_cut_from(word, candidate):
+                return candidate
+        return word
+
+    def _slip(self, word: str) -> str:
+        """One or two letters mistyped (see ``correct``)."""
         limit = 1 if len(word) <= 7 else 2
         found = process.extract(
             word, self._targets, scorer=OSA.distance, score_cutoff=limit, limit=12
@@ -394,9 +410,7 @@ class Lexicon:
             if candidate[0] == word[0]
             and (len(word) > 4 or sorted(candidate) == sorted(word) or len(candidate) == 5)
         ]
-        result = plausible[0] if plausible else word
-        self._corrections[word] = result
-        return result
+        return plausible[0] if plausible else word
 
     def tokens(self, text: str) -> list[Token]:
         out = []
@@ -791,6 +805,44 @@ class Lexicon:
     def from_record(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.from_record)
+
+
+_VOWELS = frozenset("aeiou")
+
+
+def _skeleton(word: str) -> str:
+    """The first letter and the consonants after it: what a word typed without vowels keeps."""
+    return word[:1] + "".join(c for c in word[1:] if c not in _VOWELS)
+
+
+def _is_cut_from(typed: str, word: str) -> bool:
+    """``typed`` is ``word`` with some vowels left out inside it (and nothing else changed):
+    the first and last letters stay, so "yarn" is not a cut "yarana"."""
+    if typed[:1] != word[:1] or typed[-1:] != word[-1:]:
+        return False
+    at = 0
+    for letter in word:
+        if at < len(typed) and typed[at] == letter:
+            at += 1
+        elif letter not in _VOWELS:
+            return False
+    return at == len(typed)
+
+
+def _skeletons(
+    vocabulary: Iterable[str], function_stems: set[str], alias_words: set[str]
+) -> dict[str, tuple[str, ...]]:
+    """Latin vocabulary words by skeleton: function words, then alias words, then the rest,
+    shorter first within each, so an ambiguous skeleton ("thr") resolves harmlessly."""
+
+    def rank(word: str) -> tuple[int, int, str]:
+        kind = 0 if stem(word) in function_stems else 1 if stem(word) in alias_words else 2
+        return (kind, len(word), word)
+
+    table: dict[str, list[str]] = {}
+    for word in sorted((w for w in vocabulary if is_latin(w) and len(w) >= 2), key=rank):
+        table.setdefault(_skeleton(word), []).append(word)
+    return {k: tuple(v) for k, v in table.items()}
 
 
 def _all_words(phrases: Iterable[str]) -> Iterable[str]:
