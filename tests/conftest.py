@@ -60,6 +60,7 @@ concepts:
   say: {anchor: false, aliases: [say, said]}
   greet: {anchor: false, aliases: [hello]}
   meet: {aliases: [meet, met]}
+  offtopic: {anchor: false, aliases: [gold rate, joke]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about]
 follow_up_markers: [and, what about]
 grammar:

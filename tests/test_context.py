@@ -63,3 +63,11 @@ def test_after_where_and_an_area_asks_about_the_area_not_the_place(brain: Brain)
     context = Context()
     brain.answer("how many agreements were signed?", context)
     assert brain.answer("and on railways?", context).intent == "agreement_area"
+
+
+def test_an_off_topic_turn_lends_nothing_to_the_next(tiny_lexicon: Lexicon) -> None:
+    context = Context()
+    remember(context, tiny_lexicon.parse("what is the gold rate"), None, None)
+    parsed = tiny_lexicon.parse("when was it signed")  # "it": leans back
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert resolved.leaned_back and "offtopic" not in resolved.parsed.concepts

@@ -16,6 +16,7 @@ from bot.brain.config import CONFIG
 from bot.brain.understand import Lexicon, Parsed
 
 AREA_FRAME = "deal"  # the language file's concept for agreements: what an area is one of
+OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:
 
 
 def _leans_back(parsed: Parsed, own_subject: bool, stands_alone: Callable[[Parsed], bool]) -> bool:
-    if "offtopic" in parsed.concepts and not own_subject:
+    if OFF_TOPIC in parsed.concepts and not own_subject:
         return False  # "tell me a joke" is not about the last answer
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
@@ -88,7 +89,8 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
     """What a message that leans back borrows, in order: the documents "them" points at,
     the subject it lacks, the kind of question it lacks, and the frame ("deal", "say")."""
     concepts = dict(parsed.concepts)
-    previous = context.last_concepts
+    # being off the topic is never lent ("gold rate?", then "how long had it been since...")
+    previous = {c: w for c, w in context.last_concepts.items() if c != OFF_TOPIC}
     pointing = parsed.thing_pronoun or parsed.group_pronoun
     if parsed.group_pronoun:  # "how many of them are named": them = the same documents
         _borrow(concepts, _frame(previous, lexicon))
