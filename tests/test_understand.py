@@ -4,7 +4,7 @@ file of a few lines, so each test shows the mechanism, not the real knowledge fi
 from __future__ import annotations
 
 from bot.brain import Brain, Context
-from bot.brain.understand import Lexicon
+from bot.brain.understand import Lexicon, Shape
 
 
 def test_an_ordinary_word_is_ignored_not_a_missing_topic(tiny_lexicon: Lexicon) -> None:
@@ -149,3 +149,22 @@ def test_only_inner_vowels_may_be_missing() -> None:
     assert not _is_cut_from("yarn", "yarana")  # the last letter stays
     assert not _is_cut_from("grmnt", "agreement")  # so does the first
     assert not _is_cut_from("prtn", "protection")  # and every consonant
+
+
+def test_a_second_question_may_open_with_a_short_word() -> None:
+    from bot.brain.understand import split_questions
+
+    shape = Shape(
+        question_starts=("how", "which", "where"),
+        join_words=frozenset({"and"}),
+        object_markers=frozenset(),
+        relative_words=frozenset(),
+        setting_words=frozenset(),
+        group_pronouns=frozenset(),
+    )
+    assert split_questions("how many deals were signed and in which city", shape) == [
+        "how many deals were signed",
+        "in which city",
+    ]
+    # only after a question: "no, I asked which city" is one
+    assert split_questions("no, I asked which city", shape) == ["no, I asked which city"]

@@ -902,6 +902,16 @@ def _positions(said: list[Match]) -> dict[str, list[int]]:
 _SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+")
 
 
+def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
+    """ "how ...", or, after a question, a question word after one short word: "how many,
+    and in which city", "сколько и в каком городе" (but "No, I asked which city" is one)."""
+    if not before:
+        return False
+    first, _, rest = head.partition(" ")
+    second = len(first) <= 3 and rest.startswith(starters) and before.startswith(starters)
+    return head.startswith(starters) or second
+
+
 def split_questions(text: str, shape: Shape) -> list[str]:
     """Split "who came and how many deals?" into its questions.
 
@@ -920,7 +930,7 @@ def split_questions(text: str, shape: Shape) -> list[str]:
         current = pieces[0]
         for sep, piece in zip(pieces[1::2], pieces[2::2], strict=True):
             head = normalise(piece)
-            if head and head.startswith(starters) and normalise(current):
+            if head and _starts_question(head, normalise(current), starters):
                 parts.append(current)
                 current = piece
             else:
