@@ -120,7 +120,7 @@ async def find_command(update: Update, context: CallbackCtx) -> None:
     if not words:
         text = speech.text("find.usage", example=escape(example, quote=False))
     else:
-        found = await asyncio.to_thread(article.find, brain, words)
+        found = article.find(brain, words)  # in this thread: the store connection is its
         if found.sentences:
             key = button_memory(context.chat_data).put(found.words)
             text, markup = found_page(found, speech, 0, key)
@@ -144,7 +144,7 @@ async def more_pressed(update: Update, context: CallbackCtx) -> None:
         await answer_press(context, query, speech.text("find.expired"))
         return
     await answer_press(context, query)
-    found = await asyncio.to_thread(article.find, _brain(context), words)
+    found = article.find(_brain(context), words)
     start = int(match[1])
     if start >= len(found.sentences):
         return
