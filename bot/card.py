@@ -36,6 +36,7 @@ RTL_LANGUAGES = frozenset({"ur"})
 ARABIC_SCRIPT = frozenset({"ur"})
 WIDTH = 1080
 MARGIN = 64
+CHIP_SIZE = 29
 MAX_HEIGHT = 2400  # a card longer than this is cut (a record with very long lines)
 _SENTENCE_END = re.compile(r"(?<=[.!?\u06d4])\s+")
 
@@ -289,16 +290,16 @@ def _header(c: Canvas, content: CardContent) -> None:
     title, sub = c.font(62, bold=True), c.font(34)
     inner = WIDTH - 2 * MARGIN
     lines = c.wrap(content.title, title, inner, max_lines=3)
-    height = 72 + len(lines) * c.line_height(title) + c.line_height(sub) + 56
+    height = 56 + len(lines) * c.line_height(title) + c.line_height(sub) + 48
     c.draw.rectangle((0, 0, WIDTH, height), fill=HEADER)
     c.draw.rectangle((0, height - 10, WIDTH, height), fill=ACCENT)
-    c.y = 64
+    c.y = 52
     for line in lines:
         c.text(MARGIN, c.y, line, title, HEADER_INK)
         c.y += c.line_height(title)
     c.y += 8
     c.text(MARGIN, c.y, content.when_where, sub, HEADER_MUTED)
-    c.y = height + 40
+    c.y = height + 36
 
 
 def _figures(c: Canvas, content: CardContent) -> None:
@@ -339,7 +340,7 @@ def _figures(c: Canvas, content: CardContent) -> None:
         for line in deadline_lines:
             c.text(left + pad, c.y, line, label, MUTED)
             c.y += c.line_height(label)
-    c.y = top + height + 44
+    c.y = top + height + 36
 
 
 def _heading(c: Canvas, text: str) -> None:
@@ -351,8 +352,8 @@ def _heading(c: Canvas, text: str) -> None:
 
 def _chips(c: Canvas, labels: tuple[str, ...]) -> Iterator[tuple[float, float, float, str]]:
     """Where each chip goes: (left, top, width, label), wrapping across rows."""
-    face = c.font(31)
-    pad, gap, height = 24, 14, c.line_height(face) + 16
+    face = c.font(CHIP_SIZE)
+    pad, gap, height = 22, 12, c.line_height(face) + 12
     left, top = float(MARGIN), float(c.y)
     limit = WIDTH - 2 * MARGIN
     for label in labels:
@@ -369,12 +370,12 @@ def _areas(c: Canvas, content: CardContent) -> None:
     if not content.areas:
         return
     _heading(c, content.areas_heading)
-    face = c.font(31)
-    height = c.line_height(face) + 16
+    face = c.font(CHIP_SIZE)
+    height = c.line_height(face) + 12
     for left, top, width, label in list(_chips(c, content.areas)):
         c.box(left, top, width, height, CHIP, height // 2)
-        c.text(left + 24, top + 6, label, face, INK)
-    c.y += 44
+        c.text(left + 22, top + 5, label, face, INK)
+    c.y += 36
 
 
 def _award(c: Canvas, content: CardContent) -> None:
@@ -386,14 +387,14 @@ def _award(c: Canvas, content: CardContent) -> None:
     c.draw.ellipse((x0, top, x0 + medal, top + medal), fill=GOLD)
     c.draw.ellipse((x0 + 14, top + 14, x0 + medal - 14, top + medal - 14), fill=PAPER)
     c.paragraph(MARGIN + medal + 24, WIDTH - 2 * MARGIN - medal - 24, content.award, face, INK, 3)
-    c.y = max(c.y, top + medal) + 40
+    c.y = max(c.y, top + medal) + 32
 
 
 def _leaders(c: Canvas, content: CardContent) -> None:
     if not content.leaders:
         return
     _heading(c, content.leaders_heading)
-    name, role, said = c.font(36, bold=True), c.font(29), c.font(32)
+    name, role, said = c.font(34, bold=True), c.font(28), c.font(30)
     for leader in content.leaders:
         c.text(MARGIN, c.y, leader.name, name, INK)
         c.y += c.line_height(name)
@@ -403,7 +404,7 @@ def _leaders(c: Canvas, content: CardContent) -> None:
             c.y = top
             c.paragraph(MARGIN + 28, WIDTH - 2 * MARGIN - 28, leader.line, said, INK, 3)
             c.box(MARGIN, top + 4, 6, c.y - top - 8, GOLD, 3)
-        c.y += 30
+        c.y += 22
     c.y += 10
 
 
