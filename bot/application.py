@@ -173,6 +173,7 @@ def _open_brain(settings: Settings) -> Brain:
 
 def _register_handlers(application: Any) -> None:
     """Every handler, in one place. Order matters within a group: first match wins."""
+    import handlers.article
     import handlers.digest  # here, not at the top: digest code may import this module
 
     application.add_handler(TypeHandler(Update, flood_guard), group=-1)
@@ -180,6 +181,7 @@ def _register_handlers(application: Any) -> None:
         application.add_handler(Command(name, callback))
     register_language(application)  # /language and its buttons
     handlers.digest.register(application)  # /digest, /subscribe, /stats... and their jobs
+    handlers.article.register(application)  # /find, /card, the full text and their buttons
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION), question)

@@ -44,6 +44,14 @@ def ensure_table(db: Database) -> None:
     _READY.add(db)
 
 
+def addressed(speech: Speech, key: str, chat_id: int) -> str:
+    """The key of a text said to ``chat_id``: a group's own ``<key>_group`` text ("this
+    group gets the digest", not "you") when there is one. Telegram's group, supergroup and
+    channel ids are negative, a person's positive."""
+    group = f"{key}_group"
+    return group if chat_id < 0 and speech.has(group) else key
+
+
 @dataclass(frozen=True)
 class Notice:
     chat_id: int
@@ -54,9 +62,10 @@ class Notice:
         """The notice in the speech's language (the stored text for a key not known here)."""
         reason, _, zone = self.key.partition(":")
         if reason == BAD_ZONE:
-            return speech.text("digest.notice.bad_zone", zone=escape(zone[:40], quote=False))
+            key = addressed(speech, "digest.notice.bad_zone", self.chat_id)
+            return speech.text(key, zone=escape(zone[:40], quote=False))
         if reason == UNREADABLE:
-            return speech.text("digest.notice.unreadable")
+            return speech.text(addressed(speech, "digest.notice.unreadable", self.chat_id))
         return self.text
 
 

@@ -1,4 +1,5 @@
-"""The commands: /start, /help, /about, /agreements, /leaders, /targets, /source.
+"""The commands: /start, /help, /about, /agreements, /leaders, /targets, /source (/find and
+/card are handlers.article's).
 
 ``MENU_COMMANDS`` is the command menu registered with ``set_my_commands`` at start-up (once
 per language, for each of its Telegram ``language_code`` values) and listed by /help. An
@@ -46,6 +47,8 @@ MENU_COMMANDS: list[tuple[str, str]] = [
     ("leaders", ""),
     ("targets", ""),
     ("source", ""),
+    ("find", ""),
+    ("card", ""),
     ("language", ""),
 ]
 

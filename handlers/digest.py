@@ -41,6 +41,7 @@ from bot.brain.speech import ENGLISH, Speech
 from bot.chat_migration import migrate_chat
 from bot.delivery import Clock, Options, system_clock
 from bot.formatting import excerpt
+from bot.notices import addressed
 from bot.questionlog import question_stats
 from bot.scheduling import DigestRuntime
 from bot.services import services_of
@@ -170,7 +171,7 @@ def _local(when: dtm.datetime, schedule: Schedule, speech: Speech) -> str:
 def subscribed_text(sub: subscriptions.Subscription, now: dtm.datetime, speech: Speech) -> str:
     schedule = sub.schedule
     return speech.text(
-        "digest.subscribed",
+        addressed(speech, "digest.subscribed", sub.chat_id),
         schedule=escape(schedule.describe(speech)),
         next=_local(schedule.next(now), schedule, speech),
     )
@@ -272,7 +273,7 @@ class DigestHandlers:
         if sub is None or not sub.active:
             await self._reply(
                 update,
-                speech.text("digest.not_subscribed_yet"),
+                speech.text(addressed(speech, "digest.not_subscribed_yet", chat.id)),
                 _keyboard([[(speech.text("digest.button.subscribe"), "f")]]),
             )
             return
@@ -289,7 +290,9 @@ class DigestHandlers:
             context, lambda db: subscriptions.end(db, chat_id, "unsubscribed", now)
         )
         self.runtime.sync_jobs()
-        return speech.text("digest.unsubscribed" if ended else "digest.was_not_subscribed")
+        if ended:
+            return speech.text("digest.unsubscribed")
+        return speech.text(addressed(speech, "digest.was_not_subscribed", chat_id))
 
     async def _refused(self, update: Update, context: Any, speech: Speech) -> bool:
         """A group's digest is its admins' to change: anyone else is told so."""

@@ -20,6 +20,9 @@ from bot.brain.speech import Speech, group_key
 from bot.formatting import excerpt, quote_html, truncate
 from bot.keyboards import button, example_data, rows, topic_data
 
+CARD = "cd"  # the button data of /card's picture (handlers.article answers it)
+FULL_TEXT = "ft"  # the button data of the record's full text (handlers.article)
+
 
 @dataclass(frozen=True)
 class View:
@@ -95,7 +98,8 @@ def about(brain: Brain, speech: Speech) -> View:
         f"{term(speech, 'headline')}\n"
         f"{speech.text('about.more')}"
     )
-    return View(truncate(text), rows(example_buttons(speech)))
+    card = button(speech.text("card.button"), CARD)
+    return View(truncate(text), rows([card, *example_buttons(speech)]))
 
 
 def agreements(brain: Brain, speech: Speech) -> View:
@@ -178,4 +182,4 @@ def source(brain: Brain, speech: Speech, sentences: int) -> View:
         f"<b>{speech.text('source.title')}</b>\n{body}\n\n{speech.text('source.begins')}\n"
         f"{quote(visit.sources[0], speech)}"
     )
-    return View(truncate(text))
+    return View(truncate(text), rows([button(speech.text("source.full_button"), FULL_TEXT)]))

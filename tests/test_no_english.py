@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot import article
 from bot.brain import Brain, Context
 from bot.brain.speech import slots
 from bot.formatting import html
@@ -235,6 +236,18 @@ async def walk(server: FakeBotAPI, brain: Brain, lang: str) -> list[str]:
         await next_message()
     server.send_sticker(chat_id=USER, user_id=USER)
     await next_message()
+    for args in ("", "trade", "zqxv", "railwya"):  # usage, found (and more), a hint, a try
+        server.send_command("find", args, chat_id=USER, user_id=USER)
+        pages[f"find {args}"] = await next_message()
+    server.press_button(pages["find trade"], text=labels(pages["find trade"])[0])
+    await next_message()
+    server.send_command("card", chat_id=USER, user_id=USER)  # the photo's caption
+    await next_message()
+    server.press_button(pages["about"], text=labels(pages["about"])[0])  # the card again
+    await next_message()
+    server.press_button(pages["source"], text=labels(pages["source"])[0])  # the full text
+    for _ in article.full_text_parts(brain):
+        await next_message()
     for name in ("start", "agreements", "leaders", "targets"):
         for label in labels(pages[name]):
             server.press_button(pages[name], text=label)
