@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from bot.questionlog import TABLE as QUESTIONS
 from bot.questionlog import ensure_table as ensure_questions
+from bot.questionlog import storable
 
 TABLE = "votes"
 UP, DOWN = 1, -1
@@ -124,7 +125,7 @@ def comment(db: Database, chat_id: int, prompt_id: int, user_id: int, text: str)
     with db.atomic():
         cursor = db.execute(
             f"update {TABLE} set comment = ? where chat_id = ? and prompt_id = ? and user_id = ?",
-            [" ".join(text.split())[:COMMENT_CHARS], chat_id, prompt_id, user_id],
+            [storable(" ".join(text.split())[:COMMENT_CHARS]), chat_id, prompt_id, user_id],
         )
     return bool(cursor.rowcount)
 

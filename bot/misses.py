@@ -32,8 +32,8 @@ _NOT_YAML = re.compile(  # what a YAML file may not hold (control characters, lo
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 HEADER = """\
-# Questions users asked that the bot declined ({unanswered}) or answered and got a 👎 for
-# ({down}), from its log{since}; exported by `visitbot kb misses` on {today}.
+# Questions users asked the bot, from its log{since}: {down} answered and rated 👎, {unanswered}
+# declined. Exported by `visitbot kb misses` on {today}.
 #
 # For each item: keep `answered: true` if the record holds the answer and list in `expect`
 # the facts the reply must contain (each a string; a list of strings is "any of these"), or

@@ -67,6 +67,11 @@ def new_id() -> int:
         return _last_id
 
 
+def storable(text: str) -> str:
+    """``text`` as SQLite can store it (a lone surrogate, which JSON allows, becomes "?")."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def question_row(
     chat_id: int,
     question: str,
@@ -83,11 +88,11 @@ def question_row(
         "id": new_id(),
         "at": time.time(),
         "chat_id": chat_id,
-        "question": question[:QUESTION_CHARS],
+        "question": storable(question[:QUESTION_CHARS]),
         "intent": answer.intent,
         "answered": int(answer.answered),
         "confidence": answer.confidence,
-        "answer": answer.text[:ANSWER_CHARS],
+        "answer": storable(answer.text[:ANSWER_CHARS]),
         "topic": answer.topic,
         "lang": answer.lang,
         "chat_lang": chat_lang,
