@@ -194,7 +194,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(voted, pattern=f"^{VOTE}:"))
     application.add_handler(
         MessageHandler(
-            filters.UpdateType.MESSAGE
+            filters.UpdateType.MESSAGES  # an edited comment replaces the comment
             & filters.ChatType.PRIVATE
             & filters.TEXT
             & filters.REPLY

@@ -10,6 +10,7 @@ grades the bot on the exported file, before and after a curator completes it.
 
 from __future__ import annotations
 
+import datetime as dtm
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from sqlite_utils import Database
 from bot import feedback
 from bot.brain import Brain
 from bot.keyboards import VOTE_DOWN, VOTE_UP, decode_vote
+from bot.misses import find_misses, skeleton
+from bot.questionlog import question_stats
 from handlers import feedback as handler
 from tests.fake_botapi import FakeBotAPI
 from tests.test_ops import visitbot
@@ -64,8 +67,10 @@ async def test_a_vote_is_stored_replaced_commented_on_and_shown_in_stats(
         ordinary = await server.await_message(USER)
         server.send_text("and the year?", chat_id=USER, user_id=USER, reply_to_message=answer)
         reply_to_answer = await server.await_message(USER)
-        server.send_text("  wrong\nyear  ", chat_id=USER, user_id=USER, reply_to_message=prompt)
+        said = server.send_text("wrong", chat_id=USER, user_id=USER, reply_to_message=prompt)
         noted = await server.await_message(USER)
+        server.edit_text(said, "  wrong\nyear  ")  # an edited comment replaces it
+        await server.await_message(USER)
         await press(server, after_down, VOTE_DOWN)  # the same vote again: no second prompt
         server.send_command("stats", chat_id=ADMIN, user_id=ADMIN)
         stats = (await server.await_message(ADMIN))["plain_text"]
@@ -206,3 +211,27 @@ def test_kb_misses_on_an_empty_log_writes_an_empty_file_eval_accepts(
     assert yaml.safe_load(exported.read_text(encoding="utf-8")) == []
     graded = visitbot("eval", str(exported), store=store_path)
     assert graded.returncode == 0 and graded.stdout.startswith("accuracy: 0.0% (0/0)")
+
+
+# -- a store from before votes ----------------------------------------------------------------
+
+
+def test_a_question_log_from_before_gets_its_new_columns_and_old_rows_still_count(
+    store_path: Path,
+) -> None:
+    db = Database(store_path)
+    old = {"at": 1.0e9, "chat_id": 1, "intent": "off_topic", "answered": 0, "confidence": 0.9}
+    db.table("questions").insert_all(  # the columns of the log before votes
+        [{**old, "id": n, "question": "who cooked?"} for n in (1, 2)], pk="id"
+    )
+    feedback.ensure_tables(Database(store_path))
+
+    assert {"answer", "topic", "lang", "chat_lang", "via"} <= set(db["questions"].columns_dict)
+    assert question_stats(db).asked == 2 and question_stats(db).top_unanswered == [
+        ("who cooked?", 2)
+    ]
+    misses = find_misses(db)
+    assert [(m.question, m.lang, m.asked) for m in misses] == [("who cooked?", None, 2)]
+    assert yaml.safe_load(skeleton(misses, 0.0, dtm.date(2026, 11, 30))) == [
+        {"q": "who cooked?", "category": "unanswered", "answered": True, "expect": [], "todo": True}
+    ]
