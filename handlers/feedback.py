@@ -85,10 +85,12 @@ async def voted(update: Update, context: CallbackCtx) -> None:
         return
     speech = speech_in(context, tally.lang) if tally.lang else chat_speech  # the answer's
     await answer_press(context, query, speech.text(THANKS))
-    try:
-        await message.edit_reply_markup(with_votes(message.reply_markup, ref, tally.up, tally.down))
-    except BadRequest as error:  # the same vote again ("not modified"), or a message too old
-        log.info("could not show the votes on an answer: %s", error)
+    shown = with_votes(message.reply_markup, ref, tally.up, tally.down)
+    if shown != message.reply_markup:  # the same vote again changes nothing to show
+        try:
+            await message.edit_reply_markup(shown)
+        except BadRequest as error:  # two presses at once ("not modified"), a message too old
+            log.info("could not show the votes on an answer: %s", error)
     if not up and not tally.prompted and message.chat.type == ChatType.PRIVATE:
         await _ask_why(context, message, ref, user.id, speech)
 
