@@ -20,7 +20,15 @@ from sqlite_utils import Database
 
 from bot import feedback
 from bot.brain import Brain
-from bot.keyboards import VOTE_DOWN, VOTE_UP, decode_vote
+from bot.keyboards import (
+    VOTE_DOWN,
+    VOTE_UP,
+    ButtonMemory,
+    QuestionKeys,
+    answer_keyboard,
+    decode_vote,
+    is_vote_row,
+)
 from bot.misses import find_misses, skeleton
 from bot.questionlog import question_stats
 from handlers import feedback as handler
@@ -235,3 +243,21 @@ def test_a_question_log_from_before_gets_its_new_columns_and_old_rows_still_coun
     assert yaml.safe_load(skeleton(misses, 0.0, dtm.date(2026, 11, 30))) == [
         {"q": "who cooked?", "category": "unanswered", "answered": True, "expect": [], "todo": True}
     ]
+
+
+def test_the_vote_row_comes_last_fits_64_bytes_and_a_did_you_mean_has_none(brain: Brain) -> None:
+    keys, memory = QuestionKeys(brain), ButtonMemory()
+    answer = brain.answer(ANSWERED)
+    biggest = 10**16 - 1  # a row id of 16 digits: microseconds until the year 2286
+    markup = answer_keyboard(answer, keys, memory, brain.speech, vote=biggest)
+    assert markup is not None
+    *others, last = markup.inline_keyboard
+    assert [b.text for b in last] == [VOTE_UP, VOTE_DOWN] and others
+    assert [decode_vote(str(b.callback_data)) for b in last] == [(biggest, True), (biggest, False)]
+    assert all(len(str(b.callback_data).encode()) <= 64 for b in last)
+    clarify = brain.answer("history")
+    assert clarify.intent == "clarify"
+    shown = answer_keyboard(clarify, keys, memory, brain.speech, vote=1)
+    assert shown is not None and not any(is_vote_row(r) for r in shown.inline_keyboard)
+    for junk in ("v:u.", "v:u.12a", "v:x.1", "v:u." + "1" * 17, "a:t.railway", "v:u.1 "):
+        assert decode_vote(junk) is None
