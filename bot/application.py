@@ -152,10 +152,10 @@ def _ensure_chat_languages(db: Database) -> None:
 
 
 def _ensure_feedback(db: Database) -> None:
-    """The question log's columns and the votes table, before the store writer starts (as
-    above: the writer makes them with its first write if the store is locked now)."""
+    """The votes table and an older question log's new columns, before the store writer
+    starts (as above: the writer makes them with its first write if the store is locked)."""
     try:
-        feedback.ensure_tables(db)
+        feedback.prepare(db)
     except sqlite3.Error as error:
         log.warning("votes not ready (%s); the store writer makes the table later", error)
 

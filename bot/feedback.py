@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from bot.questionlog import TABLE as QUESTIONS
 from bot.questionlog import ensure_table as ensure_questions
 from bot.questionlog import storable
+from bot.questionlog import upgrade as upgrade_questions
 
 TABLE = "votes"
 UP, DOWN = 1, -1
@@ -31,6 +32,18 @@ def ensure_tables(db: Database) -> None:
     if db in _ready:
         return
     ensure_questions(db)
+    _create_votes(db)
+    _ready.add(db)
+
+
+def prepare(db: Database) -> None:
+    """At start-up: the votes table, and an older store's question log upgraded. The log
+    itself is left to the store writer's first write, as before."""
+    upgrade_questions(db)
+    _create_votes(db)
+
+
+def _create_votes(db: Database) -> None:
     db.table(TABLE).create(
         {
             "question_id": int,
@@ -45,7 +58,6 @@ def ensure_tables(db: Database) -> None:
         if_not_exists=True,
     )
     db.table(TABLE).create_index(["chat_id", "prompt_id"], if_not_exists=True)
-    _ready.add(db)
 
 
 def _readable(db: Database) -> bool:

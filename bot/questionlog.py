@@ -50,8 +50,15 @@ _last_id = 0
 
 def ensure_table(db: Database) -> None:
     """The table with every column; a table of an older store gets the columns it lacks."""
+    db.table(TABLE).create({**COLUMNS, **REPLY_COLUMNS}, pk="id", if_not_exists=True)
+    upgrade(db)
+
+
+def upgrade(db: Database) -> None:
+    """Add the columns an older store's table lacks (nothing when there is no table yet)."""
     table = db.table(TABLE)
-    table.create({**COLUMNS, **REPLY_COLUMNS}, pk="id", if_not_exists=True)
+    if not table.exists():
+        return
     have = set(table.columns_dict)
     for name, kind in REPLY_COLUMNS.items():
         if name not in have:

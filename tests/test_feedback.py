@@ -232,7 +232,7 @@ def test_a_question_log_from_before_gets_its_new_columns_and_old_rows_still_coun
     db.table("questions").insert_all(  # the columns of the log before votes
         [{**old, "id": n, "question": "who cooked?"} for n in (1, 2)], pk="id"
     )
-    feedback.ensure_tables(Database(store_path))
+    feedback.prepare(Database(store_path))  # as the bot does at start-up
 
     assert {"answer", "topic", "lang", "chat_lang", "via"} <= set(db["questions"].columns_dict)
     assert question_stats(db).asked == 2 and question_stats(db).top_unanswered == [
