@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from telegram import ForceReply, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot import feedback
@@ -98,13 +98,17 @@ async def voted(update: Update, context: CallbackCtx) -> None:
 async def _ask_why(
     context: CallbackCtx, answer: Message, ref: int, user_id: int, speech: Speech
 ) -> None:
-    """ "What was wrong?", as a reply to the answer that the user's app opens a reply to."""
-    prompt = await context.bot.send_message(
-        answer.chat_id,
-        escape(speech.text(ASK_WHY), quote=False),
-        reply_markup=ForceReply(input_field_placeholder=speech.text(PLACEHOLDER)[:64]),
-        reply_parameters=reply_to(answer, always=True),
-    )
+    """Ask what was wrong, replying to the answer, in a message the app opens a reply to."""
+    try:
+        prompt = await context.bot.send_message(
+            answer.chat_id,
+            escape(speech.text(ASK_WHY), quote=False),
+            reply_markup=ForceReply(input_field_placeholder=speech.text(PLACEHOLDER)[:64]),
+            reply_parameters=reply_to(answer, always=True),
+        )
+    except TelegramError as error:  # the vote is kept; the question is only a courtesy
+        log.info("could not ask what was wrong in chat %s: %s", answer.chat_id, error)
+        return
     try:
         await _in_store(
             context,
