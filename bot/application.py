@@ -33,7 +33,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
-from bot import chat_languages, delivery
+from bot import chat_languages, delivery, feedback
 from bot.brain import Brain
 from bot.keyboards import QuestionKeys
 from bot.outbox import KEY as OUTBOX_KEY
@@ -48,6 +48,7 @@ from handlers.buttons import pressed
 from handlers.commands import COMMANDS, register_menu, unknown_command
 from handlers.common import STATE_KEY, Command, TelegramState
 from handlers.errors import on_error
+from handlers.feedback import register as register_feedback
 from handlers.guards import flood_guard
 from handlers.inline import inline_query
 from handlers.language import register as register_language
@@ -122,6 +123,7 @@ def build_application(
     # its writes (SQLite refuses a write at once on a connection that just read).
     delivery.ensure_tables(db)
     _ensure_chat_languages(db)
+    _ensure_feedback(db)
     application.bot_data[SERVICES_KEY] = Services(settings, brain, db)
     application.bot_data[STATE_KEY] = TelegramState(
         QuestionKeys(brain), FloodGate(policy) if policy is not None else None
@@ -147,6 +149,15 @@ def _ensure_chat_languages(db: Database) -> None:
         chat_languages.ensure_table(db)
     except sqlite3.Error as error:
         log.warning("chat languages not ready (%s); /language waits for the store", error)
+
+
+def _ensure_feedback(db: Database) -> None:
+    """The votes table and an older question log's new columns, before the store writer
+    starts (as above: the writer makes them with its first write if the store is locked)."""
+    try:
+        feedback.prepare(db)
+    except sqlite3.Error as error:
+        log.warning("votes not ready (%s); the store writer makes the table later", error)
 
 
 def _store_writer(db: Database) -> StoreWriter | None:
@@ -182,6 +193,7 @@ def _register_handlers(application: Any) -> None:
     register_language(application)  # /language and its buttons
     handlers.digest.register(application)  # /digest, /subscribe, /stats... and their jobs
     handlers.article.register(application)  # /find, /card, the full text and their buttons
+    register_feedback(application)  # 👍 / 👎 and the comments on a 👎
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGES & (filters.TEXT | filters.CAPTION), question)

@@ -1,4 +1,5 @@
-"""The ``visitbot`` command: ask, chat, kb, eval, run, digest, backup, doctor.
+"""The ``visitbot`` command: ask, chat, kb (build, check, path, misses), eval, run, digest,
+backup, doctor.
 
 Telegram is imported only by the commands that talk to Telegram, so ``visitbot ask`` starts
 fast enough to be used in scripts.
@@ -99,6 +100,8 @@ def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
         if args.action == "path":
             print(settings.store_path)
             return 0
+        if args.action == "misses":
+            return kb_misses(args, settings)
         store = open_store(
             settings.store_path, settings.record_path, settings.language_path, force=True
         )
@@ -109,6 +112,41 @@ def cmd_kb(args: argparse.Namespace, settings: Settings) -> int:
         print(f"visitbot: knowledge error: {err}", file=sys.stderr)
         print("visitbot: the last good store (if any) was left as it was", file=sys.stderr)
         return 1
+
+
+def kb_misses(args: argparse.Namespace, settings: Settings) -> int:
+    """The declined and 👎 questions of the log as a labelled file to complete (stdout, or
+    ``--out``); it reads the store's logs only, so it never rebuilds the knowledge."""
+    import datetime as dtm
+    import sqlite3
+
+    from bot.misses import find_misses, parse_since, skeleton
+    from knowledge.storefile import describe, open_database
+
+    now = dtm.datetime.now(dtm.UTC)
+    try:
+        since = parse_since(args.since, now)
+    except ValueError as err:
+        print(f"visitbot: {err}", file=sys.stderr)
+        return 2
+    if not settings.store_path.exists():
+        print(f"visitbot: no store at {settings.store_path}: nothing asked yet", file=sys.stderr)
+        return 1
+    db, _ = open_database(settings.store_path)
+    try:
+        misses = find_misses(db, since)
+    except sqlite3.Error as err:
+        raise describe(settings.store_path, err) from None
+    finally:
+        db.close()
+    text = skeleton(misses, since, now.date())
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {len(misses)} questions to {args.out}; complete them, then: visitbot "
+              f"eval {args.out}", file=sys.stderr)  # fmt: skip
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -200,9 +238,13 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", help=LANG_HELP)
     chat.set_defaults(func=cmd_chat)
 
-    kb = sub.add_parser("kb", help="knowledge store: build, check, path")
-    kb.add_argument("action", choices=["build", "check", "path"])
+    kb = sub.add_parser("kb", help="knowledge store: build, check, path, misses")
+    kb.add_argument("action", choices=["build", "check", "path", "misses"])
     kb.add_argument("--strict", action="store_true", help="check: exit 1 on warnings too")
+    kb.add_argument("--out", help="misses: write the labelled question file here (default: stdout)")
+    kb.add_argument(
+        "--since", help="misses: only the last N days (7, 7d) or since a date (2026-11-01)"
+    )
     kb.set_defaults(func=cmd_kb)
 
     ev = sub.add_parser("eval", help="grade the brain on a labelled question file")

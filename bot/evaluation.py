@@ -4,7 +4,8 @@ A question file is a YAML list of items: ``q`` (the message), ``category``, ``in
 (expected), ``answered`` (expected flag), ``expect`` (strings that must all appear in the
 reply; an item may be a list of alternatives), ``forbid`` (strings that must not appear)
 and ``context`` (earlier messages of the same chat, for follow-ups). Grading is on facts
-in the reply, not on wording.
+in the reply, not on wording. ``todo: true`` marks an item a curator has yet to complete
+(``visitbot kb misses`` writes them): it is graded as it stands, and the report counts it.
 
 A conversation file is a YAML list of ``{id, persona, turns}``; each turn is an item as
 above (without ``context``: the earlier turns are the context), or ``{tap: N, category}``:
@@ -37,6 +38,7 @@ class Item(BaseModel):
     forbid: list[str] = []
     context: list[str] = []
     lang: str | None = None  # the language of the message: the reply must be in it
+    todo: bool = False  # exported by ``visitbot kb misses``, not yet completed by a curator
 
 
 @dataclass
@@ -69,6 +71,10 @@ class Report:
     @property
     def misses(self) -> list[Result]:
         return [r for r in self.results if not r.ok]
+
+    @property
+    def todo(self) -> int:
+        return sum(r.item.todo for r in self.results)
 
 
 class Tap(BaseModel):
@@ -208,6 +214,12 @@ def format_report(report: Report, *, show_misses: bool = True) -> str:
         f"/{len(report.results)})",
         "",
     ]
+    if report.todo:
+        lines += [
+            f"todo: {report.todo} items are still marked `todo: true` (from `visitbot kb "
+            "misses`): complete their `answered` and `expect`, then delete the mark",
+            "",
+        ]
     for key in ("lang", "category", "intent"):
         lines.append(f"by {key}:")
         for name, (ok, total) in report.by(key).items():

@@ -2,7 +2,9 @@
 
 Callback data never carries a question's text. It is ``<action>:<ref>``:
 
-* action ``a`` asks a question, ``d`` picks a "did you mean" option, ``s`` shows sources;
+* action ``a`` asks a question, ``d`` picks a "did you mean" option, ``s`` shows sources,
+  ``v`` votes on an answer (``v:u.<n>`` 👍, ``v:d.<n>`` 👎; ``n`` is the answer's row in the
+  question log, so a vote works after a restart too; handled by :mod:`handlers.feedback`);
 * ref ``t.<topic id>`` is a topic (its canonical ``ask``), ``x.<n>`` the record's n-th
   example question, ``m.<n>`` an entry of the chat's :class:`ButtonMemory` (anything else,
   such as a list of sources), e.g. ``a:t.railway``, ``d:t.visitor``, ``s:m.12``.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -31,6 +34,9 @@ PICK: Final = "d"
 SOURCES: Final = "s"
 Action = Literal["a", "d", "s"]
 ACTIONS: dict[str, Action] = {ASK: ASK, PICK: PICK, SOURCES: SOURCES}
+VOTE: Final = "v"
+VOTE_UP, VOTE_DOWN = "\U0001f44d", "\U0001f44e"  # 👍 👎: the same in every language
+_VOTE_DATA = re.compile(r"v:([ud])\.([0-9]{1,16})")
 
 
 class ButtonMemory:
@@ -126,6 +132,32 @@ class QuestionKeys:
         return None
 
 
+def vote_row(ref: int, up: int = 0, down: int = 0) -> list[InlineKeyboardButton]:
+    """👍 / 👎 on one answer; after a vote each shows its count (the "thanks" state)."""
+    return [
+        button(f"{VOTE_UP} {up}" if up else VOTE_UP, f"{VOTE}:u.{ref}"),
+        button(f"{VOTE_DOWN} {down}" if down else VOTE_DOWN, f"{VOTE}:d.{ref}"),
+    ]
+
+
+def decode_vote(data: str) -> tuple[int, bool] | None:
+    """(the answer's row, True for 👍) of a vote button's data; None for anything else."""
+    match = _VOTE_DATA.fullmatch(data)
+    return None if match is None else (int(match.group(2)), match.group(1) == "u")
+
+
+def is_vote_row(row: Sequence[InlineKeyboardButton]) -> bool:
+    return any(str(b.callback_data or "").startswith(f"{VOTE}:") for b in row)
+
+
+def with_votes(
+    markup: InlineKeyboardMarkup | None, ref: int, up: int = 0, down: int = 0
+) -> InlineKeyboardMarkup:
+    """``markup`` with its vote row (re)placed last, the other rows as they were."""
+    kept = [list(r) for r in (markup.inline_keyboard if markup else ()) if not is_vote_row(r)]
+    return InlineKeyboardMarkup([*kept, vote_row(ref, up, down)])
+
+
 def button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=_checked(data))
 
@@ -143,9 +175,12 @@ def answer_keyboard(
     speech: Speech,
     *,
     max_suggestions: int = 3,
+    vote: int | None = None,
 ) -> InlineKeyboardMarkup | None:
     """Follow-up questions (or the "did you mean" options) and, when one quote is not the
-    whole story, a button for all the sources (labelled in ``speech``'s language)."""
+    whole story, a button for all the sources (labelled in ``speech``'s language); last,
+    with ``vote`` (the answer's row in the question log), 👍 / 👎 (a "did you mean" has
+    none: it is a question back, not an answer)."""
     if answer.intent == "clarify" and answer.candidates:
         buttons = [button(q, keys.data(q, memory, PICK)) for q in answer.candidates]
     else:
@@ -154,4 +189,6 @@ def answer_keyboard(
     if len(answer.sources) > 1:
         label = speech.text("button.all_sources", count=len(answer.sources))
         buttons.append(button(label, keys.sources_data(answer.sources, memory)))
+    if vote is not None and not (answer.intent == "clarify" and answer.candidates):
+        return with_votes(rows(buttons), vote)
     return rows(buttons)

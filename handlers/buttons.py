@@ -1,4 +1,6 @@
 """Button presses: ask a suggested question, pick a "did you mean" option, show sources.
+The answer to a press is logged like a typed question's (marked as a tap), so it can be
+voted on too.
 
 Every press is answered (``answerCallbackQuery``) once, first, so the user's client stops
 its spinner; best effort, as a late press can no longer be answered but still acts. Data
@@ -17,6 +19,7 @@ from bot.answer import Answer
 from bot.brain.speech import Speech
 from bot.formatting import sources_html
 from bot.keyboards import PICK, SOURCES, Pressed
+from bot.questionlog import BUTTON
 from handlers.common import (
     EXPIRED,
     CallbackCtx,
@@ -24,6 +27,7 @@ from handlers.common import (
     button_memory,
     conversation,
     language_of,
+    record_question,
     reply_to,
     send_answer,
     services,
@@ -64,7 +68,8 @@ async def pressed(update: Update, context: CallbackCtx) -> None:
         heading = None if found.action == PICK else label
         if found.topic is not None:
             heading = None if heading is None else speech_in(context, answer.lang).ask(found.topic)
-        await send_answer(context, chat_id, answer, heading=heading)
+        ref = record_question(context, chat_id, label, answer, chat_lang=lang, via=BUTTON)
+        await send_answer(context, chat_id, answer, heading=heading, vote=ref)
 
 
 def _answer(context: CallbackCtx, found: Pressed, label: str, lang: str | None) -> Answer:

@@ -27,7 +27,7 @@ from bot.brain import Brain, Context
 from bot.brain.speech import Speech
 from bot.formatting import html
 from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard
-from bot.questionlog import log_question
+from bot.questionlog import TYPED, question_row, save_row
 from bot.ratelimit import NO_RETRIES, FloodGate
 from bot.services import Services, services_of
 from bot.storewriter import store_writer_of
@@ -180,13 +180,15 @@ async def send_answer(
     *,
     heading: str | None = None,
     question_message: Message | None = None,
+    vote: int | None = None,
 ) -> Message:
     """Send the brain's answer: HTML text with a source quote, and follow-up buttons, the
-    frame (the source's label, the buttons) in the answer's own language."""
+    frame (the source's label, the buttons) in the answer's own language; with ``vote``
+    (its row in the question log) 👍 / 👎 too."""
     keys = state_of(context.bot_data).keys
     speech = speech_in(context, answer.lang)
     markup: InlineKeyboardMarkup | None = answer_keyboard(
-        answer, keys, button_memory(context.chat_data), speech
+        answer, keys, button_memory(context.chat_data), speech, vote=vote
     )
     return await context.bot.send_message(
         chat_id,
@@ -196,17 +198,31 @@ async def send_answer(
     )
 
 
-def record_question(context: CallbackCtx, chat_id: int, question: str, answer: Answer) -> None:
-    """Log the question for /stats, whatever then happens to the reply. The write goes to the
-    store writer's thread, so a locked store or a full disk never holds up an answer."""
+def record_question(
+    context: CallbackCtx,
+    chat_id: int,
+    question: str,
+    answer: Answer,
+    *,
+    chat_lang: str | None = None,
+    via: str = TYPED,
+) -> int | None:
+    """Log the question for /stats, whatever then happens to the reply; its row's id, for
+    the reply's 👍 / 👎 (None: small talk, not logged). The write goes to the store writer's
+    thread, so a locked store or a full disk never holds up an answer."""
+    row = question_row(chat_id, question, answer, chat_lang=chat_lang, via=via)
+    if row is None:
+        return None
     writer = store_writer_of(context.bot_data)
     if writer is not None:
-        writer.submit(lambda db: log_question(db, chat_id, question, answer), "question log")
-        return
-    try:
-        log_question(services(context).db, chat_id, question, answer)
-    except sqlite3.Error as error:
-        log.warning("could not log a question for chat %s: %s", chat_id, error)
+        writer.submit(lambda db: save_row(db, row), "question log")
+    else:
+        try:
+            save_row(services(context).db, row)
+        except sqlite3.Error as error:
+            log.warning("could not log a question for chat %s: %s", chat_id, error)
+            return None
+    return int(str(row["id"]))
 
 
 async def answer_press(

@@ -40,6 +40,7 @@ from bot import digest as compose
 from bot.brain.speech import ENGLISH, Speech
 from bot.chat_migration import migrate_chat
 from bot.delivery import Clock, Options, system_clock
+from bot.feedback import feedback_stats
 from bot.formatting import excerpt
 from bot.notices import addressed
 from bot.questionlog import question_stats
@@ -48,6 +49,7 @@ from bot.services import services_of
 from bot.storewriter import settle, store_writer_of
 from bot.subscriptions import COMMON_ZONES, DAYS, Schedule, Vocabulary
 from handlers.common import Command, answer_press, language_of, speech_for
+from handlers.feedback import stats_lines as feedback_lines
 from handlers.permissions import is_bot_admin, may_manage
 
 T = TypeVar("T")
@@ -500,6 +502,8 @@ def stats_text(db: Any, now: dtm.datetime, speech: Speech) -> str:
         lines.append("\n" + say("digest.stats.top", days=STATS_WINDOW.days))
         lines += [say("digest.stats.top_item", n=n, question=excerpt(q, STATS_QUESTION_CHARS))
                   for q, n in found.top_unanswered]  # fmt: skip
+    votes = feedback_stats(db, top=STATS_LISTED, since=(now - STATS_WINDOW).timestamp())
+    lines += ["", *feedback_lines(votes, speech, STATS_WINDOW.days)]
     return "\n".join(lines)
 
 

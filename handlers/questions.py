@@ -38,9 +38,11 @@ async def question(update: Update, context: CallbackCtx) -> None:
     lang = language_of(update, context)
     async with state_of(context.bot_data).chat_lock(chat_id):
         answer = brain.answer(text, conversation(context.chat_data), lang)
-        record_question(context, chat_id, text, answer)  # logged whatever happens to the reply
+        # logged whatever happens to the reply; its row is what the reply's 👍 / 👎 rate
+        ref = record_question(context, chat_id, text, answer, chat_lang=lang)
         await outbox_of(context.bot_data).deliver(  # an outage delays the answer, never loses it
-            chat_id, lambda: send_answer(context, chat_id, answer, question_message=message)
+            chat_id,
+            lambda: send_answer(context, chat_id, answer, question_message=message, vote=ref),
         )
 
 

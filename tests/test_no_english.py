@@ -5,9 +5,9 @@ The English catalog is every English fixed text (``knowledge/languages/en/*.yaml
 file the language has its own version of: a language's file must be complete) cut into its
 phrases (between slots, tags and sentence marks), plus every topic's English answer and
 question. A walk through Telegram (every command, every page's buttons, a suggestion, "did you
-mean", all sources, /language) and every topic answer in each language must show none of
-those phrases. Quotes of the source stay English by design, so its sentences are taken out
-first; proper names are in no phrase of the catalog.
+mean", all sources, a 👎 and its "what was wrong?", /language) and every topic answer in each
+language must show none of those phrases. Quotes of the source stay English by design, so its
+sentences are taken out first; proper names are in no phrase of the catalog.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bot import article
 from bot.brain import Brain, Context
 from bot.brain.speech import slots
 from bot.formatting import html
-from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard
+from bot.keyboards import VOTE_DOWN, VOTE_UP, ButtonMemory, QuestionKeys, answer_keyboard
 from handlers import commands
 from knowledge.loading import DEFAULT_LANGUAGES_DIR, DEFAULT_RECORD
 from knowledge.store import split_sentences
@@ -257,8 +257,15 @@ async def walk(server: FakeBotAPI, brain: Brain, lang: str) -> list[str]:
     await next_message()
     server.press_button(pages["leaders"], text=labels(pages["leaders"])[0])
     person = await next_message()
-    all_sources = labels(person)[-1]
+    all_sources = [t for t in labels(person) if t not in (VOTE_UP, VOTE_DOWN)][-1]
     server.press_button(person, text=all_sources)
+    await next_message()
+    mark = server.mark()  # 👎, its notice, "what was wrong?", a reply to it and the thanks
+    server.press_button(person, text=VOTE_DOWN)
+    seen.append((await server.await_for(method="answerCallbackQuery", since=mark)).params["text"])
+    why = await next_message()
+    seen.append(why["reply_markup"]["input_field_placeholder"])
+    server.send_text("?!", chat_id=USER, user_id=USER, reply_to_message=why)
     await next_message()
     server.send_text("history", chat_id=USER, user_id=USER)
     choice = await next_message()
