@@ -22,7 +22,7 @@ def tiny_brain(tiny_language_path: Path) -> Brain:
 
 def _case(brain: Brain, question: str) -> Case:
     parsed = brain.lexicon.parse(question)
-    ranked = tuple(rank(parsed, brain.topics, brain.lexicon))
+    ranked = tuple(rank(parsed, brain.topic_index, brain.lexicon))
     return Case(brain.view, parsed, (), ranked, ranked, ranked[0], 0.5, ())
 
 
@@ -93,3 +93,14 @@ def test_an_area_the_record_mentions_outside_the_agreements_is_not_denied(brain:
 def test_besides_named_areas_asks_for_the_others(brain: Brain, message: str) -> None:
     answer = brain.answer(message)
     assert answer.intent == "agreements_list"  # the list of named areas, not "yes, railway"
+
+
+def test_the_topic_index_prunes_only_topics_that_cannot_be_candidates(brain: Brain) -> None:
+    from bot.brain.retrieve import TopicIndex, score
+
+    index = TopicIndex.of(brain.topics)
+    for question in ["how many deals", "who gave tokayev the award", "railway?", "когда?"]:
+        parsed = brain.lexicon.parse(question)
+        everyone = [t.id for t in brain.topics.values() if score(t, parsed, brain.lexicon)]
+        possible = {t.id for t in index.possible(parsed.concepts)}
+        assert set(everyone) <= possible < set(brain.topics)

@@ -20,7 +20,7 @@ from bot.brain.context import Context, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.kinds import Slots
 from bot.brain.languages import Detector
-from bot.brain.retrieve import rank
+from bot.brain.retrieve import TopicIndex, rank
 from bot.brain.speech import ENGLISH, Line, Speech, line
 from bot.brain.topics import Topic, build_topics
 from bot.brain.understand import GENERIC_QTYPES, SMALLTALK, Lexicon, Parsed, split_questions
@@ -43,6 +43,7 @@ class Brain:
         self.store = store
         self.lexicon = Lexicon(knowledge)
         self.topics = build_topics(self.record)
+        self.topic_index = TopicIndex.of(self.topics)
         self.people = {p.id: p for p in self.record.people}
         self.people_ids = tuple(self.people)
         self._sentences = split_sentences(knowledge.source_text)
@@ -234,7 +235,7 @@ class Brain:
     def _stands_alone(self, parsed: Parsed) -> bool:
         """Whether the question alone points at a topic by what it is about (not only by
         its question word): then the conversation so far must not colour it."""
-        for candidate in rank(parsed, self.topics, self.lexicon)[:3]:
+        for candidate in rank(parsed, self.topic_index, self.lexicon)[:3]:
             own = [c for c in candidate.matched if not c.endswith("_q")]
             if candidate.evidence >= CONFIG.min_evidence and any(
                 self.lexicon.is_anchor(c) for c in own
@@ -282,7 +283,7 @@ class Brain:
             return replace(self._reply("not_understood"), rule="no_words")
         if "offtopic" in subject and not subject & {"deal", "sign"}:
             return replace(self._reply("off_topic"), rule="off_topic_words")
-        ranked = tuple(rank(parsed, self.topics, self.lexicon))
+        ranked = tuple(rank(parsed, self.topic_index, self.lexicon))
         candidates = tuple(c for c in ranked if c.evidence >= CONFIG.min_evidence)
         if not candidates:
             answer = self._fallback(parsed)
@@ -335,7 +336,7 @@ class Brain:
         return [
             f"  topic {c.topic.id}: score {c.score:.2f}, evidence {c.evidence:.2f}"
             f"{'' if c.type_ok else ', wrong kind'}; matched {', '.join(sorted(c.matched))}"
-            for c in rank(parsed, self.topics, self.lexicon)[:5]
+            for c in rank(parsed, self.topic_index, self.lexicon)[:5]
         ]
 
     def _unexplained(self, parsed: Parsed) -> list[str]:

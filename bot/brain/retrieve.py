@@ -8,6 +8,7 @@ files, not a rule about a particular question.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.brain.config import CONFIG
@@ -122,8 +123,32 @@ def _profile_terms(topic: Topic, parsed: Parsed) -> list[float]:
     return terms
 
 
-def rank(parsed: Parsed, topics: dict[str, Topic], lexicon: Lexicon) -> list[Candidate]:
+@dataclass(frozen=True)
+class TopicIndex:
+    """Topics by the concepts of their first ``about`` group: a topic none of whose first
+    group the question has is no candidate, so most are never scored."""
+
+    topics: dict[str, Topic]
+    by_concept: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, topics: dict[str, Topic]) -> TopicIndex:
+        by_concept: dict[str, list[str]] = {}
+        for topic in topics.values():
+            for concept in topic.about[0] if topic.about else ():
+                by_concept.setdefault(concept, []).append(topic.id)
+        return cls(topics, {c: tuple(ids) for c, ids in by_concept.items()})
+
+    def possible(self, concepts: Iterable[str]) -> list[Topic]:
+        """The topics that may be candidates, in the knowledge file's order."""
+        ids = {i for c in concepts for i in self.by_concept.get(c, ())}
+        unindexed = [t for t in self.topics.values() if not t.about]
+        return unindexed + [t for t in self.topics.values() if t.id in ids]
+
+
+def rank(parsed: Parsed, index: TopicIndex, lexicon: Lexicon) -> list[Candidate]:
     """Candidates, best first; ties keep the knowledge file's order."""
-    found = [c for t in topics.values() if (c := score(t, parsed, lexicon)) is not None]
+    topics = index.possible(parsed.concepts)
+    found = [c for t in topics if (c := score(t, parsed, lexicon)) is not None]
     found.sort(key=lambda c: (-c.score, not c.type_ok))
     return found
