@@ -294,6 +294,10 @@ class Lexicon:
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
             key=lambda w: (stem(w) not in alias_words, w),
         )
+        # a slip keeps its first letter: only words with the same first letter are tried
+        self._targets_from: dict[str, list[str]] = {}
+        for target in self._targets:
+            self._targets_from.setdefault(target[0], []).append(target)
 
     def _vocabulary(self, knowledge: Knowledge) -> set[str]:
         """Every word the knowledge uses: the document, aliases, question words, stopwords."""
@@ -397,7 +401,11 @@ class Lexicon:
         """One or two letters mistyped (see ``correct``)."""
         limit = 1 if len(word) <= 7 else 2
         found = process.extract(
-            word, self._targets, scorer=OSA.distance, score_cutoff=limit, limit=12
+            word,
+            self._targets_from.get(word[0], []),
+            scorer=OSA.distance,
+            score_cutoff=limit,
+            limit=12,
         )
         # Best first (fewest edits, then a swap before a letter left out or added, then alias
         # words: the targets are in that order), keeping
@@ -744,7 +752,7 @@ class Lexicon:
             return False
         found = process.extractOne(
             word,
-            self._targets,
+            self._targets_from.get(word[0], []),
             scorer=OSA.distance,
             score_cutoff=2 if len(word) <= 8 else 3,
             processor=None,
