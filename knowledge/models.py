@@ -110,6 +110,12 @@ class Grammar(Strict):
         "without that keyboard (Kazakh қ -> к): every alias and question word is also known "
         "written that way",
     )
+    other_endings: dict[str, str] = Field(
+        default={},
+        description="an ending typed more than one way for the same word (Roman Urdu 'ay' "
+        "for 'e': kitnay = kitne, kisnay = kisne): an unknown word is read with the other "
+        "ending when that makes a known word",
+    )
     yes_no_anywhere: list[Word] = Field(
         default=[],
         description="words that ask yes or no wherever they stand ('any', Russian 'ли', the "

@@ -168,3 +168,9 @@ def test_a_second_question_may_open_with_a_short_word() -> None:
     ]
     # only after a question: "no, I asked which city" is one
     assert split_questions("no, I asked which city", shape) == ["no, I asked which city"]
+
+
+def test_an_ending_typed_the_other_usual_way_is_the_same_word(brain: Brain) -> None:
+    # language.yaml's other_endings: Roman Urdu "ay" for "e" ("kisnay" = "kisne", who)
+    assert brain.lexicon.correct("kisnay") == "kisne"
+    assert brain.lexicon.parse("tokayev ko kisnay receive kia").qtype == "who"

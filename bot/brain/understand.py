@@ -167,6 +167,7 @@ class Lexicon:
         self._prefix_phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         self._implied: dict[str, str] = {}
+        self._endings = tuple(knowledge.language.grammar.other_endings.items())
         plain = knowledge.language.grammar.plain_letters
         self._plain = str.maketrans(plain) if plain else None
         self._load_concepts(knowledge.record, knowledge.language, knowledge.translations.values())
@@ -385,6 +386,7 @@ class Lexicon:
         cached = self._corrections.get(word)
         if cached is None:
             cached = self._with_vowels(word)
+            cached = self._other_ending(word) if cached == word else cached
             cached = self._slip(word) if cached == word and len(word) >= 4 else cached
             self._corrections[word] = cached
         return cached
@@ -395,6 +397,15 @@ class Lexicon:
         for candidate in self._skeletons.get(_skeleton(word), ()):
             if len(candidate) > len(word) and _is_cut_from(word, candidate):
                 return candidate
+        return word
+
+    def _other_ending(self, word: str) -> str:
+        """ "kisnay" is "kisne": the same word with an ending typed the other usual way."""
+        for ending, other in self._endings:
+            if word.endswith(ending) and len(word) > len(ending) + 1:
+                variant = word[: -len(ending)] + other
+                if stem(variant) in self._known_stems:
+                    return variant
         return word
 
     def _slip(self, word: str) -> str:
