@@ -141,3 +141,13 @@ def test_a_languages_words_count_also_as_typed_without_its_own_letters() -> None
     assert Detector([kk, ru], {"і": "и", "қ": "к"}).detect("келисим бар").lang == "kk"
     assert Detector([kk, ru], {"і": "и", "қ": "к"}).detect("келисим").lang == "kk"
     assert Detector([kk, ru]).detect("келисим").lang is None
+
+
+def test_everyday_words_tell_a_language_unless_the_default_one_has_them_too() -> None:
+    en = _profile("en", "latin", default_for_script=True, words=["what", "the"])
+    ur = _profile("ur-Latn", "latin", words=["kya", "hai"])
+    plain = Detector([en, ur])
+    assert plain.detect("mining pe koi agreement").lang is None
+    told = Detector([en, ur], everyday={"ur-Latn": ["pe", "koi", "is"]}, common=["is"])
+    assert told.detect("mining pe koi agreement").lang == "ur-Latn"
+    assert told.detect("what is the agreement").lang == "en"  # "is" is English too

@@ -58,15 +58,27 @@ class Detector:
     """Built once from the profiles; ``detect`` is cheap."""
 
     def __init__(
-        self, profiles: Iterable[LanguageProfile], plain: Mapping[str, str] | None = None
+        self,
+        profiles: Iterable[LanguageProfile],
+        plain: Mapping[str, str] | None = None,
+        everyday: Mapping[str, Iterable[str]] | None = None,
+        common: Iterable[str] = (),
     ) -> None:
         """``plain``: a language's own letters as typed without them (Kazakh "қ" as "к"):
-        its words count in both spellings."""
+        its words count in both spellings. ``everyday``: a language's everyday words by code
+        (Roman Urdu "pe", "koi"), which tell it too, except the ``common`` words of the
+        default language that look the same ("is", "to", "the")."""
         self.profiles = tuple(profiles)
         table = str.maketrans(dict(plain or {}))
+        excluded = frozenset(w.casefold() for w in common)
+        extra = {
+            code: {w.casefold() for w in ws} - excluded for code, ws in (everyday or {}).items()
+        }
         words = {
             p.code: frozenset(
-                form for w in p.words for form in (w.casefold(), w.casefold().translate(table))
+                form
+                for w in [*p.words, *extra.get(p.code, ())]
+                for form in (w.casefold(), w.casefold().translate(table))
             )
             for p in self.profiles
         }

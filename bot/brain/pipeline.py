@@ -58,9 +58,12 @@ class Brain:
             for code in knowledge.languages
         }
         self.speech = self.speeches[ENGLISH]
+        language = knowledge.language
         self.detector = Detector(
             (pack.profile for pack in knowledge.languages.values()),
-            knowledge.language.grammar.plain_letters,
+            language.grammar.plain_letters,
+            {code: words.split() for code, words in language.everyday_words.items()},
+            [*language.ordinary_words.split(), *language.common_nouns.split()],
         )
         # a suggestion button in any language names its topic
         self.topic_of_ask = {
