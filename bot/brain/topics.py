@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from knowledge.models import Askable, Fact, Person, Record, Statement, UnnamedArea
 
 DEFAULT_ANSWERS = frozenset({"what", "yes_no", "how", "list"})
+BULLET = "\n\u2022 "  # a list item on a line of its own: lists read on a phone, not in one sentence
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,14 @@ def _people_topics(record: Record) -> list[Topic]:
     return topics
 
 
+def bullets(items: Sequence[str]) -> str:
+    """Items as bullet lines, each on a line of its own (the first too)."""
+    return "".join(BULLET + item for item in items)
+
+
 def _said_topic(record: Record, person: Person) -> Topic | None:
-    """ "What did X say": the person's statements and the targets they set, in one answer."""
+    """ "What did X say": the person's statements and the targets they set, in one answer,
+    one bullet line each after the name."""
     said = [s for s in record.statements if s.speaker == person.id]
     said += [t for t in record.targets if t.person == person.id and t.clause]  # type: ignore[misc]
     if not said:
@@ -149,7 +156,7 @@ def _said_topic(record: Record, person: Person) -> Topic | None:
         kind="said",
         intent="statement",
         ask=f"What did {person.short} say?",
-        answer=f"{person.short} " + "; ".join(s.clause for s in said) + ".",
+        answer=f"{person.short}:" + bullets([s.clause for s in said]),
         sources=tuple(dict.fromkeys(src for s in said for src in s.sources)),
         about=(frozenset({person.id}), frozenset({"say"})),
         signals={"what_q": 0.5, "list_q": 0.5},
@@ -161,7 +168,8 @@ def _said_topic(record: Record, person: Person) -> Topic | None:
 
 
 def _leaders_said(record: Record, spoken: list[Topic]) -> list[Topic]:
-    """ "What did they say?": each speaker's words in turn, when there are two or more."""
+    """ "What did they say?": each speaker's words in turn, when there are two or more, a
+    bullet line each."""
     if len(spoken) <= 1:
         return []
     return [
@@ -170,7 +178,7 @@ def _leaders_said(record: Record, spoken: list[Topic]) -> list[Topic]:
             kind="said",
             intent="statement",
             ask="What did the leaders say?",
-            answer=" ".join(_first_statement(record, t.person) for t in spoken),
+            answer=bullets([_first_statement(record, t.person) for t in spoken]).lstrip("\n"),
             sources=tuple(dict.fromkeys(src for t in spoken for src in t.sources)),
             about=(frozenset({"say"}),),
             signals={"leaders": 1.0, "what_q": 0.5},
