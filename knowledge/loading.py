@@ -161,6 +161,10 @@ def topic_ids(record: Record) -> set[str]:
     ids = {item.id for item in record.askables()}
     ids |= {u.id for u in record.agreements.unnamed}
     ids |= {f"{p.id}_said" for p in record.people}
+    speakers = {s.speaker for s in record.statements if s.speaker}
+    speakers |= {t.person for t in record.targets if t.person and t.clause}
+    if len(speakers) > 1:
+        ids.add("leaders_said")  # "what did the leaders say": bot.brain.topics._leaders_said
     return ids
 
 
@@ -191,6 +195,10 @@ def _check_references(record: Record, language: Language, path: Path) -> None:
                 raise KnowledgeError(
                     path, f"{section}.{i}.person", f"unknown person {item.person!r}"
                 )
+    for i, group in enumerate(record.menu):
+        for name in group.topics:
+            if name not in topics:
+                raise KnowledgeError(path, f"menu.{i}.topics", f"unknown topic id {name!r}")
     for i, unnamed in enumerate(record.agreements.unnamed):
         for name in unnamed.related_areas:
             if name not in areas:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from knowledge.models import Askable, Fact, Person, Record, Statement, UnnamedArea
 
+UNKNOWN_KINDS = frozenset({"gap", "unnamed"})  # what the record does not say or name
+
 DEFAULT_ANSWERS = frozenset({"what", "yes_no", "how", "list"})
 BULLET = "\n\u2022 "  # a list item on a line of its own: lists read on a phone, not in one sentence
 
@@ -248,3 +250,36 @@ def _fact_topic(fact: Fact) -> Topic:
     """A fact; the person it is about makes it a better match."""
     signals = {fact.person: 0.5, **fact.signals} if fact.person else fact.signals
     return _from_askable(fact, "fact", fact.intent, signals=signals)
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    """A group of the Topics menu: its id, the term that labels it, its topics' ids."""
+
+    id: str
+    label: str  # a term key, said in each language by Speech.term
+    topics: tuple[str, ...]
+
+
+def menu_groups(record: Record, topics: dict[str, Topic]) -> list[MenuGroup]:
+    """The Topics menu: the record's ``menu`` when it declares one, else one derived from its
+    sections (each person with what they said, the named agreement areas, the rest of what
+    it knows under the visit's title). Topic ids the brain does not have are left out."""
+    if record.menu:
+        declared = [
+            MenuGroup(g.id, f"menu.{g.id}", tuple(t for t in g.topics if t in topics))
+            for g in record.menu
+        ]
+        return [g for g in declared if g.topics]
+    groups: list[MenuGroup] = []
+    for person in record.people:
+        own = [t.id for t in topics.values() if person.id in (t.id, t.person, t.speaker)]
+        groups.append(MenuGroup(person.id, f"person.{person.id}", tuple(own)))
+    areas = tuple(a.id for a in record.agreements.named if a.id in topics)
+    groups.append(MenuGroup("agreements", "described_as", areas))
+    listed = {t for g in groups for t in g.topics}
+    rest = tuple(
+        t.id for t in topics.values() if t.kind not in UNKNOWN_KINDS and t.id not in listed
+    )
+    groups.append(MenuGroup("visit", "title", rest))
+    return [g for g in groups if g.topics]
