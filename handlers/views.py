@@ -18,7 +18,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.brain import Brain
 from bot.brain.speech import Speech, group_key
 from bot.formatting import excerpt, quote_html, truncate
-from bot.keyboards import button, example_data, rows, topic_data
+from bot.keyboards import (
+    MENU_BACK,
+    MENU_START,
+    button,
+    example_data,
+    menu_group_data,
+    rows,
+    topic_data,
+)
 
 
 @dataclass(frozen=True)
@@ -179,3 +187,27 @@ def source(brain: Brain, speech: Speech, sentences: int) -> View:
         f"{quote(visit.sources[0], speech)}"
     )
     return View(truncate(text))
+
+
+def topics_menu(brain: Brain, speech: Speech) -> View:
+    """Everything the bot knows, one button per group of the record's menu (a group of one
+    topic asks it at once), and the way back to the start."""
+    buttons = [
+        button(speech.term(g.label), topic_data(g.topics[0]))
+        if len(g.topics) == 1
+        else button(speech.term(g.label), menu_group_data(g.id))
+        for g in brain.menu
+    ]
+    buttons.append(button(speech.text("button.home"), MENU_START))
+    return View(speech.text("topics.title"), rows(buttons, per_row=2))
+
+
+def topics_group(brain: Brain, speech: Speech, group_id: str) -> View | None:
+    """One group's questions, and the way back to all topics; None for an unknown group."""
+    group = next((g for g in brain.menu if g.id == group_id), None)
+    if group is None:
+        return None
+    buttons = topic_buttons(brain, speech, group.topics)
+    buttons.append(button(speech.text("button.back"), MENU_BACK))
+    text = speech.text("topics.group", group=term(speech, group.label))
+    return View(text, rows(buttons))

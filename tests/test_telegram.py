@@ -216,13 +216,17 @@ async def test_did_you_mean_buttons_pick_a_candidate(
     async with bot_running(server, brain, store_path):
         server.send_text(question, chat_id=USER, user_id=USER)
         offer = await server.await_message(USER)
-        choice = buttons(offer)[-1]
+        options = [b for b in buttons(offer) if b["callback_data"].startswith("d:")]
+        choice = options[-1]
         server.press_button(offer, choice["callback_data"])
         edited = await server.await_message(USER, include_edits=True)
         answer = await server.await_message(USER, include_edits=True)
 
-    assert [b["text"] for b in buttons(offer)] == list(candidates)
-    assert all(b["callback_data"].startswith("d:") for b in buttons(offer))
+    assert [b["text"] for b in options] == list(candidates)
+    assert [b["callback_data"] for b in buttons(offer)] == [  # the options, then the way out
+        *(b["callback_data"] for b in options),
+        "t:all",
+    ]
     assert edited["method"] == "editMessageText" and edited["message_id"] == offer["message_id"]
     assert candidates[-1] in edited["plain_text"] and not buttons(edited)
     assert server.message(USER, offer["message_id"]).get("reply_markup") is None

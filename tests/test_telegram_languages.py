@@ -76,7 +76,8 @@ async def test_a_russian_app_gets_russian_from_start_on(
     assert expected.lang == "ru"
     assert tapped["plain_text"].startswith(ru.examples[1])
     assert expected.text in tapped["plain_text"]
-    assert "Источник (оригинал на английском)" in tapped["plain_text"]
+    assert ru.text("button.source") in labels(tapped)  # no quote: it would repeat the answer
+    assert "Источник (оригинал на английском)" in typed["plain_text"]
     # no word of its own says "37?" is Russian: the user's Telegram language does
     assert brain.answer("37?", Context(), "ru").text in typed["plain_text"]
     assert brain.answer("37?", Context()).text not in typed["plain_text"]
