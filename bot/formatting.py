@@ -68,21 +68,26 @@ def visible_length(html_text: str) -> int:
     return len(unescape(_ANY_TAG.sub("", html_text)))
 
 
-def pages(blocks: list[str], limit: int = PAGE_CHARS) -> list[str]:
+def pages(blocks: list[str], limit: int = PAGE_CHARS, *, heading: bool = False) -> list[str]:
     """HTML blocks as pages a phone shows at once: all in one page when it fits ``limit``
-    visible characters, else pages of at most ``limit`` (a block too long on its own is cut
-    between lines, then sentences; a quote is never cut). Each page is valid HTML."""
+    visible characters, else pages of at most about ``limit`` (a block too long on its own
+    is cut between lines, then sentences; a quote is never cut). ``heading``: the first
+    block is a heading, never left alone on a page; nor is a last page of a few words (it
+    joins the page before). Each page is valid HTML."""
     whole = "\n\n".join(blocks)
     if visible_length(whole) <= limit:
         return [truncate(whole)]
     out: list[str] = []
     current = ""
-    for piece, joiner in _pieces(blocks, limit):
+    for number, (piece, joiner) in enumerate(_pieces(blocks, limit)):
         candidate = f"{current}{joiner}{piece}" if current else piece
-        if current and visible_length(candidate) > limit:
+        heading_alone = heading and number == 1  # the heading is all the page has yet
+        if current and not heading_alone and visible_length(candidate) > limit:
             out.append(current)
             candidate = piece
         current = candidate
+    if out and visible_length(current) < limit // 4:  # "More" for a line is no use
+        current = f"{out.pop()}\n\n{current}"
     out.append(current)
     return [truncate(page) for page in out]
 
@@ -91,7 +96,7 @@ def _pieces(blocks: list[str], limit: int) -> list[tuple[str, str]]:
     """(piece, what joins it to the one before): blocks, or lines and sentences of long ones."""
     found: list[tuple[str, str]] = []
     for block in blocks:
-        if visible_length(block) <= limit or block.startswith("<"):
+        if visible_length(block) <= limit or block.startswith("<"):  # a heading, a quote
             found.append((block, "\n\n"))
             continue
         for number, line in enumerate(block.split("\n")):

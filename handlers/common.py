@@ -196,7 +196,7 @@ async def send_answer(
     speech = speech_in(context, answer.lang)
     typed = (question_message.text or question_message.caption) if question_message else None
     share = share_query(answer, services(context).brain, typed or heading)
-    shown = pages(answer_blocks(answer, speech, heading=heading))
+    shown = pages(answer_blocks(answer, speech, heading=heading), heading=bool(heading))
     return await send_page(
         context, chat_id, Rest(tuple(shown), answer, share), reply_to(question_message)
     )

@@ -130,6 +130,19 @@ def test_a_long_answer_is_cut_between_lines_into_phone_sized_pages(brain: Brain)
     assert len(pages(answer_blocks(short, brain.speech))) == 1
 
 
+def test_no_page_is_a_heading_alone_or_a_stray_line(brain: Brain) -> None:
+    """Every topic in every language, asked by its button: the first page has more than the
+    question, and no "More" brings a few words only."""
+    for speech in brain.speeches.values():
+        for topic in brain.topics:
+            answer = brain.answer_topic(topic, Context(), speech.lang)
+            ask = speech.ask(topic)
+            cut = pages(answer_blocks(answer, speech, heading=ask), heading=True)
+            assert visible_length(cut[0]) > len(ask) + 2, (speech.lang, topic)
+            if len(cut) > 1:
+                assert min(visible_length(p) for p in cut) >= PAGE_CHARS // 4, (speech.lang, topic)
+
+
 # -- over the Bot API ----------------------------------------------------------------------------
 
 
