@@ -234,4 +234,5 @@ def share_query(answer: Answer, brain: Brain, typed: str | None = None) -> str |
     speech = brain.speeches.get(answer.lang, brain.speech)
     if answer.topic in brain.topics and answer.intent != "multi":
         return speech.ask(answer.topic)
-    return " ".join((typed or "").split())[:MAX_SHARE_CHARS] or None
+    words = [w for w in (typed or "").split() if not w.startswith("@")]  # not "@thisbot"
+    return " ".join(words)[:MAX_SHARE_CHARS] or None

@@ -20,6 +20,7 @@ from bot.brain.speech import Speech, group_key
 from bot.formatting import excerpt, quote_html, truncate
 from bot.keyboards import (
     MENU_BACK,
+    MENU_ROOT,
     MENU_START,
     button,
     example_data,
@@ -73,7 +74,8 @@ def welcome(speech: Speech, first_name: str | None = None) -> View:
     else:
         hello = speech.text("welcome.hello")
     text = f"{hello} {speech.text('welcome.body', scope=term(speech, 'scope'))}"
-    return View(text, rows(example_buttons(speech)))
+    topics = button(speech.text("button.topics"), MENU_ROOT)  # everything, from the start
+    return View(text, rows([*example_buttons(speech), topics]))
 
 
 def help_page(speech: Speech, commands: Sequence[tuple[str, str]], username: str | None) -> View:

@@ -81,7 +81,7 @@ async def test_start_offers_examples_as_buttons_and_a_press_answers(
         welcome = await server.await_message(USER)
         offered = buttons(welcome)
         assert brain.record.scope in welcome["plain_text"]
-        assert [b["text"] for b in offered] == brain.record.examples
+        assert [b["text"] for b in offered] == [*brain.record.examples, english("button.topics")]
         assert all(len(b["callback_data"].encode()) <= 64 for b in offered)
 
         update = server.press_button(welcome, offered[1]["callback_data"])
