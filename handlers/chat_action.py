@@ -23,7 +23,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
-from bot.ratelimit import NO_RETRIES
+from bot.ratelimit import NO_RETRIES, TelegramLimiter
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +70,12 @@ async def _show_until(
 
 
 async def _send(bot: Bot, chat_id: int, action: str) -> None:
-    """Once, never retried: a late indicator is no use, and retries would take the budget
-    of Telegram's limits from the replies themselves."""
-    if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
-        await bot.send_chat_action(chat_id, action, rate_limit_args=NO_RETRIES)
+    """Once, never retried, and not when Telegram's overall limit is nearly used up: a late
+    indicator is no use, and it must not take the budget of the replies themselves."""
+    if not isinstance(bot, ExtBot) or bot.rate_limiter is None:
+        await bot.send_chat_action(chat_id, action)
         return
-    await bot.send_chat_action(chat_id, action)
+    limiter = bot.rate_limiter
+    if isinstance(limiter, TelegramLimiter) and not limiter.has_room():
+        return
+    await bot.send_chat_action(chat_id, action, rate_limit_args=NO_RETRIES)

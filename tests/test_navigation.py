@@ -19,6 +19,7 @@ from bot.brain import Brain, Context
 from bot.brain.topics import UNKNOWN_KINDS, menu_groups
 from bot.formatting import PAGE_CHARS, answer_blocks, html, pages, visible_length
 from bot.keyboards import MAX_DATA_BYTES, MENU_ROOT, MENU_START
+from bot.ratelimit import TelegramLimiter
 from handlers.chat_action import typing_shown
 from knowledge.loading import DEFAULT_LANGUAGE, KnowledgeError, load_files
 from knowledge.store import open_store
@@ -323,3 +324,15 @@ async def test_an_answer_that_waits_shows_typing_and_a_quick_one_does_not(
     assert len(answers) == 2 and typing and typing[0] < answers[1]
     assert all(calls[i][1]["action"] == "typing" for i in typing)
     assert quick == before and slow == before + 1
+
+
+async def test_typing_gives_way_when_telegram_s_overall_budget_is_used() -> None:
+    """The indicator is an extra: it is not sent when a reply would have to wait for it."""
+    limiter = TelegramLimiter(overall_per_second=1)
+    assert limiter.has_room()
+
+    async def sent() -> bool:
+        return True
+
+    await limiter.process_request(sent, (), {}, "sendMessage", {"chat_id": USER}, None)
+    assert not limiter.has_room()
