@@ -29,6 +29,9 @@ class Answer:
     rule: str = ""  # which stage or rule decided the reply (for --explain and curators)
     said: tuple[Any, ...] = ()  # the reply as pieces (bot.brain.speech), to say in any language
     lang: str = "en"  # the language of ``text``, ``suggestions`` and ``candidates``
+    # the source sentence to quote under each part of the reply ("" = none: it would only
+    # repeat what the part says), one per paragraph of ``text``; see compose.worth_quoting
+    quotes: tuple[str, ...] = ()
 
     def to_json(self, question: str) -> dict[str, Any]:
         """The machine-readable form printed by ``visitbot ask --json``."""

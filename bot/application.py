@@ -53,6 +53,7 @@ from handlers.guards import flood_guard
 from handlers.inline import inline_query
 from handlers.language import register as register_language
 from handlers.memory import schedule_forgetting
+from handlers.navigation import register as register_navigation
 from handlers.questions import joined_group, not_text, question
 
 log = logging.getLogger(__name__)
@@ -202,6 +203,7 @@ def _register_handlers(application: Any) -> None:
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, not_text)
     )
+    register_navigation(application)  # the Topics menu and "More" (t:, p:)
     application.add_handler(CallbackQueryHandler(pressed))
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_error_handler(on_error)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 
 from bot.answer import Answer
 from bot.brain.speech import Speech
 
 TELEGRAM_LIMIT = 4096  # a message's text, as Telegram counts it (UTF-16 code units)
 EXCERPT_CHARS = 40  # how much of what a user typed a reply may quote back
+PAGE_CHARS = 600  # a longer answer shows its first part and a "More" button (a phone screen)
 _KEEP = frozenset("\u200c\u200d")  # zero-width (non-)joiners hold emoji sequences together
 _TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
+_ANY_TAG = re.compile(r"<[^>]*>")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?\u06d4])\s+")  # after a full stop (Urdu's too)
 
 
 def plain(answer: Answer, speech: Speech, *, sources: bool = True, suggestions: bool = True) -> str:
@@ -34,19 +37,76 @@ def quote_html(sentence: str, speech: Speech) -> str:
     )
 
 
-def html(answer: Answer, speech: Speech, *, quote: bool = True, heading: str | None = None) -> str:
-    """Telegram HTML: user-visible text always escaped; the first source as a compact quote.
+def answer_blocks(answer: Answer, speech: Speech, *, heading: str | None = None) -> list[str]:
+    """The answer as HTML blocks in reading order: the heading, then each part of the answer
+    followed by its source quote when it has one worth showing (``answer.quotes``, one per
+    part, so a multi-part answer shows the source of each part)."""
+    blocks = [f"<b>{e(heading)}</b>"] if heading else []
+    parts = answer.text.split("\n\n")
+    quotes = list(answer.quotes)
+    if len(quotes) != len(parts):  # not one quote per part: the text, then its quotes
+        parts, quotes = ["\n\n".join(parts)], [" ".join(q for q in quotes if q)]
+    for part, quoted in zip(parts, quotes, strict=True):
+        blocks.append(e(part))
+        if quoted:
+            blocks.append(quote_html(quoted, speech))
+    return blocks
+
+
+def html(answer: Answer, speech: Speech, *, heading: str | None = None) -> str:
+    """Telegram HTML, whole: user-visible text always escaped, each part's quote.
 
     ``heading`` (bold, escaped) names the question answered when the user tapped a button
     rather than typing it, so the chat still reads as question and answer. ``speech`` (the
     answer's language) says the frame: the source's label.
     """
-    body = e(answer.text)
-    if heading:
-        body = f"<b>{e(heading)}</b>\n\n{body}"
-    if quote and answer.sources:
-        body += "\n\n" + quote_html(answer.sources[0], speech)
-    return truncate(body)
+    return truncate("\n\n".join(answer_blocks(answer, speech, heading=heading)))
+
+
+def visible_length(html_text: str) -> int:
+    """How many characters a user sees of an HTML text (tags do not show)."""
+    return len(unescape(_ANY_TAG.sub("", html_text)))
+
+
+def pages(blocks: list[str], limit: int = PAGE_CHARS, *, heading: bool = False) -> list[str]:
+    """HTML blocks as pages a phone shows at once: all in one page when it fits ``limit``
+    visible characters, else pages of at most about ``limit`` (a block too long on its own
+    is cut between lines, then sentences; a quote is never cut). ``heading``: the first
+    block is a heading, never left alone on a page; nor is a last page of a few words (it
+    joins the page before). Each page is valid HTML."""
+    whole = "\n\n".join(blocks)
+    if visible_length(whole) <= limit:
+        return [truncate(whole)]
+    out: list[str] = []
+    current = ""
+    for number, (piece, joiner) in enumerate(_pieces(blocks, limit)):
+        candidate = f"{current}{joiner}{piece}" if current else piece
+        heading_alone = heading and number == 1  # the heading is all the page has yet
+        if current and not heading_alone and visible_length(candidate) > limit:
+            out.append(current)
+            candidate = piece
+        current = candidate
+    if out and visible_length(current) < limit // 4:  # "More" for a line is no use
+        current = f"{out.pop()}\n\n{current}"
+    out.append(current)
+    return [truncate(page) for page in out]
+
+
+def _pieces(blocks: list[str], limit: int) -> list[tuple[str, str]]:
+    """(piece, what joins it to the one before): blocks, or lines and sentences of long ones."""
+    found: list[tuple[str, str]] = []
+    for block in blocks:
+        if visible_length(block) <= limit or block.startswith("<"):  # a heading, a quote
+            found.append((block, "\n\n"))
+            continue
+        for number, line in enumerate(block.split("\n")):
+            joiner = "\n\n" if number == 0 else "\n"
+            if visible_length(line) <= limit:
+                found.append((line, joiner))
+                continue
+            for count, sentence in enumerate(_SENTENCE_BREAK.split(line)):
+                found.append((sentence, joiner if count == 0 else " "))
+    return found
 
 
 def sources_html(sources: tuple[str, ...], speech: Speech) -> str:

@@ -5,9 +5,15 @@ Callback data never carries a question's text. It is ``<action>:<ref>``:
 * action ``a`` asks a question, ``d`` picks a "did you mean" option, ``s`` shows sources,
   ``v`` votes on an answer (``v:u.<n>`` 👍, ``v:d.<n>`` 👎; ``n`` is the answer's row in the
   question log, so a vote works after a restart too; handled by :mod:`handlers.feedback`);
+  ``t`` opens the Topics menu (``t:all``; inside it a group ``t:g.<group id>``, back to
+  the groups ``t:back``, the welcome ``t:start``), ``p`` shows the next page of a long
+  answer (``p:m.<n>``);
 * ref ``t.<topic id>`` is a topic (its canonical ``ask``), ``x.<n>`` the record's n-th
   example question, ``m.<n>`` an entry of the chat's :class:`ButtonMemory` (anything else,
   such as a list of sources), e.g. ``a:t.railway``, ``d:t.visitor``, ``s:m.12``.
+
+Each action has its own ``CallbackQueryHandler`` (``pattern=``); ``a``, ``d`` and ``s`` share
+:mod:`handlers.buttons`, ``t`` and ``p`` are :mod:`handlers.navigation`'s.
 
 Topic ids and example positions mean the same thing after a restart, so most buttons keep
 working forever; a memory entry is bounded and may expire, and the press then says so.
@@ -32,6 +38,12 @@ _NUMBER = re.compile(r"[0-9]{1,9}")
 ASK: Final = "a"
 PICK: Final = "d"
 SOURCES: Final = "s"
+TOPICS: Final = "t"  # the Topics menu: handlers.navigation
+PAGE: Final = "p"  # the rest of a long answer: handlers.navigation
+MENU_ROOT: Final = "t:all"
+MENU_BACK: Final = "t:back"  # inside the menu: back to its groups
+MENU_START: Final = "t:start"
+MAX_SHARE_CHARS = 256  # an inline query's limit
 Action = Literal["a", "d", "s"]
 ACTIONS: dict[str, Action] = {ASK: ASK, PICK: PICK, SOURCES: SOURCES}
 VOTE: Final = "v"
@@ -158,6 +170,24 @@ def with_votes(
     return InlineKeyboardMarkup([*kept, vote_row(ref, up, down)])
 
 
+def menu_group_data(group_id: str) -> str:
+    return _checked(f"{TOPICS}:g.{group_id}")
+
+
+def page_data(memory: ButtonMemory, rest: object) -> str:
+    """A "More" button's data: the rest of the answer is kept in the chat's memory."""
+    return _checked(f"{PAGE}:m.{memory.put(rest)}")
+
+
+def remembered(data: str, action: str, memory: ButtonMemory) -> object | None:
+    """What ``<action>:m.<n>`` data refers to, or None (forged, other action, expired)."""
+    prefix, _, ref = data.partition(":")
+    kind, _, value = ref.partition(".")
+    if prefix != action or kind != "m" or not _NUMBER.fullmatch(value):
+        return None
+    return memory.get(int(value))
+
+
 def button(label: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=_checked(data))
 
@@ -174,21 +204,73 @@ def answer_keyboard(
     memory: ButtonMemory,
     speech: Speech,
     *,
+    more: str | None = None,
+    share: str | None = None,
     max_suggestions: int = 3,
     vote: int | None = None,
-) -> InlineKeyboardMarkup | None:
-    """Follow-up questions (or the "did you mean" options) and, when one quote is not the
-    whole story, a button for all the sources (labelled in ``speech``'s language); last,
-    with ``vote`` (the answer's row in the question log), 👍 / 👎 (a "did you mean" has
-    none: it is a question back, not an answer)."""
-    if answer.intent == "clarify" and answer.candidates:
-        buttons = [button(q, keys.data(q, memory, PICK)) for q in answer.candidates]
-    else:
-        suggested = answer.suggestions[:max_suggestions]
-        buttons = [button(q, keys.data(q, memory)) for q in suggested]
-    if len(answer.sources) > 1:
-        label = speech.text("button.all_sources", count=len(answer.sources))
-        buttons.append(button(label, keys.sources_data(answer.sources, memory)))
+) -> InlineKeyboardMarkup:
+    """Every answer's buttons, a row list built here only (labels in ``speech``'s language):
+    "More" when the answer has a next page (``more``: its data), the follow-up questions
+    (or the "did you mean" options), the sources when the quote shown is not the whole
+    story, the way on (the Topics menu, and "Share": ``share``, the inline query), and
+    last, with ``vote`` (the answer's row in the question log), 👍 / 👎 (a "did you mean"
+    has none: it is a question back, not an answer)."""
+    layout = [
+        more_row(more, speech),
+        *question_rows(answer, keys, memory, max_suggestions),
+        sources_row(answer, keys, memory, speech),
+        navigation_row(speech, share),
+    ]
+    markup = InlineKeyboardMarkup([row for row in layout if row])
     if vote is not None and not (answer.intent == "clarify" and answer.candidates):
-        return with_votes(rows(buttons), vote)
-    return rows(buttons)
+        return with_votes(markup, vote)
+    return markup
+
+
+def more_row(more: str | None, speech: Speech) -> list[InlineKeyboardButton]:
+    return [button(speech.text("button.more"), more)] if more else []
+
+
+def question_rows(
+    answer: Answer, keys: QuestionKeys, memory: ButtonMemory, max_suggestions: int
+) -> list[list[InlineKeyboardButton]]:
+    """One row per follow-up question, or per "did you mean" option."""
+    if answer.intent == "clarify" and answer.candidates:
+        return [[button(q, keys.data(q, memory, PICK))] for q in answer.candidates]
+    return [[button(q, keys.data(q, memory))] for q in answer.suggestions[:max_suggestions]]
+
+
+def sources_row(
+    answer: Answer, keys: QuestionKeys, memory: ButtonMemory, speech: Speech
+) -> list[InlineKeyboardButton]:
+    """All the sources when there are several; the one source when no quote shows it."""
+    count = len(answer.sources)
+    if count > 1:
+        label = speech.text("button.all_sources", count=count)
+    elif count == 1 and not any(answer.quotes):
+        label = speech.text("button.source")
+    else:
+        return []
+    return [button(label, keys.sources_data(answer.sources, memory))]
+
+
+def navigation_row(speech: Speech, share: str | None) -> list[InlineKeyboardButton]:
+    """The way out of any answer (the Topics menu) and, for an answer, sharing it."""
+    row = [button(speech.text("button.topics"), MENU_ROOT)]
+    if share:
+        label = speech.text("button.share")
+        row.append(InlineKeyboardButton(label, switch_inline_query=share[:MAX_SHARE_CHARS]))
+    return row
+
+
+def share_query(answer: Answer, brain: Brain, typed: str | None = None) -> str | None:
+    """What "Share" types after the bot's name in another chat: the topic's question in the
+    answer's language (inline mode answers it the same way), else what the user typed.
+    None for replies that give nothing to share (greetings, declines, "did you mean")."""
+    if not (answer.answered or answer.topic) or answer.intent == "clarify":
+        return None
+    speech = brain.speeches.get(answer.lang, brain.speech)
+    if answer.topic in brain.topics and answer.intent != "multi":
+        return speech.ask(answer.topic)
+    words = [w for w in (typed or "").split() if not w.startswith("@")]  # not "@thisbot"
+    return " ".join(words)[:MAX_SHARE_CHARS] or None

@@ -153,6 +153,11 @@ class TelegramLimiter(BaseRateLimiter[int]):
         self.backoff = backoff
         self._paused_until = 0.0
 
+    def has_room(self) -> bool:
+        """Whether a request now would go out at once under the overall limit: extras such as
+        "typing…" are sent only then, so they never take a reply's place."""
+        return self._overall is None or self._overall.has_capacity()
+
     async def initialize(self) -> None:
         """Nothing to set up."""
 

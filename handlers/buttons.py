@@ -20,6 +20,7 @@ from bot.brain.speech import Speech
 from bot.formatting import sources_html
 from bot.keyboards import PICK, SOURCES, Pressed
 from bot.questionlog import BUTTON
+from handlers.chat_action import typing_shown
 from handlers.common import (
     EXPIRED,
     CallbackCtx,
@@ -63,7 +64,7 @@ async def pressed(update: Update, context: CallbackCtx) -> None:
     label = pressed_label(message, query.data or "") or found.question or ""
     if found.action == PICK:
         await _close_choice(message, label, speech_in(context, lang))
-    async with state.chat_lock(chat_id):
+    async with typing_shown(context.bot, chat_id), state.chat_lock(chat_id):
         answer = _answer(context, found, label, lang)
         heading = None if found.action == PICK else label
         if found.topic is not None:

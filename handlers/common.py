@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from telegram import CallbackQuery, Chat, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram import CallbackQuery, Chat, Message, ReplyParameters, Update
 from telegram.constants import ChatType, MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, CommandHandler, ContextTypes, ExtBot
@@ -25,8 +25,8 @@ from bot import chat_languages
 from bot.answer import Answer
 from bot.brain import Brain, Context
 from bot.brain.speech import Speech
-from bot.formatting import html
-from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard
+from bot.formatting import answer_blocks, pages
+from bot.keyboards import ButtonMemory, QuestionKeys, answer_keyboard, page_data, share_query
 from bot.questionlog import TYPED, question_row, save_row
 from bot.ratelimit import NO_RETRIES, FloodGate
 from bot.services import Services, services_of
@@ -173,6 +173,16 @@ def reply_to(message: Message | None, *, always: bool = False) -> ReplyParameter
     return ReplyParameters(message.message_id, allow_sending_without_reply=True)
 
 
+@dataclass(frozen=True)
+class Rest:
+    """The pages of a long answer not shown yet, kept for its "More" button."""
+
+    pages: tuple[str, ...]
+    answer: Answer
+    share: str | None
+    vote: int | None = None  # the answer's row in the question log: every page gets 👍 / 👎
+
+
 async def send_answer(
     context: CallbackCtx,
     chat_id: int,
@@ -182,19 +192,33 @@ async def send_answer(
     question_message: Message | None = None,
     vote: int | None = None,
 ) -> Message:
-    """Send the brain's answer: HTML text with a source quote, and follow-up buttons, the
-    frame (the source's label, the buttons) in the answer's own language; with ``vote``
-    (its row in the question log) 👍 / 👎 too."""
-    keys = state_of(context.bot_data).keys
+    """Send the brain's answer: HTML text with its source quotes, and its buttons, the frame
+    (the source's label, the buttons) in the answer's own language; with ``vote`` (its row
+    in the question log) 👍 / 👎 too. A long answer shows its first page, with "More" for
+    the rest."""
     speech = speech_in(context, answer.lang)
-    markup: InlineKeyboardMarkup | None = answer_keyboard(
-        answer, keys, button_memory(context.chat_data), speech, vote=vote
+    typed = (question_message.text or question_message.caption) if question_message else None
+    share = share_query(answer, services(context).brain, typed or heading)
+    shown = pages(answer_blocks(answer, speech, heading=heading), heading=bool(heading))
+    return await send_page(
+        context, chat_id, Rest(tuple(shown), answer, share, vote), reply_to(question_message)
+    )
+
+
+async def send_page(
+    context: CallbackCtx, chat_id: int, rest: Rest, reply: ReplyParameters | None = None
+) -> Message:
+    """The first of ``rest``'s pages with the answer's buttons ("More" when pages remain)."""
+    keys = state_of(context.bot_data).keys
+    memory = button_memory(context.chat_data)
+    later = rest.pages[1:]
+    more = page_data(memory, Rest(later, rest.answer, rest.share, rest.vote)) if later else None
+    speech = speech_in(context, rest.answer.lang)
+    markup = answer_keyboard(
+        rest.answer, keys, memory, speech, more=more, share=rest.share, vote=rest.vote
     )
     return await context.bot.send_message(
-        chat_id,
-        html(answer, speech, heading=heading),
-        reply_markup=markup,
-        reply_parameters=reply_to(question_message),
+        chat_id, rest.pages[0], reply_markup=markup, reply_parameters=reply
     )
 
 

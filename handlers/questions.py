@@ -11,6 +11,7 @@ from html import escape
 from telegram import Update
 
 from bot.outbox import outbox_of
+from handlers.chat_action import typing_shown
 from handlers.common import (
     CallbackCtx,
     conversation,
@@ -36,7 +37,8 @@ async def question(update: Update, context: CallbackCtx) -> None:
     chat_id = message.chat_id
     brain = services(context).brain
     lang = language_of(update, context)
-    async with state_of(context.bot_data).chat_lock(chat_id):
+    # "typing…" while the reply waits for the chat's previous one or for Telegram
+    async with typing_shown(context.bot, chat_id), state_of(context.bot_data).chat_lock(chat_id):
         answer = brain.answer(text, conversation(context.chat_data), lang)
         # logged whatever happens to the reply; its row is what the reply's 👍 / 👎 rate
         ref = record_question(context, chat_id, text, answer, chat_lang=lang)

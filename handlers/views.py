@@ -18,7 +18,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.brain import Brain
 from bot.brain.speech import Speech, group_key
 from bot.formatting import excerpt, quote_html, truncate
-from bot.keyboards import button, example_data, rows, topic_data
+from bot.keyboards import (
+    MENU_BACK,
+    MENU_ROOT,
+    MENU_START,
+    button,
+    example_data,
+    menu_group_data,
+    rows,
+    topic_data,
+)
 
 CARD = "cd"  # the button data of /card's picture (handlers.article answers it)
 FULL_TEXT = "ft"  # the button data of the record's full text (handlers.article)
@@ -68,7 +77,8 @@ def welcome(speech: Speech, first_name: str | None = None) -> View:
     else:
         hello = speech.text("welcome.hello")
     text = f"{hello} {speech.text('welcome.body', scope=term(speech, 'scope'))}"
-    return View(text, rows(example_buttons(speech)))
+    topics = button(speech.text("button.topics"), MENU_ROOT)  # everything, from the start
+    return View(text, rows([*example_buttons(speech), topics]))
 
 
 def help_page(speech: Speech, commands: Sequence[tuple[str, str]], username: str | None) -> View:
@@ -183,3 +193,27 @@ def source(brain: Brain, speech: Speech, sentences: int) -> View:
         f"{quote(visit.sources[0], speech)}"
     )
     return View(truncate(text), rows([button(speech.text("source.full_button"), FULL_TEXT)]))
+
+
+def topics_menu(brain: Brain, speech: Speech) -> View:
+    """Everything the bot knows, one button per group of the record's menu (a group of one
+    topic asks it at once), and the way back to the start."""
+    buttons = [
+        button(speech.term(g.label), topic_data(g.topics[0]))
+        if len(g.topics) == 1
+        else button(speech.term(g.label), menu_group_data(g.id))
+        for g in brain.menu
+    ]
+    buttons.append(button(speech.text("button.home"), MENU_START))
+    return View(speech.text("topics.title"), rows(buttons, per_row=2))
+
+
+def topics_group(brain: Brain, speech: Speech, group_id: str) -> View | None:
+    """One group's questions, and the way back to all topics; None for an unknown group."""
+    group = next((g for g in brain.menu if g.id == group_id), None)
+    if group is None:
+        return None
+    buttons = topic_buttons(brain, speech, group.topics)
+    buttons.append(button(speech.text("button.back"), MENU_BACK))
+    text = speech.text("topics.group", group=term(speech, group.label))
+    return View(text, rows(buttons))

@@ -162,6 +162,10 @@ def topic_ids(record: Record) -> set[str]:
     ids = {item.id for item in record.askables()}
     ids |= {u.id for u in record.agreements.unnamed}
     ids |= {f"{p.id}_said" for p in record.people}
+    speakers = {s.speaker for s in record.statements if s.speaker}
+    speakers |= {t.person for t in record.targets if t.person and t.clause}
+    if len(speakers) > 1:
+        ids.add("leaders_said")  # "what did the leaders say": bot.brain.topics._leaders_said
     return ids
 
 
@@ -189,6 +193,8 @@ def _check_references(record: Record, language: Language, path: Path) -> None:
             _require_known(item.next, topics, path, f"{section}.{i}.next", "topic id")
             person = [] if item.person is None else [item.person]
             _require_known(person, people, path, f"{section}.{i}.person", "person")
+    for i, group in enumerate(record.menu):
+        _require_known(group.topics, topics, path, f"menu.{i}.topics", "topic id")
     areas = {a.id for a in record.agreements.named}
     for i, unnamed in enumerate(record.agreements.unnamed):
         where = f"agreements.unnamed.{i}.related_areas"

@@ -300,6 +300,17 @@ class Visit(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class MenuGroup(Strict):
+    """One button of the Topics menu (under every answer): a group of topics to pick from.
+
+    ``label`` is the button's text (translated as the term ``menu.<id>``); a group of one
+    topic asks it straight away. Button data carries the id, so it stays short."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=40)
+    label: str = Field(min_length=1, max_length=48)
+    topics: list[str] = Field(min_length=1)
+
+
 class Record(Strict):
     """One event's knowledge: everything the bot may say about it."""
 
@@ -324,6 +335,9 @@ class Record(Strict):
         description="concepts that name the leaders together ('both leaders'): they ask "
         "what all of them said",
     )
+    menu: list[MenuGroup] = Field(
+        default=[], description="the Topics menu's groups; none = one derived from the record"
+    )
 
     @model_validator(mode="after")
     def _ids_unique(self) -> Record:
@@ -346,6 +360,9 @@ class Record(Strict):
         for st in self.statements:
             if st.speaker is not None and st.speaker not in people:
                 raise ValueError(f"statement {st.id!r}: speaker {st.speaker!r} is not a person id")
+        groups = [g.id for g in self.menu]
+        if len(set(groups)) != len(groups):
+            raise ValueError("menu: a group id is used twice")
         return self
 
     def askables(self) -> list[Askable]:

@@ -5,9 +5,10 @@ The English catalog is every English fixed text (``knowledge/languages/en/*.yaml
 file the language has its own version of: a language's file must be complete) cut into its
 phrases (between slots, tags and sentence marks), plus every topic's English answer and
 question. A walk through Telegram (every command, every page's buttons, a suggestion, "did you
-mean", all sources, a 👎 and its "what was wrong?", /language) and every topic answer in each
-language must show none of those phrases. Quotes of the source stay English by design, so its
-sentences are taken out first; proper names are in no phrase of the catalog.
+mean", all sources, a 👎 and its "what was wrong?", the Topics menu, "More", /language) and
+every topic answer in each language must show none of those phrases. Quotes of the source stay
+English by design, so its sentences are taken out first; proper names are in no phrase of the
+catalog.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot import article
 from bot.brain import Brain, Context
 from bot.brain.speech import slots
 from bot.formatting import html
-from bot.keyboards import VOTE_DOWN, VOTE_UP, ButtonMemory, QuestionKeys, answer_keyboard
+from bot.keyboards import VOTE_DOWN, ButtonMemory, QuestionKeys, answer_keyboard
 from handlers import commands
 from knowledge.loading import DEFAULT_LANGUAGES_DIR, DEFAULT_RECORD
 from knowledge.store import split_sentences
@@ -216,6 +217,13 @@ class ClarifyingBrain:
         return self._brain.answer(text, context, lang)
 
 
+def data_of(message: dict[str, Any], prefix: str) -> list[str]:
+    """The callback data of a message's buttons that start with ``prefix``."""
+    markup = message.get("reply_markup") or {}
+    found = [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
+    return [d for d in found if d.startswith(prefix)]
+
+
 async def walk(server: FakeBotAPI, brain: Brain, lang: str) -> list[str]:
     """Everything a user of ``lang`` reads: messages, buttons, button notices."""
     seen: list[str] = []
@@ -257,8 +265,17 @@ async def walk(server: FakeBotAPI, brain: Brain, lang: str) -> list[str]:
     await next_message()
     server.press_button(pages["leaders"], text=labels(pages["leaders"])[0])
     person = await next_message()
-    all_sources = [t for t in labels(person) if t not in (VOTE_UP, VOTE_DOWN)][-1]
-    server.press_button(person, text=all_sources)
+    server.press_button(person, data_of(person, "s:")[0])  # all sources
+    await next_message()
+    server.press_button(person, "t:all")  # the Topics menu, each of its groups, the start
+    menu = await next_message()
+    for data in [*data_of(menu, "t:g."), "t:back", "t:start"]:
+        server.press_button(menu, data, strict=False)  # the menu changes in place
+        await next_message(edits=True)
+    server.send_text(brain.speeches[lang].ask("sharif_said"), chat_id=USER, user_id=USER)
+    long = await next_message()
+    server.press_button(long, data_of(long, "p:")[0])  # "More"
+    await server.await_message(USER, include_edits=True)  # its buttons move on
     await next_message()
     mark = server.mark()  # 👎, its notice, "what was wrong?", a reply to it and the thanks
     server.press_button(person, text=VOTE_DOWN)

@@ -81,7 +81,7 @@ async def test_start_offers_examples_as_buttons_and_a_press_answers(
         welcome = await server.await_message(USER)
         offered = buttons(welcome)
         assert brain.record.scope in welcome["plain_text"]
-        assert [b["text"] for b in offered] == brain.record.examples
+        assert [b["text"] for b in offered] == [*brain.record.examples, english("button.topics")]
         assert all(len(b["callback_data"].encode()) <= 64 for b in offered)
 
         update = server.press_button(welcome, offered[1]["callback_data"])
@@ -216,13 +216,17 @@ async def test_did_you_mean_buttons_pick_a_candidate(
     async with bot_running(server, brain, store_path):
         server.send_text(question, chat_id=USER, user_id=USER)
         offer = await server.await_message(USER)
-        choice = buttons(offer)[-1]
+        options = [b for b in buttons(offer) if b["callback_data"].startswith("d:")]
+        choice = options[-1]
         server.press_button(offer, choice["callback_data"])
         edited = await server.await_message(USER, include_edits=True)
         answer = await server.await_message(USER, include_edits=True)
 
-    assert [b["text"] for b in buttons(offer)] == list(candidates)
-    assert all(b["callback_data"].startswith("d:") for b in buttons(offer))
+    assert [b["text"] for b in options] == list(candidates)
+    assert [b["callback_data"] for b in buttons(offer)] == [  # the options, then the way out
+        *(b["callback_data"] for b in options),
+        "t:all",
+    ]
     assert edited["method"] == "editMessageText" and edited["message_id"] == offer["message_id"]
     assert candidates[-1] in edited["plain_text"] and not buttons(edited)
     assert server.message(USER, offer["message_id"]).get("reply_markup") is None

@@ -71,12 +71,13 @@ async def test_a_russian_app_gets_russian_from_start_on(
     hello = ru.text("welcome.hello_name", name="Test")
     assert welcome["plain_text"].startswith(hello)
     assert ru.term("scope") in welcome["plain_text"]
-    assert labels(welcome) == list(ru.examples)
+    assert labels(welcome) == [*ru.examples, ru.text("button.topics")]
     expected = brain.answer(ru.examples[1], Context(), "ru")
     assert expected.lang == "ru"
     assert tapped["plain_text"].startswith(ru.examples[1])
     assert expected.text in tapped["plain_text"]
-    assert "Источник (оригинал на английском)" in tapped["plain_text"]
+    assert ru.text("button.source") in labels(tapped)  # no quote: it would repeat the answer
+    assert "Источник (оригинал на английском)" in typed["plain_text"]
     # no word of its own says "37?" is Russian: the user's Telegram language does
     assert brain.answer("37?", Context(), "ru").text in typed["plain_text"]
     assert brain.answer("37?", Context()).text not in typed["plain_text"]
@@ -118,7 +119,7 @@ async def test_language_switches_to_urdu_and_the_choice_survives_a_restart(
     assert help_page["plain_text"].startswith(ur.text("help.title"))
     assert ur.text("help.groups") in help_page["plain_text"]
     assert brain.answer("37?", Context(), "ur").text in typed["plain_text"]
-    assert labels(welcome) == list(ur.examples)
+    assert labels(welcome) == [*ur.examples, ur.text("button.topics")]
     assert brain.answer(ur.examples[0], Context(), "ur").text in tapped["plain_text"]
     assert after_restart["plain_text"] == help_page["plain_text"]
     assert chat_languages.chosen(Database(store_path), USER) == "ur"

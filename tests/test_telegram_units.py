@@ -20,6 +20,7 @@ from bot.cli import main
 from bot.formatting import TELEGRAM_LIMIT, html, truncate
 from bot.keyboards import (
     MAX_DATA_BYTES,
+    MENU_ROOT,
     PICK,
     SOURCES,
     ButtonMemory,
@@ -73,19 +74,27 @@ def test_answer_keyboard_offers_candidates_suggestions_and_sources(brain: Brain)
     asks = [t.ask for t in list(brain.topics.values())[:2]]
     clarify = Answer("Did you mean?", False, "clarify", 0.5, candidates=tuple(asks))
     markup = answer_keyboard(clarify, keys, memory, brain.speech)
-    assert markup is not None
     data = [b.callback_data for row in markup.inline_keyboard for b in row]
-    assert all(isinstance(d, str) and d.startswith(f"{PICK}:") for d in data)
-    assert [keys.decode(str(d), memory).question for d in data] == asks  # type: ignore[union-attr]
+    assert data[-1] == MENU_ROOT  # the way out, under the options
+    options = data[:-1]
+    assert all(isinstance(d, str) and d.startswith(f"{PICK}:") for d in options)
+    assert [keys.decode(str(d), memory).question for d in options] == asks  # type: ignore[union-attr]
 
     answer = Answer("x", True, "fact", 0.9, sources=("One.", "Two."), suggestions=tuple(asks))
-    markup = answer_keyboard(answer, keys, memory, brain.speech)
-    assert markup is not None
-    buttons = [b for row in markup.inline_keyboard for b in row]
-    assert [b.text for b in buttons[:2]] == asks
-    last = keys.decode(str(buttons[-1].callback_data), memory)
-    assert last is not None and last.action == SOURCES and last.sources == ("One.", "Two.")
-    assert answer_keyboard(Answer("x", True, "fact", 0.9), keys, memory, brain.speech) is None
+    markup = answer_keyboard(answer, keys, memory, brain.speech, more="p:m.1", share="q?")
+    rows = markup.inline_keyboard
+    assert [b.callback_data for b in rows[0]] == ["p:m.1"]  # "More" first, under the text
+    assert [row[0].text for row in rows[1:3]] == asks
+    sources = keys.decode(str(rows[3][0].callback_data), memory)
+    assert sources is not None and sources.action == SOURCES and sources.sources == ("One.", "Two.")
+    assert rows[-1][0].callback_data == MENU_ROOT and rows[-1][1].switch_inline_query == "q?"
+    bare = answer_keyboard(Answer("x", True, "fact", 0.9), keys, memory, brain.speech)
+    assert [[b.callback_data for b in row] for row in bare.inline_keyboard] == [[MENU_ROOT]]
+    quoted = Answer("x", True, "fact", 0.9, sources=("One.",), quotes=("One.",))
+    unquoted = Answer("x", True, "fact", 0.9, sources=("One.",), quotes=("",))
+    assert len(answer_keyboard(quoted, keys, memory, brain.speech).inline_keyboard) == 1
+    shown = answer_keyboard(unquoted, keys, memory, brain.speech).inline_keyboard
+    assert shown[0][0].text == brain.speech.text("button.source")  # the source, one tap away
 
 
 # -- flood control -------------------------------------------------------------------------
@@ -125,7 +134,8 @@ def test_flood_gate_steady_rate_is_never_held_back() -> None:
 
 
 def test_html_escapes_user_visible_text_and_heading(brain: Brain) -> None:
-    answer = Answer("Tea & <cake> > coffee", True, "fact", 0.9, sources=("A <b>quote</b> & more",))
+    quote = "A <b>quote</b> & more"
+    answer = Answer("Tea & <cake> > coffee", True, "fact", 0.9, sources=(quote,), quotes=(quote,))
     text = html(answer, brain.speech, heading="<i>you</i> asked & asked")
     plain, entities = parse_html(text)
     assert plain.startswith("<i>you</i> asked & asked\n\nTea & <cake> > coffee")

@@ -6,6 +6,7 @@ frame ("The record does not say how many.", "Did you mean ...") and picks the so
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,6 +18,48 @@ from bot.brain.topics import Topic
 # kinds of question whose missing detail has a text of its own ("no_detail.count")
 NO_DETAIL_KINDS = frozenset(
     {"count", "how_much", "how_long", "when", "where", "who", "names", "list", "why"}
+)
+# A quote is worth showing when it has this many content words the answer lacks, and this
+# share of its content words: "warmly" alone, or a name, is no reason for four more lines.
+QUOTE_NEW_WORDS = 3
+QUOTE_NEW_SHARE = 0.25
+_WORD = re.compile(r"[A-Za-z][a-z'\u2019]*|[0-9][0-9,.]*")
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*$")
+_FUNCTION_WORDS = frozenset(
+    [
+        "that",
+        "this",
+        "with",
+        "have",
+        "from",
+        "were",
+        "been",
+        "their",
+        "there",
+        "which",
+        "about",
+        "they",
+        "them",
+        "into",
+        "also",
+        "when",
+        "what",
+        "will",
+        "would",
+        "said",
+        "says",
+        "the",
+        "and",
+        "for",
+        "are",
+        "was",
+        "his",
+        "her",
+        "its",
+        "our",
+        "these",
+        "those",
+    ]
 )
 
 
@@ -36,6 +79,33 @@ def spoken(pieces: Iterable[Piece], speech: Speech, **fields: Any) -> Answer:
     pieces go along, so the brain can say it again in the asker's language."""
     kept = tuple(pieces)
     return Answer(text=speech.render(kept), said=kept, **fields)
+
+
+def _content_words(text: str, *, names: bool) -> set[str]:
+    """Word stems (first five letters) that carry meaning; ``names=False`` leaves out words
+    written with a capital (names, titles: the answer names people its own way)."""
+    found = set()
+    for word in _WORD.findall(text):
+        lower = word.casefold().replace("\u2019", "'")
+        if lower in _FUNCTION_WORDS or (len(lower) < 4 and not lower[0].isdigit()):
+            continue
+        if names or not word[0].isupper():
+            found.add(lower[:5])
+    return found
+
+
+def worth_quoting(text: str, sources: Sequence[str]) -> str:
+    """The answer's first source sentence, when quoting it adds something ``text`` (the
+    English answer) does not already say, else "".
+
+    A fragment of a list ("MoU on railway sector cooperation") is never quoted: it is what
+    the answer says. A sentence is, when enough of its own words are not in the answer."""
+    if not sources or not _SENTENCE_END.search(sources[0].strip()):
+        return ""
+    own = _content_words(sources[0], names=False)
+    new = own - _content_words(text, names=True)
+    enough = len(new) >= QUOTE_NEW_WORDS and len(new) >= QUOTE_NEW_SHARE * len(own)
+    return sources[0] if enough else ""
 
 
 def from_topic(

@@ -22,7 +22,7 @@ from bot.brain.kinds import Slots
 from bot.brain.languages import Detector
 from bot.brain.retrieve import TopicIndex, rank
 from bot.brain.speech import ENGLISH, Line, Speech, line
-from bot.brain.topics import Topic, build_topics
+from bot.brain.topics import MenuGroup, Topic, build_topics, menu_groups
 from bot.brain.understand import GENERIC_QTYPES, SMALLTALK, Lexicon, Parsed, split_questions
 from bot.text import clean, normalise
 from knowledge.loading import Knowledge, normalise_quotes
@@ -44,6 +44,7 @@ class Brain:
         self.lexicon = Lexicon(knowledge)
         self.topics = build_topics(self.record)
         self.topic_index = TopicIndex.of(self.topics)
+        self.menu: list[MenuGroup] = menu_groups(self.record, self.topics)  # the Topics menu
         self.people = {p.id: p for p in self.record.people}
         self.people_ids = tuple(self.people)
         self._sentences = split_sentences(knowledge.source_text)
@@ -392,10 +393,12 @@ class Brain:
         return compose.reply(kind, [said], self.examples, self.speech)
 
     def _with_full_sources(self, answer: Answer) -> Answer:
+        """The sources as whole sentences of the document, and the one worth quoting."""
         if not answer.sources:
             return answer
         full = compose.unique(self.source_sentence(s) for s in answer.sources)
-        return replace(answer, sources=full)
+        quotes = (compose.worth_quoting(answer.text, full),)
+        return replace(answer, sources=full, quotes=quotes)
 
 
 def _ends_with_mark(part: str, text: str) -> bool:
@@ -418,6 +421,7 @@ def _combine(results: list[Answer]) -> Answer:
         sources=compose.unique(s for r in useful for s in r.sources),
         suggestions=useful[-1].suggestions,
         topic=useful[-1].topic,
+        quotes=tuple(r.quotes[0] if r.quotes else "" for r in useful),  # each part its own
     )
 
 

@@ -91,7 +91,8 @@ def group_key(group: str) -> str:
 
 def page_terms(record: Record) -> dict[str, str]:
     """The record's phrases the Telegram pages show (/about, /agreements, /leaders, /targets,
-    /source), in the record's own words; ``visit.<code>.yaml`` translates them."""
+    /source, the Topics menu), in the record's own words; ``visit.<code>.yaml`` translates
+    them."""
     from bot.brain.topics import join_words
 
     visit = record.visit
@@ -111,6 +112,7 @@ def page_terms(record: Record) -> dict[str, str]:
     for target in record.targets:
         terms |= {f"figure.{target.id}": target.figure, f"deadline.{target.id}": target.deadline}
     terms |= {f"update.{u.id}": u.text for u in record.updates}  # dated news (digests)
+    terms |= {f"menu.{g.id}": g.label for g in record.menu}  # the Topics menu's groups
     return terms
 
 

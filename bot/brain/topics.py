@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 from knowledge.models import Askable, Fact, Person, Record, Statement, UnnamedArea
 
+UNKNOWN_KINDS = frozenset({"gap", "unnamed"})  # what the record does not say or name
+
 DEFAULT_ANSWERS = frozenset({"what", "yes_no", "how", "list"})
+BULLET = "\n\u2022 "  # a list item on a line of its own: lists read on a phone, not in one sentence
 
 
 @dataclass(frozen=True)
@@ -138,8 +141,14 @@ def _people_topics(record: Record) -> list[Topic]:
     return topics
 
 
+def bullets(items: Sequence[str]) -> str:
+    """Items as bullet lines, each on a line of its own (the first too)."""
+    return "".join(BULLET + item for item in items)
+
+
 def _said_topic(record: Record, person: Person) -> Topic | None:
-    """ "What did X say": the person's statements and the targets they set, in one answer."""
+    """ "What did X say": the person's statements and the targets they set, in one answer,
+    one bullet line each after the name."""
     said = [s for s in record.statements if s.speaker == person.id]
     said += [t for t in record.targets if t.person == person.id and t.clause]  # type: ignore[misc]
     if not said:
@@ -149,7 +158,7 @@ def _said_topic(record: Record, person: Person) -> Topic | None:
         kind="said",
         intent="statement",
         ask=f"What did {person.short} say?",
-        answer=f"{person.short} " + "; ".join(s.clause for s in said) + ".",
+        answer=f"{person.short}:" + bullets([s.clause for s in said]),
         sources=tuple(dict.fromkeys(src for s in said for src in s.sources)),
         about=(frozenset({person.id}), frozenset({"say"})),
         signals={"what_q": 0.5, "list_q": 0.5},
@@ -161,7 +170,8 @@ def _said_topic(record: Record, person: Person) -> Topic | None:
 
 
 def _leaders_said(record: Record, spoken: list[Topic]) -> list[Topic]:
-    """ "What did they say?": each speaker's words in turn, when there are two or more."""
+    """ "What did they say?": each speaker's words in turn, when there are two or more, a
+    bullet line each."""
     if len(spoken) <= 1:
         return []
     return [
@@ -170,7 +180,7 @@ def _leaders_said(record: Record, spoken: list[Topic]) -> list[Topic]:
             kind="said",
             intent="statement",
             ask="What did the leaders say?",
-            answer=" ".join(_first_statement(record, t.person) for t in spoken),
+            answer=bullets([_first_statement(record, t.person) for t in spoken]).lstrip("\n"),
             sources=tuple(dict.fromkeys(src for t in spoken for src in t.sources)),
             about=(frozenset({"say"}),),
             signals={**dict.fromkeys(record.together, 1.0), "what_q": 0.5},
@@ -241,3 +251,36 @@ def _fact_topic(fact: Fact) -> Topic:
     """A fact; the person it is about makes it a better match."""
     signals = {fact.person: 0.5, **fact.signals} if fact.person else fact.signals
     return _from_askable(fact, "fact", fact.intent, signals=signals)
+
+
+@dataclass(frozen=True)
+class MenuGroup:
+    """A group of the Topics menu: its id, the term that labels it, its topics' ids."""
+
+    id: str
+    label: str  # a term key, said in each language by Speech.term
+    topics: tuple[str, ...]
+
+
+def menu_groups(record: Record, topics: dict[str, Topic]) -> list[MenuGroup]:
+    """The Topics menu: the record's ``menu`` when it declares one, else one derived from its
+    sections (each person with what they said, the named agreement areas, the rest of what
+    it knows under the visit's title). Topic ids the brain does not have are left out."""
+    if record.menu:
+        declared = [
+            MenuGroup(g.id, f"menu.{g.id}", tuple(t for t in g.topics if t in topics))
+            for g in record.menu
+        ]
+        return [g for g in declared if g.topics]
+    groups: list[MenuGroup] = []
+    for person in record.people:
+        own = [t.id for t in topics.values() if person.id in (t.id, t.person, t.speaker)]
+        groups.append(MenuGroup(person.id, f"person.{person.id}", tuple(own)))
+    areas = tuple(a.id for a in record.agreements.named if a.id in topics)
+    groups.append(MenuGroup("agreements", "described_as", areas))
+    listed = {t for g in groups for t in g.topics}
+    rest = tuple(
+        t.id for t in topics.values() if t.kind not in UNKNOWN_KINDS and t.id not in listed
+    )
+    groups.append(MenuGroup("visit", "title", rest))
+    return [g for g in groups if g.topics]
