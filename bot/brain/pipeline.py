@@ -25,6 +25,7 @@ from bot.brain.speech import ENGLISH, Line, Speech, line
 from bot.brain.topics import MenuGroup, Topic, build_topics, menu_groups
 from bot.brain.understand import GENERIC_QTYPES, SMALLTALK, Lexicon, Parsed, split_questions
 from bot.text import clean, normalise
+from bot.text import words as split_words
 from knowledge.loading import Knowledge, normalise_quotes
 from knowledge.store import Store, open_store, split_sentences
 
@@ -64,7 +65,11 @@ class Brain:
             (pack.profile for pack in knowledge.languages.values()),
             language.grammar.plain_letters,
             {code: words.split() for code, words in language.everyday_words.items()},
-            [*language.ordinary_words.split(), *language.common_nouns.split()],
+            [  # words the default language has too: everyday English and the record's own
+                *language.ordinary_words.split(),
+                *language.common_nouns.split(),
+                *split_words(knowledge.source_text.casefold()),
+            ],
         )
         # a suggestion button in any language names its topic
         self.topic_of_ask = {
