@@ -43,7 +43,7 @@ OTHER = 6161
 
 
 def vote_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return [b for b in buttons(message) if b["callback_data"].startswith("v:")]
+    return [b for b in buttons(message) if b.get("callback_data", "").startswith("v:")]
 
 
 async def press(server: FakeBotAPI, message: dict[str, Any], label: str, **who: Any) -> str:
