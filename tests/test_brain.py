@@ -236,3 +236,10 @@ def test_urdu_spellings_phones_mix_up_read_the_same(brain: Brain) -> None:
         ask(brain, "قازکستان کے ساتھ کتنے معاھدے ہوے").text
         == ask(brain, "قازکستان کے ساتھ کتنے معاہدے ہوے").text
     )
+
+
+def test_a_few_everyday_words_that_ask_nothing_are_an_acknowledgement(brain: Brain) -> None:
+    for said in ["roger that", "cheers", "haha"]:
+        assert brain.answer(said).intent == "ok", said
+    assert brain.answer("text of it?").intent != "ok"  # a question mark asks
+    assert brain.answer("pizza").intent == "off_topic"  # an unknown word is no acknowledgement

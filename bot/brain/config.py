@@ -26,6 +26,7 @@ class BrainConfig:
     min_evidence: float = 2.5  # evidence below this is no match
     max_chars: int = 1000  # longer messages are refused with a short reply
     max_words: int = 80  # words of a message that are read
+    acknowledgement_words: int = 3  # "roger that", "cheers": this short and naming nothing
     counted_figure_weight: float = 1.0  # "how many years": the record's figure in years
     fuzzy_stem_min: int = 6  # a stem alias this long forgives one slip in a word of another script
     # decide: close calls

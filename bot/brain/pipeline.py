@@ -122,7 +122,9 @@ class Brain:
             return self.say(unusable, speaking)
         parts = self._questions_in(text)
         if len(parts) <= 1:
-            return self.say(self._answer_one(parts[0] if parts else text, context), speaking)
+            return self.say(
+                self._answer_one(parts[0] if parts else text, context, "?" in text), speaking
+            )
         return self.say(_combine([self._answer_one(part, context) for part in parts]), speaking)
 
     def say(self, answer: Answer, lang: str) -> Answer:
@@ -219,9 +221,10 @@ class Brain:
 
     # -- one question -----------------------------------------------------------------------
 
-    def _answer_one(self, text: str, context: Context) -> Answer:
+    def _answer_one(self, text: str, context: Context, marked: bool = False) -> Answer:
+        """One question (``marked``: the message asks with a question mark)."""
         parsed = self.lexicon.parse(text)
-        smalltalk = self._smalltalk(parsed)
+        smalltalk = self._smalltalk(parsed, marked)
         if smalltalk is not None:
             return replace(self._reply(smalltalk), rule="smalltalk")
         resolved = resolve(parsed, context, self.lexicon, self.people_ids, self._stands_alone)
@@ -252,7 +255,7 @@ class Brain:
                 return True
         return False
 
-    def _smalltalk(self, parsed: Parsed) -> str | None:
+    def _smalltalk(self, parsed: Parsed, marked: bool = False) -> str | None:
         """ "thanks, that is helpful", "good, thanks": small talk, judged on the message's
         own words (before the conversation adds any)."""
         subject = parsed.subject
@@ -263,7 +266,15 @@ class Brain:
         declined = "offtopic" in subject  # "recommend a good phone": not "good"
         if smalltalk and asks and not (record_subject or anchored or parsed.unknown or declined):
             return smalltalk[0]
-        return self._parting(parsed)
+        return self._parting(parsed) or (None if marked else self._acknowledgement(parsed))
+
+    def _acknowledgement(self, parsed: Parsed) -> str | None:
+        """ "roger that", "cheers", "haha": a few everyday words that name nothing, ask
+        nothing and know no unknown word are an acknowledgement, not an off-topic request."""
+        short = 0 < len(parsed.tokens) <= CONFIG.acknowledgement_words
+        quiet = not (parsed.concepts or parsed.unknown or parsed.record_words)
+        asking = parsed.qtype_at >= 0 or parsed.follow_up or parsed.text.rstrip().endswith("?")
+        return "ok" if short and quiet and not asking else None
 
     def _parting(self, parsed: Parsed) -> str | None:
         """ "Спасибо и на этом", "Рақмет, денсаулығыңыз мықты болсын", "شکریہ، اللہ خوش
