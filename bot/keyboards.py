@@ -126,21 +126,25 @@ class QuestionKeys:
         action = ACTIONS.get(prefix)
         if action is None:
             return None
-        number = int(value) if _NUMBER.fullmatch(value) else None  # not "²", not 5,000 digits
-        found: object | None = None
         topic = value if kind == "t" and value in self.brain.topics else None
-        if topic is not None:
-            found = self.brain.topics[topic].ask
-        elif kind == "x" and number is not None and number < len(self._examples):
-            found = self._examples[number]
-        elif kind == "m" and number is not None:
-            found = memory.get(number)
+        found = self._referred(kind, value, memory)
         if action == SOURCES:
             if isinstance(found, tuple) and all(isinstance(s, str) for s in found):
                 return Pressed(SOURCES, sources=found)
             return None
         if isinstance(found, str):
             return Pressed(action, question=found, topic=topic)
+        return None
+
+    def _referred(self, kind: str, value: str, memory: ButtonMemory) -> object | None:
+        """What ``<kind>.<value>`` refers to: a topic's question, an example, a memory entry."""
+        number = int(value) if _NUMBER.fullmatch(value) else None  # not "²", not 5,000 digits
+        if kind == "t" and value in self.brain.topics:
+            return self.brain.topics[value].ask
+        if kind == "x" and number is not None and number < len(self._examples):
+            return self._examples[number]
+        if kind == "m" and number is not None:
+            return memory.get(number)
         return None
 
 

@@ -54,6 +54,20 @@ def main_script(text: str) -> str | None:
     return best if counts[best] else None
 
 
+def _everyday_telling(
+    everyday: Mapping[str, Iterable[str]], common: Iterable[str]
+) -> dict[str, set[str]]:
+    """Each language's everyday words but those the default language has too."""
+    excluded = frozenset(w.casefold() for w in common)
+    return {code: {w.casefold() for w in words} - excluded for code, words in everyday.items()}
+
+
+def _both_spellings(words: Iterable[str], plain: Mapping[str, str]) -> frozenset[str]:
+    """Each word as written and as typed without its language's own letters."""
+    table = str.maketrans(dict(plain))
+    return frozenset(form for w in words for form in (w.casefold(), w.casefold().translate(table)))
+
+
 class Detector:
     """Built once from the profiles; ``detect`` is cheap."""
 
@@ -69,17 +83,9 @@ class Detector:
         (Roman Urdu "pe", "koi"), which tell it too, except the ``common`` words of the
         default language that look the same ("is", "to", "the")."""
         self.profiles = tuple(profiles)
-        table = str.maketrans(dict(plain or {}))
-        excluded = frozenset(w.casefold() for w in common)
-        extra = {
-            code: {w.casefold() for w in ws} - excluded for code, ws in (everyday or {}).items()
-        }
+        extra = _everyday_telling(everyday or {}, common)
         words = {
-            p.code: frozenset(
-                form
-                for w in [*p.words, *extra.get(p.code, ())]
-                for form in (w.casefold(), w.casefold().translate(table))
-            )
+            p.code: _both_spellings([*p.words, *extra.get(p.code, ())], plain or {})
             for p in self.profiles
         }
         # a word two languages of one script both list ("не") tells neither

@@ -272,10 +272,14 @@ def menu_groups(record: Record, topics: dict[str, Topic]) -> list[MenuGroup]:
             for g in record.menu
         ]
         return [g for g in declared if g.topics]
-    groups: list[MenuGroup] = []
-    for person in record.people:
-        own = [t.id for t in topics.values() if person.id in (t.id, t.person, t.speaker)]
-        groups.append(MenuGroup(person.id, f"person.{person.id}", tuple(own)))
+    return [g for g in _derived_menu(record, topics) if g.topics]
+
+
+def _derived_menu(record: Record, topics: dict[str, Topic]) -> list[MenuGroup]:
+    groups = [
+        MenuGroup(p.id, f"person.{p.id}", tuple(_topics_of_person(p.id, topics)))
+        for p in record.people
+    ]
     areas = tuple(a.id for a in record.agreements.named if a.id in topics)
     groups.append(MenuGroup("agreements", "described_as", areas))
     listed = {t for g in groups for t in g.topics}
@@ -283,4 +287,9 @@ def menu_groups(record: Record, topics: dict[str, Topic]) -> list[MenuGroup]:
         t.id for t in topics.values() if t.kind not in UNKNOWN_KINDS and t.id not in listed
     )
     groups.append(MenuGroup("visit", "title", rest))
-    return [g for g in groups if g.topics]
+    return groups
+
+
+def _topics_of_person(person: str, topics: dict[str, Topic]) -> list[str]:
+    """The person's profile and what they said or set."""
+    return [t.id for t in topics.values() if person in (t.id, t.person, t.speaker)]

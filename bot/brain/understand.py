@@ -289,6 +289,10 @@ class Lexicon:
         everyday = {stem(w) for w in self._alias_surface if self._listed(w)}
         phrase_only = alias_words - single - self._document_stems - everyday
         self._quiet_stems = (self._known_stems - phrase_only) | self._stopwords
+        self._load_corrections(vocabulary, alias_words)
+
+    def _load_corrections(self, vocabulary: set[str], alias_words: set[str]) -> None:
+        """What a mistyped word is corrected towards (see ``correct``)."""
         question_words = {w for key in self._qtypes for w in key}
         self._skeletons = _skeletons(vocabulary, self._stopwords | question_words, alias_words)
         self._targets = sorted(
