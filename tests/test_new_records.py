@@ -1,5 +1,6 @@
-"""Two made-up visits written blind by curators from knowledge/README.md alone (Dhaka,
-Jakarta), with blind questions split in halves: the brain answers them with no code change.
+"""Four made-up visits written blind by curators from knowledge/README.md alone (Dhaka,
+Jakarta; then Ankara and Riyadh, first looks 83% and 82% at 0e5f7bc), with blind questions
+split in halves: the brain answers them with no code change.
 
 Floors sit just under today's figures, so a change that makes the brain generalise worse
 fails here. The held-out halves were never looked at while tuning."""
@@ -21,6 +22,10 @@ FLOORS = {
     ("visit_dhaka", "holdout"): 0.88,
     ("visit_jakarta", "tune"): 0.88,
     ("visit_jakarta", "holdout"): 0.70,
+    ("visit_ankara", "tune"): 0.80,
+    ("visit_ankara", "holdout"): 0.86,
+    ("visit_riyadh", "tune"): 0.82,
+    ("visit_riyadh", "holdout"): 0.82,
 }
 
 

