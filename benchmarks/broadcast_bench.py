@@ -65,6 +65,7 @@ class Figures:
     missed: int = 0
     unknown: int = 0
     rss_mb: float = 0.0
+    cpu: float = 0.0  # seconds of CPU the sending processes used
     seconds: float = 0.0
     plan_and_delivery: float = 0.0
     exits: list[int] = field(default_factory=list)
@@ -143,6 +144,7 @@ def reap(process: subprocess.Popen[bytes], figures: Figures, timeout: float = 18
     process.returncode = os.waitstatus_to_exitcode(status)
     figures.exits.append(process.returncode)
     figures.rss_mb = max(figures.rss_mb, usage.ru_maxrss / 1024)  # Linux: kilobytes
+    figures.cpu += usage.ru_utime + usage.ru_stime
     if process.returncode not in (0, -signal.SIGKILL):
         out = Path(process.args[0]).name  # the output file is next to the store
         figures.notes.append(f"exit {process.returncode} ({out})")
@@ -199,9 +201,8 @@ def one_run(args: argparse.Namespace, latency_ms: float) -> Figures:
         found = states(store)
         figures.unknown = found.get("unknown", 0)
         db = Database(store)
-        unknown = {
-            c for (c,) in db.execute(f"SELECT chat_id FROM {delivery.TABLE} WHERE state = 'unknown'")
-        }
+        rows = db.execute(f"SELECT chat_id FROM {delivery.TABLE} WHERE state = 'unknown'")
+        unknown = {c for (c,) in rows}
         db.close()
         figures.rate = server.send_rate()
         figures.peak_window = server.max_in_window(1.0)
@@ -245,7 +246,8 @@ def show(label: str, runs: list[Figures]) -> None:
             f"  run {i}: {f.rate:5.1f} msg/s, max {f.peak_window}/1 s, "
             f"429s over limits {f.over_limits}, injected {f.injected}, "
             f"duplicates {f.duplicates}, missed {f.missed}, unknown {f.unknown}, "
-            f"peak RSS {f.rss_mb:.0f} MB, plan+delivery {f.plan_and_delivery:.1f} s, "
+            f"peak RSS {f.rss_mb:.0f} MB, CPU {f.cpu:.1f} s, "
+            f"plan+delivery {f.plan_and_delivery:.1f} s, "
             f"run {f.seconds:.1f} s, exit {f.exits}{notes}"
         )
     med = statistics.median

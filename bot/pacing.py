@@ -4,7 +4,9 @@ With several messages in flight (:mod:`bot.delivery`), Telegram's limits are kep
 before a row is claimed, so a row is ``sending`` only while its own request is on the wire:
 
 * overall: sends leave ``1/rate`` seconds apart, one at a time in the order they asked (a
-  FIFO lock), so the pace is smooth and has no start-up burst. A send woken a little late
+  FIFO lock), so the pace is smooth and has no start-up burst: the first ``ramp`` sends
+  (one per connection the window opens) go at half the pace, as a new connection's first
+  request is slow to arrive and the next ones would catch it up. A send woken a little late
   keeps its step (small delays do not slow the pace down), but never more than half a step
   is made up, so a slow moment is never followed by a burst;
 * a 429 pauses every sender until its ``retry_after`` is over: the pause is a deadline that
@@ -33,10 +35,14 @@ PRUNE_AT = 256  # remembered chats (or groups) before the idle ones are forgotte
 class Pacer:
     """Spaces a delivery run's sends (see the module docstring). One per run's event loop."""
 
-    def __init__(self, rate: float, part_gap: float, group_per_minute: float = 20) -> None:
+    def __init__(
+        self, rate: float, part_gap: float, group_per_minute: float = 20, ramp: int = 0
+    ) -> None:
         self.interval = 1.0 / rate
         self.part_gap = part_gap
         self.group_per_minute = group_per_minute
+        self.ramp = ramp  # the first sends, at half the pace
+        self._sent = 0
         self._order = asyncio.Lock()
         self._last = float("-inf")  # when the latest send left
         self._paused_until = 0.0
@@ -65,7 +71,7 @@ class Pacer:
         async with self._order:
             while True:
                 await self._wait_pause()
-                due = self._last + self.interval
+                due = self._last + self.interval * (2 if self._sent < self.ramp else 1)
                 left = due - self._now()
                 if left <= 0:
                     break
@@ -74,6 +80,7 @@ class Pacer:
             # Woken a little late (a busy loop): count from the time it was due, so small
             # delays do not add up to a slower pace; later than half a step: start afresh.
             self._last = due if now - due < self.interval / 2 else now
+            self._sent += 1
         self._chats[chat_id] = now
         if len(self._chats) > PRUNE_AT:
             self._forget()

@@ -145,9 +145,11 @@ def test_killed_at_a_random_moment_of_a_windowed_run_then_resumed(store_path: Pa
     missing = {chat for chat in CHATS if counts.get(chat, 0) == 0}
     assert missing <= undecided
     final = states(db)
-    assert {c for c, s in final.items() if s != "sent"} == {
-        c for c, s in final.items() if s == "unknown"
-    } == undecided
+    assert (
+        {c for c, s in final.items() if s != "sent"}
+        == {c for c, s in final.items() if s == "unknown"}
+        == undecided
+    )
 
 
 def test_send_waits_its_turn_while_another_process_delivers(
