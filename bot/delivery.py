@@ -822,10 +822,13 @@ class Broadcaster:
             kwargs["rate_limit_args"] = NO_RETRIES  # retries are ours (the window's pause)
         if self.options.read_timeout is not None:
             kwargs["read_timeout"] = self.options.read_timeout
-        return await self.bot.send_message(
-            chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-            **kwargs,
-        )
+        try:
+            return await self.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                **kwargs,
+            )
+        finally:
+            self.pacer.answered(chat_id)

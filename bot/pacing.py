@@ -11,8 +11,9 @@ before a row is claimed, so a row is ``sending`` only while its own request is o
   is made up, so a slow moment is never followed by a burst;
 * a 429 pauses every sender until its ``retry_after`` is over: the pause is a deadline that
   only grows, so no request finishing meanwhile can end it early;
-* per chat: messages to one chat leave ``part_gap`` seconds apart (Telegram allows one a
-  second), and one chat's rows take their turns in order (:class:`ChatTurns`);
+* per chat: a message to a chat leaves ``part_gap`` seconds after the answer to the one
+  before (Telegram allows one a second), and one chat's rows take their turns in order
+  (:class:`ChatTurns`);
 * per group: at most ``group_per_minute`` messages a minute (Telegram allows 20), counted
   the way :class:`bot.ratelimit.TelegramLimiter` counts them, so the bot's own limiter
   never holds a claimed row back.
@@ -84,6 +85,11 @@ class Pacer:
         self._chats[chat_id] = now
         if len(self._chats) > PRUNE_AT:
             self._forget()
+
+    def answered(self, chat_id: int) -> None:
+        """The send to ``chat_id`` is over: its next message waits ``part_gap`` from now, so
+        it reaches Telegram that much after this one did, whatever the network's jitter."""
+        self._chats[chat_id] = self._now()
 
     async def _wait_pause(self) -> None:
         while (left := self._paused_until - self._now()) > 0:
