@@ -36,8 +36,9 @@ broadcast is over, the run that finished it edits the admin's prompt with the re
 (:mod:`bot.broadcasts`).
 
 Languages: each chat's digest (and notice) is composed in its language: the one the chat
-chose (:func:`bot.chat_languages.all_chosen`, read once per page of rows), else the one stored when
-it subscribed, else English. A broadcast's result is said in its admin's chat's choice.
+chose (:func:`bot.chat_languages.all_chosen`, read once per page of rows), else the one
+stored when it subscribed, else English. A broadcast's result is said in its admin's chat's
+choice. Most subscribers get the same text, so each different digest is composed once a run.
 
 Speed: a window of up to ``in_flight`` rows is sent at once (``VISITBOT_DIGEST_IN_FLIGHT``,
 10 by default), because a real server is 50-200 ms from Telegram and one message at a time
