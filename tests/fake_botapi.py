@@ -1035,9 +1035,9 @@ class FakeBotAPI:
     def message_times(self, chat_id: int | None = None) -> list[float]:
         """``time.monotonic()`` arrival times of successful sendMessage calls."""
         with self._cond:
-            if chat_id is None:
-                return list(self._all_sent_times)
-            return list(self._sent_times.get(chat_id, []))
+            if chat_id is None:  # sorted: with a latency, threads may record out of order
+                return sorted(self._all_sent_times)
+            return sorted(self._sent_times.get(chat_id, []))
 
     def send_rate(self, chat_id: int | None = None) -> float:
         """Average achieved sendMessage rate (messages/s) between first and last message."""
@@ -1749,10 +1749,16 @@ class FakeBotAPI:
             self._cond.notify_all()
 
     def _serve_http(
-        self, http_method: str, raw_path: str, content_type: str, body: bytes
+        self,
+        http_method: str,
+        raw_path: str,
+        content_type: str,
+        body: bytes,
+        at: float | None = None,
     ) -> _Reply:
-        """Turn one HTTP request into a reply. Runs on the connection's thread."""
-        at = time.monotonic()
+        """Turn one HTTP request into a reply (taking effect ``at``, default now). Runs on
+        the connection's thread."""
+        at = time.monotonic() if at is None else at
         split = urlsplit(raw_path)
         match = _PATH_RE.fullmatch(split.path)
         meta = {"at": at, "http_method": http_method, "content_type": content_type}
@@ -2516,10 +2522,14 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         half_trip = fake.latency / 2
+        at = None
         if half_trip > 0:  # the request travelling to "Telegram"
+            # It arrives exactly half a round trip after it was sent: the thread's wake-up
+            # (late by the GIL and the machine's load) is not part of a fixed round trip.
+            at = time.monotonic() + half_trip
             fake._stop_event.wait(half_trip)
         reply = fake._serve_http(
-            self.command, self.path, self.headers.get("Content-Type", ""), body
+            self.command, self.path, self.headers.get("Content-Type", ""), body, at
         )
         if reply.delay + half_trip > 0:  # held back, then the answer travelling back
             fake._stop_event.wait(reply.delay + half_trip)

@@ -21,6 +21,7 @@ from bot.brain import Brain
 from bot.delivery import Broadcaster, Options
 from bot.pacing import ChatTurns, Pacer
 from bot.ratelimit import TelegramLimiter
+from bot.settings import SettingsError, load_settings
 from bot.subscriptions import Schedule
 from tests.fake_botapi import FakeBotAPI
 from tests.visitbot_app import NO_ENV
@@ -133,3 +134,17 @@ async def test_the_pacer_and_chat_turns_forget_what_they_no_longer_need() -> Non
             await pacer.turn(chat)
     assert len(turns) == 0
     assert pacer.remembered() <= 300
+
+
+def test_the_window_is_a_setting_with_a_default_and_a_checked_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.delenv("VISITBOT_DIGEST_IN_FLIGHT", raising=False)
+    assert load_settings().digest_in_flight == delivery.DEFAULT_IN_FLIGHT == Options().in_flight
+    monkeypatch.setenv("VISITBOT_DIGEST_IN_FLIGHT", "4")
+    assert load_settings().digest_in_flight == 4
+    for bad in ("0", "31", "many"):
+        monkeypatch.setenv("VISITBOT_DIGEST_IN_FLIGHT", bad)
+        with pytest.raises(SettingsError, match="VISITBOT_DIGEST_IN_FLIGHT"):
+            load_settings()
