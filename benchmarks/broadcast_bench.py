@@ -198,13 +198,17 @@ def one_run(args: argparse.Namespace, latency_ms: float) -> Figures:
             kill_after(server, process, args.kill_after, figures)
             reap(process, figures)
             undecided = states(store).get("sending", 0)
-            first_part = server.message_times()
+            time.sleep(latency_ms / 1000 + 0.05)  # every request of the first run arrives
+            restarted = time.monotonic()
+            first_part = [t for t in server.message_times() if t < restarted]
             figures.notes.append(f"rows 'sending' at the kill: {undecided}")
             figures.notes.append(f"before the kill: {_rate(first_part):.1f} msg/s")
             process = start(server, store, args.in_flight)
             reap(process, figures)
-            second_part = server.message_times()[len(first_part) :]
-            figures.notes.append(f"after the restart: {_rate(second_part):.1f} msg/s")
+            second_part = [t for t in server.message_times() if t >= restarted]
+            figures.notes.append(
+                f"after the restart: {_rate(second_part):.1f} msg/s ({len(second_part)} messages)"
+            )
         else:
             reap(process, figures)
         figures.seconds = time.monotonic() - started

@@ -58,10 +58,6 @@ class Pacer:
         """Telegram said 429: nobody sends for ``seconds`` (plus a margin)."""
         self._paused_until = max(self._paused_until, self._now() + seconds + 0.1)
 
-    @property
-    def paused(self) -> bool:
-        return self._paused_until > self._now()
-
     async def turn(self, chat_id: int) -> None:
         """Wait until a message to ``chat_id`` may leave, and count it as gone."""
         left = self._chats.get(chat_id, float("-inf")) + self.part_gap - self._now()
