@@ -200,8 +200,13 @@ def plan_broadcast(db: Database, edition: str, now: dtm.datetime) -> int:
 Key = tuple[str, str, int]  # (planned_at, edition, chat_id): the order rows are sent in
 
 
-def pending(db: Database, limit: int, after: Key | None = None) -> list[tuple[Key, Row]]:
-    """The next ``limit`` pending rows after ``after`` in sending order (a page)."""
+def pending(db: Database, limit: int) -> list[Row]:
+    """The first ``limit`` pending rows in sending order."""
+    return [row for _, row in page(db, limit)]
+
+
+def page(db: Database, limit: int, after: Key | None = None) -> list[tuple[Key, Row]]:
+    """The next ``limit`` pending rows after ``after`` in sending order, with their keys."""
     where, args = "state = 'pending'", []
     if after is not None:
         where += " AND (planned_at, edition, chat_id) > (?, ?, ?)"
@@ -214,11 +219,11 @@ def pending(db: Database, limit: int, after: Key | None = None) -> list[tuple[Ke
     return [((p, e, int(c)), Row(e, int(c), k)) for p, e, c, k in rows]
 
 
-def pending_rows(db: Database, page: int) -> Iterator[Row]:
-    """Every pending row in sending order, read ``page`` at a time (never all at once),
+def pending_rows(db: Database, size: int) -> Iterator[Row]:
+    """Every pending row in sending order, read ``size`` at a time (never all at once),
     each with its chat's chosen language (read once per page)."""
     after: Key | None = None
-    while found := pending(db, page, after):
+    while found := page(db, size, after):
         chosen = chat_languages.all_chosen(db, {row.chat_id for _, row in found})
         for _, row in found:
             yield Row(row.edition, row.chat_id, row.kind, chosen.get(row.chat_id))

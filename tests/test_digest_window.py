@@ -119,7 +119,7 @@ def test_pending_rows_come_a_page_at_a_time_in_order_each_once(store_path: Path)
     _subscribe(db, chats, now)
     delivery.plan_broadcast(db, "now:a", now)
     delivery.plan_broadcast(db, "now:b", now + dtm.timedelta(seconds=1))
-    rows = list(delivery.pending_rows(db, page=7))
+    rows = list(delivery.pending_rows(db, size=7))
     assert [(r.edition, r.chat_id) for r in rows] == [
         (e, c) for e in ("now:a", "now:b") for c in chats
     ]
