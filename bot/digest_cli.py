@@ -48,7 +48,7 @@ async def _send(settings: Settings, db: Database, knowledge: Knowledge) -> int:
     from telegram.ext import ExtBot
     from telegram.request import HTTPXRequest
 
-    from bot.delivery import Broadcaster
+    from bot.delivery import Broadcaster, Options
     from bot.digest import speeches
     from bot.ratelimit import TelegramLimiter
 
@@ -57,18 +57,23 @@ async def _send(settings: Settings, db: Database, knowledge: Knowledge) -> int:
         return 2
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):  # finish the message in flight, then stop
+    for sig in (signal.SIGINT, signal.SIGTERM):  # finish the messages in flight, stop
         loop.add_signal_handler(sig, stopping.set)
     bot: ExtBot[int] = ExtBot(
         settings.token,
         base_url=settings.telegram_api_base_url,
-        request=HTTPXRequest(connection_pool_size=8),
+        request=HTTPXRequest(connection_pool_size=settings.digest_in_flight + 2),
         rate_limiter=TelegramLimiter(),
     )
     async with bot:
         said = speeches(knowledge)
         sender = Broadcaster(
-            db, bot, lambda: knowledge.record, should_stop=stopping.is_set, speeches=lambda: said
+            db,
+            bot,
+            lambda: knowledge.record,
+            should_stop=stopping.is_set,
+            speeches=lambda: said,
+            options=Options(in_flight=settings.digest_in_flight),
         )
         report = await sender.deliver()
     print(f"visitbot digest send: {report.summary()}")

@@ -93,7 +93,7 @@ class DigestRuntime:
     ) -> None:
         self.application = application
         self.clock = clock
-        self.options = options or Options()
+        self.options = options  # None: the defaults, with the window from the settings
         self._broadcaster: Broadcaster | None = None
         self.scheduler = (
             DigestScheduler(application.job_queue, self.on_slot)
@@ -114,7 +114,7 @@ class DigestRuntime:
                 self.application.bot,
                 lambda: self.services.brain.record,
                 clock=lambda: self.clock(),
-                options=self.options,
+                options=self.options or Options(in_flight=services.settings.digest_in_flight),
                 should_stop=lambda: not self.application.running,
                 speeches=lambda: self.services.brain.speeches,
             )

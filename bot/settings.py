@@ -70,6 +70,15 @@ class Settings(BaseSettings):
         gt=0,
         validation_alias=AliasChoices("VISITBOT_MEMORY_MINUTES", "memory_minutes"),
     )
+    # Digest messages in flight at once: enough to reach Telegram's 30/s when the server is
+    # far from it (10 covers a 200 ms round trip); also the most a crash leaves undecided.
+    # The same default as bot.delivery.DEFAULT_IN_FLIGHT (not imported: start-up stays light).
+    digest_in_flight: int = Field(
+        default=10,
+        ge=1,
+        le=30,
+        validation_alias=AliasChoices("VISITBOT_DIGEST_IN_FLIGHT", "digest_in_flight"),
+    )
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -152,6 +161,7 @@ ENV_NAMES = {
     "log_level": "VISITBOT_LOG_LEVEL",
     "webhook_secret": "VISITBOT_WEBHOOK_SECRET",
     "memory_minutes": "VISITBOT_MEMORY_MINUTES",
+    "digest_in_flight": "VISITBOT_DIGEST_IN_FLIGHT",
 }
 
 

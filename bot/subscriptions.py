@@ -17,7 +17,7 @@ import datetime as dtm
 import logging
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING, Literal
@@ -465,15 +465,18 @@ def get(db: Database, chat_id: int) -> Subscription | None:
 def active(db: Database) -> list[Subscription]:
     """Every usable active subscription. Unusable rows are left out (and logged) here and
     paused by :func:`repair_or_quarantine`, which delivery runs call first."""
+    return list(each_active(db))
+
+
+def each_active(db: Database) -> Iterator[Subscription]:
+    """:func:`active`, one row at a time (planning a run stays flat in the audience)."""
     ensure_table(db)
-    found = []
     for row in db[TABLE].rows_where("active = 1", order_by="chat_id"):
         sub = _readable(row)
         if sub is None:
             log.warning("digest subscription of chat %s is unusable; skipped", row.get("chat_id"))
             continue
-        found.append(sub)
-    return found
+        yield sub
 
 
 @dataclass(frozen=True)
@@ -502,9 +505,9 @@ def repair_or_quarantine(db: Database, now: dtm.datetime) -> list[Quarantined]:
     notices.ensure_table(db)
     paused: list[Quarantined] = []
     with db.atomic():
-        for row in list(db[TABLE].rows_where("active = 1")):
-            if _readable(row) is not None:
-                continue
+        # Streamed, keeping only the bad rows (changed once the reading is over).
+        bad = [row for row in db[TABLE].rows_where("active = 1") if _readable(row) is None]
+        for row in bad:
             chat_id = int(str(row["chat_id"]))
             zone = _repairable_zone(row)
             if zone is not None:

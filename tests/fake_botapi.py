@@ -786,6 +786,10 @@ class FakeBotAPI:
             chat, ``-100...`` a supergroup, other negatives a group). If False they get
             "chat not found" unless the chat appeared in a scripted update.
         port: fixed port; 0 picks a free one (a restart reuses the port picked first).
+        latency: a simulated network round trip in seconds, as between a real server and
+            Telegram: every request takes effect half of it after it arrives here (so the
+            rate limits and ``message_times`` see it then) and is answered the other half
+            later. See :meth:`set_latency`.
     """
 
     def __init__(
@@ -799,8 +803,10 @@ class FakeBotAPI:
         auto_create_chats: bool = True,
         host: str = "127.0.0.1",
         port: int = 0,
+        latency: float = 0.0,
     ) -> None:
         self.token = token
+        self.latency = latency
         self.username = username
         self.first_name = first_name
         self.max_long_poll = max_long_poll
@@ -1029,9 +1035,9 @@ class FakeBotAPI:
     def message_times(self, chat_id: int | None = None) -> list[float]:
         """``time.monotonic()`` arrival times of successful sendMessage calls."""
         with self._cond:
-            if chat_id is None:
-                return list(self._all_sent_times)
-            return list(self._sent_times.get(chat_id, []))
+            if chat_id is None:  # sorted: with a latency, threads may record out of order
+                return sorted(self._all_sent_times)
+            return sorted(self._sent_times.get(chat_id, []))
 
     def send_rate(self, chat_id: int | None = None) -> float:
         """Average achieved sendMessage rate (messages/s) between first and last message."""
@@ -1241,6 +1247,12 @@ class FakeBotAPI:
         """Hold the answer back ``seconds``. The request still takes effect first, as on real
         Telegram where a client-side timeout does not mean the message was not sent."""
         self._add_fault(method, _Fault("delay", count, seconds=seconds))
+
+    def set_latency(self, seconds: float) -> None:
+        """Simulate a network ``seconds`` long, round trip, for every later request (the
+        request takes effect after half of it, the answer arrives after the rest)."""
+        with self._cond:
+            self.latency = max(0.0, seconds)
 
     def disconnect_next(self, method: str, count: int = 1) -> None:
         """Drop the connection without answering (PTB: NetworkError). No effect is applied."""
@@ -1737,10 +1749,16 @@ class FakeBotAPI:
             self._cond.notify_all()
 
     def _serve_http(
-        self, http_method: str, raw_path: str, content_type: str, body: bytes
+        self,
+        http_method: str,
+        raw_path: str,
+        content_type: str,
+        body: bytes,
+        at: float | None = None,
     ) -> _Reply:
-        """Turn one HTTP request into a reply. Runs on the connection's thread."""
-        at = time.monotonic()
+        """Turn one HTTP request into a reply (taking effect ``at``, default now). Runs on
+        the connection's thread."""
+        at = time.monotonic() if at is None else at
         split = urlsplit(raw_path)
         match = _PATH_RE.fullmatch(split.path)
         meta = {"at": at, "http_method": http_method, "content_type": content_type}
@@ -2503,11 +2521,18 @@ class _RequestHandler(http.server.BaseHTTPRequestHandler):
         except (OSError, ValueError):
             self.close_connection = True
             return
+        half_trip = fake.latency / 2
+        at = None
+        if half_trip > 0:  # the request travelling to "Telegram"
+            # It arrives exactly half a round trip after it was sent: the thread's wake-up
+            # (late by the GIL and the machine's load) is not part of a fixed round trip.
+            at = time.monotonic() + half_trip
+            fake._stop_event.wait(half_trip)
         reply = fake._serve_http(
-            self.command, self.path, self.headers.get("Content-Type", ""), body
+            self.command, self.path, self.headers.get("Content-Type", ""), body, at
         )
-        if reply.delay > 0:
-            fake._stop_event.wait(reply.delay)
+        if reply.delay + half_trip > 0:  # held back, then the answer travelling back
+            fake._stop_event.wait(reply.delay + half_trip)
         if reply.disconnect:
             self.close_connection = True
             with contextlib.suppress(OSError):

@@ -1,6 +1,8 @@
 """A delivery run killed half-way (SIGKILL, no goodbye) and resumed: nobody skipped, nobody
-sent a second copy. ``visitbot digest send`` runs as a real process against the local Bot
-API; the store is the real SQLite file both runs share.
+sent a second copy, and at most the window (``VISITBOT_DIGEST_IN_FLIGHT`` rows in flight)
+left undecided. ``visitbot digest send`` runs as a real process against the local Bot API
+(with a simulated round trip where it matters); the store is the real SQLite file both runs
+share.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def server() -> Any:
 @pytest.fixture
 def planned(store_path: Path) -> Database:
     """A built store, 30 subscribers (none due by the clock) and one broadcast planned."""
+    return _planned(store_path)
+
+
+def _planned(store_path: Path) -> Database:
     open_store(store_path).close()
     db = Database(store_path)
     now = dtm.datetime.now(dtm.UTC)
@@ -48,7 +54,9 @@ def planned(store_path: Path) -> Database:
     return db
 
 
-def visitbot(server: FakeBotAPI, store_path: Path, *args: str) -> subprocess.Popen[str]:
+def visitbot(
+    server: FakeBotAPI, store_path: Path, *args: str, in_flight: int | None = None
+) -> subprocess.Popen[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(store_path.parent),
@@ -57,6 +65,8 @@ def visitbot(server: FakeBotAPI, store_path: Path, *args: str) -> subprocess.Pop
         "TELEGRAM_API_BASE_URL": server.base_url,
         "VISITBOT_STORE": str(store_path),
     }  # no proxy variables: traffic goes straight to 127.0.0.1
+    if in_flight is not None:
+        env["VISITBOT_DIGEST_IN_FLIGHT"] = str(in_flight)
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", *args],
         env=env,
@@ -84,51 +94,62 @@ def kill(process: subprocess.Popen[str]) -> None:
     process.wait(timeout=10)  # reaped, so its lease is seen as dead at once
 
 
-def test_killed_while_a_message_is_in_flight_then_resumed(
-    server: FakeBotAPI, store_path: Path, planned: Database
+@pytest.mark.parametrize("window", [1, 4, None])  # None: the default setting
+def test_killed_while_the_window_is_in_flight_then_resumed(
+    server: FakeBotAPI, store_path: Path, planned: Database, window: int | None
 ) -> None:
-    """Deterministic: the 13th message reaches Telegram, its answer is held back, and the
-    process dies right then, as it would mid-request."""
+    """Deterministic: 12 messages are answered, then the answers to the next ``window`` are
+    held back (they reached Telegram), so the window is full of requests in flight when the
+    process dies. Exactly those rows are undecided: marked unknown, never sent again."""
+    size = window or delivery.DEFAULT_IN_FLIGHT
     server.delay_next("sendMessage", 0.0, count=12)
-    server.delay_next("sendMessage", 30.0)
-    first = visitbot(server, store_path, "digest", "send")
-    wait_for_sends(server, 13)
-    in_flight = server.calls("sendMessage")[12].params["chat_id"]
+    server.delay_next("sendMessage", 30.0, count=size)
+    first = visitbot(server, store_path, "digest", "send", in_flight=window)
+    wait_for_sends(server, 12 + size)
+    in_flight = {c.params["chat_id"] for c in server.calls("sendMessage")[12:]}
     kill(first)
     after_kill = states(planned)
 
-    second = visitbot(server, store_path, "digest", "send")
+    second = visitbot(server, store_path, "digest", "send", in_flight=window)
     out, err = second.communicate(timeout=60)
 
     assert second.returncode == 0, err
     assert sorted(after_kill.values()).count("sent") == 12
-    assert after_kill[in_flight] == "sending"
-    assert "sent 17;" in out and "1 left in flight by a run that stopped" in out
+    assert {c for c, s in after_kill.items() if s == "sending"} == in_flight
+    assert len(in_flight) == size  # the window was full, and no fuller
+    assert f"sent {len(CHATS) - 12 - size};" in out
+    assert f"{size} left in flight by a run that stopped" in out
     assert server.message_counts() == dict.fromkeys(CHATS, 1)  # nobody twice, nobody skipped
     final = states(planned)
-    assert final.pop(in_flight) == "unknown" and set(final.values()) == {"sent"}
+    assert {c for c, s in final.items() if s == "unknown"} == in_flight
+    assert {s for c, s in final.items() if c not in in_flight} == {"sent"}
 
 
-def test_killed_at_a_random_moment_then_resumed(
-    server: FakeBotAPI, store_path: Path, planned: Database
-) -> None:
-    """Without scripting: at most the one row in flight is undecided, nothing is doubled."""
-    first = visitbot(server, store_path, "digest", "send")
-    wait_for_sends(server, 10)
-    kill(first)
-    undecided = [c for c, s in states(planned).items() if s == "sending"]
+def test_killed_at_a_random_moment_of_a_windowed_run_then_resumed(store_path: Path) -> None:
+    """Without scripting, over a 50 ms round trip so the window is full: at most the window
+    is undecided, nothing is doubled, everyone else gets their digest after the restart."""
+    with FakeBotAPI(max_long_poll=1.0, latency=0.05) as server:
+        db = _planned(store_path)
+        first = visitbot(server, store_path, "digest", "send")
+        wait_for_sends(server, 10)
+        kill(first)
+        undecided = {c for c, s in states(db).items() if s == "sending"}
 
-    second = visitbot(server, store_path, "digest", "send")
-    _, err = second.communicate(timeout=60)
+        second = visitbot(server, store_path, "digest", "send")
+        _, err = second.communicate(timeout=60)
+        counts = server.message_counts()
 
     assert second.returncode == 0, err
-    assert len(undecided) <= 1
-    counts = server.message_counts()
+    assert len(undecided) <= delivery.DEFAULT_IN_FLIGHT
     assert all(counts.get(chat, 0) <= 1 for chat in CHATS)
     missing = {chat for chat in CHATS if counts.get(chat, 0) == 0}
-    assert missing <= set(undecided)
-    final = states(planned)
-    assert {c for c, s in final.items() if s != "sent"} == set(undecided)
+    assert missing <= undecided
+    final = states(db)
+    assert (
+        {c for c, s in final.items() if s != "sent"}
+        == {c for c, s in final.items() if s == "unknown"}
+        == undecided
+    )
 
 
 def test_send_waits_its_turn_while_another_process_delivers(
