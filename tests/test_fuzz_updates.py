@@ -63,7 +63,8 @@ SCHEDULE_WORDS = [
 # query ids), an edit that changes nothing (the same button pressed twice).
 ALLOWED_REFUSALS = {
     ("answerCallbackQuery", "query is too old"),
-    ("editMessageText", "message is not modified"),
+    ("editMessageText", "message is not modified"),  # two presses of one button at once
+    ("editMessageReplyMarkup", "message is not modified"),  # "More" or a vote, twice at once
 }
 
 
