@@ -104,3 +104,11 @@ def test_the_topic_index_prunes_only_topics_that_cannot_be_candidates(brain: Bra
         everyone = [t.id for t in brain.topics.values() if score(t, parsed, brain.lexicon)]
         possible = {t.id for t in index.possible(parsed.concepts)}
         assert set(everyone) <= possible < set(brain.topics)
+
+
+def test_which_agreement_is_answered_by_the_area_but_which_port_is_a_detail(
+    brain: Brain,
+) -> None:
+    assert brain.answer("which agreement covers ships?").topic == "maritime"
+    assert brain.answer("which agreement covers ships?").answered
+    assert not brain.answer("which port will kazakhstan use").answered

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from bot.answer import Answer
 from bot.brain import compose
 from bot.brain.config import CONFIG
+from bot.brain.context import AREA_FRAME
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
 from bot.brain.speech import Line, Piece, Said, Speech, Term, line
@@ -275,9 +276,21 @@ def lacking_detail(case: Case) -> Answer | None:
         case = case.with_best(lacking)
     if case.best.type_ok or not parsed.qtype:
         return None
-    if parsed.borrowed_kind or answers_by_its_words(case):
+    if parsed.borrowed_kind or answers_by_its_words(case) or _which_agreement(case):
         return case.reply()  # its own words answer the kind asked: never "does not say"
     return case.not_in_record(compose.missing_detail(case.topic, parsed.qtype))
+
+
+def _which_agreement(case: Case) -> bool:
+    """ "Which agreement covers ships?": the area itself is the answer (but "which port?"
+    asks a detail of the area, which the record does not give)."""
+    parsed = case.parsed
+    frame = parsed.where.get(AREA_FRAME, [])
+    return (
+        case.topic.kind == "area"
+        and parsed.qtype == "list"
+        and any(0 < i - parsed.qtype_at <= 2 for i in frame)
+    )
 
 
 def asked_about_mentions(case: Case) -> Answer | None:
