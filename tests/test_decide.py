@@ -112,3 +112,12 @@ def test_which_agreement_is_answered_by_the_area_but_which_port_is_a_detail(
     assert brain.answer("which agreement covers ships?").topic == "maritime"
     assert brain.answer("which agreement covers ships?").answered
     assert not brain.answer("which port will kazakhstan use").answered
+
+
+def test_a_premise_set_in_the_records_event_is_corrected_as_an_answer(brain: Brain) -> None:
+    # someone the record does not name, in its event (its people, its place): a correction
+    corrected = brain.answer("What did Imran Khan tell Tokayev at the PM House?")
+    assert corrected.answered and "Sharif" in corrected.text
+    assert brain.answer("why did nazarbayev come to islamabad this time?").answered
+    # ... but a train to Karachi is not the record's event
+    assert not brain.answer("what time does the train leave Islamabad for Karachi?").answered

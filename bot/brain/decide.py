@@ -455,11 +455,24 @@ def corrected_premise(case: Case) -> Answer | None:
         ),
         None,
     )
-    if event is None:
-        return None
+    if event is None:  # "what did Imran Khan tell Tokayev?": the people it names correct it
+        return _premise_alone(case)
     said = [Said(gap.id), Said(event.topic.id, bare=True)]
     sources = [*gap.sources, *event.topic.sources]
     return case.reply(said, answered=True, intent=event.topic.intent, sources=sources)
+
+
+def _premise_alone(case: Case) -> Answer | None:
+    """The premise corrected on its own, when the question sets it in the record's event:
+    one of the record's people, or its place or date ("why did Nazarbayev come to
+    Islamabad?"), not a train timetable to Lahore."""
+    lexicon, own = case.brain.lexicon, case.parsed.subject - case.parsed.borrowed
+    people = set(case.brain.people)
+    setting = any(lexicon.from_record(c) and lexicon.implies_kind(c) for c in own)
+    elsewhere = any(lexicon.is_area(c) for c in own)  # "when does the train leave Islamabad"
+    if elsewhere or not (own & people or setting):
+        return None
+    return case.reply([Said(case.topic.id)], answered=True, intent="false_premise")
 
 
 RULES: tuple[Rule, ...] = (
