@@ -37,6 +37,8 @@ SETS = [
     "questions_blind11.yaml",  # the languages round's English set: 90.3% on first look
     "questions_blind12.yaml",  # the Telegram round's two sets: first looks 90.3% and 85.2%
     "questions_blind13.yaml",
+    "questions_blind14.yaml",  # later rounds of the same session: 87.1% and 89.9% first looks
+    "questions_blind15.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -52,6 +54,8 @@ FLOORS = {
     "questions_blind11.yaml": 0.90,
     "questions_blind12.yaml": 0.90,
     "questions_blind13.yaml": 0.86,
+    "questions_blind14.yaml": 0.87,
+    "questions_blind15.yaml": 0.89,
 }
 
 
@@ -77,11 +81,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 22 of about 178 get a record fact.
+    "UN peacekeeping jobs", "railways in India"); today 26 of about 213 get a record fact.
     Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 22, answered
+    assert len(answered) <= 26, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -102,6 +106,8 @@ CONVERSATIONS = {
     "conversations6.yaml": 0.91,
     "conversations7.yaml": 0.89,  # the languages round: 88.7% on first look
     "conversations8.yaml": 0.90,  # the Telegram round: 89.7% on first look
+    "conversations9.yaml": 0.86,  # later rounds: 86.3% and 88.6% on first look
+    "conversations10.yaml": 0.88,
 }
 
 
