@@ -115,23 +115,6 @@ def save_row(db: Database, row: dict[str, object]) -> None:
         db.table(TABLE).insert(row)
 
 
-def log_question(
-    db: Database,
-    chat_id: int,
-    question: str,
-    answer: Answer,
-    *,
-    chat_lang: str | None = None,
-    via: str = TYPED,
-) -> int | None:
-    """Record one question; its row's id (None: small talk, not recorded)."""
-    row = question_row(chat_id, question, answer, chat_lang=chat_lang, via=via)
-    if row is None:
-        return None
-    save_row(db, row)
-    return int(str(row["id"]))
-
-
 @dataclass(frozen=True)
 class QuestionStats:
     asked: int

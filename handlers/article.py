@@ -23,7 +23,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from bot import article
@@ -33,6 +33,7 @@ from bot.brain.speech import Speech
 from bot.card import card_language, card_png
 from bot.formatting import excerpt, truncate
 from bot.keyboards import button, rows
+from handlers.chat_action import typing_shown
 from handlers.common import (
     CallbackCtx,
     Command,
@@ -172,15 +173,6 @@ async def full_text_pressed(update: Update, context: CallbackCtx) -> None:
 # -- /card ---------------------------------------------------------------------------------
 
 
-async def show_upload(context: CallbackCtx, chat_id: int) -> None:
-    """Tell the chat a photo is on its way (the client shows "sending a photo..."), best
-    effort: drawing the card takes a moment."""
-    try:
-        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    except TelegramError as error:
-        log.info("could not show the upload indicator in chat %s: %s", chat_id, error)
-
-
 async def send_card(
     update: Update, context: CallbackCtx, chat_id: int, question: Message | None = None
 ) -> None:
@@ -201,9 +193,10 @@ async def send_card(
         except BadRequest as error:  # a file_id Telegram no longer knows: upload again
             log.info("card file_id refused (%s); uploading the card again", error)
             files.file_ids.pop(key, None)
-    await show_upload(context, chat_id)
     try:
-        _, png = await asyncio.to_thread(card_png, brain, speech.lang)
+        # the client shows "sending a photo..." while the card is drawn in a thread
+        async with typing_shown(context.bot, chat_id, after=0, action=ChatAction.UPLOAD_PHOTO):
+            _, png = await asyncio.to_thread(card_png, brain, speech.lang)
     except Exception:
         log.exception("could not draw the card (%s)", speech.lang)
         await context.bot.send_message(chat_id, speech.text("card.failed"), reply_parameters=reply)
