@@ -69,6 +69,11 @@ class ConceptDef(Strict):
         description="shifts what is asked (future, now, a unit of time): a topic that does "
         "not account for it cannot answer the question, even if its words give the kind asked",
     )
+    detail: bool = Field(
+        default=False,
+        description="names an attribute asked of a thing (its route, cost, colour, language): "
+        "asked of a topic that does not account for it, the record lacks that detail",
+    )
 
     @field_validator("aliases")
     @classmethod

@@ -61,6 +61,8 @@ concepts:
   greet: {anchor: false, aliases: [hello]}
   meet: {aliases: [meet, met]}
   offtopic: {anchor: false, aliases: [gold rate, joke]}
+  route: {detail: true, anchor: false, aliases: [route]}
+  value: {detail: true, anchor: false, asks: how_much, aliases: [cost, worth]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about]
 follow_up_markers: [and, what about]
 grammar:

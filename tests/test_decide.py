@@ -121,3 +121,20 @@ def test_a_premise_set_in_the_records_event_is_corrected_as_an_answer(brain: Bra
     assert brain.answer("why did nazarbayev come to islamabad this time?").answered
     # ... but a train to Karachi is not the record's event
     assert not brain.answer("what time does the train leave Islamabad for Karachi?").answered
+
+
+def test_a_detail_the_topic_does_not_account_for_is_not_given(tiny_brain: Brain) -> None:
+    """ "What route will the ferry take?": the record names the ferry deal, not its route;
+    the reply says so instead of "yes"; without the detail word it is a plain yes."""
+    answer = tiny_brain.answer("what route will the ferry take?")
+    assert answer.rule == "asks_a_detail" and not answer.answered
+    assert "route" in answer.text and "ferry" in answer.text.casefold()
+    assert tiny_brain.answer("was there a ferry deal?").answered
+
+
+def test_a_detail_whose_kind_the_reply_gives_is_answered(tiny_brain: Brain) -> None:
+    """ "What is the cost of the tourism target?": a detail implying "how much" is given by
+    a reply with a figure; far from the question word, a detail word is not what is asked."""
+    assert tiny_brain.answer("what is the worth of the tourism target?").rule != "asks_a_detail"
+    far = tiny_brain.answer("was there a ferry deal on the main route?")
+    assert far.rule != "asks_a_detail"

@@ -33,6 +33,7 @@ class BrainConfig:
     combine_within: float = 1.0  # candidates this close to the best may be answered together
     tie: float = 0.3  # this close, on the same words: together, or "did you mean"
     strong: float = 6.5  # a best score this high is never ambiguous
+    detail_reach: int = 3  # a detail word this near the question word is what is asked
     # context: what a follow-up borrows
     inherited_weight: float = 0.5  # "deal", "say"... of the last turn, for "and X?"
 

@@ -293,6 +293,49 @@ def _which_agreement(case: Case) -> bool:
     )
 
 
+def asks_a_detail(case: Case) -> Answer | Redirect | None:
+    """ "What route will the railway take?", "at what time did he arrive?": the question
+    asks an attribute (a ``detail`` concept of the language file) the best topic does not
+    account for, so the record lacks it; a gap that accounts for it says so best."""
+    parsed, lexicon, topic = case.parsed, case.brain.lexicon, case.topic
+    if not topic.answered or parsed.borrowed_kind:
+        return None
+    asked = [c for c in _asked_details(parsed, lexicon) if c not in topic.accounts_for]
+    if not asked:
+        return None
+    gap = next(
+        (c for c in case.candidates if c.topic.kind == "gap" and c.matched & set(asked)), None
+    )
+    if gap is not None:
+        return Redirect(gap)
+    if _gives_its_kind(case, asked):
+        return None
+    words = [w for w, concepts in parsed.spans if concepts & set(asked)]
+    return case.not_in_record(compose.not_mentioned(words[:1], compose.what_it_says(topic)))
+
+
+def _asked_details(parsed: Parsed, lexicon: Lexicon) -> list[str]:
+    """Detail concepts the question asks for: beside its question word ("what route",
+    "qeemat kitni"), or the whole of a terse message ("route?")."""
+    reach = CONFIG.detail_reach
+    terse = parsed.qtype is None and len(parsed.tokens) <= reach
+    return [
+        c
+        for c in parsed.concepts
+        if lexicon.is_detail(c)
+        and c not in parsed.borrowed
+        and (terse or any(abs(i - parsed.qtype_at) <= reach for i in parsed.where.get(c, [])))
+    ]
+
+
+def _gives_its_kind(case: Case, asked: list[str]) -> bool:
+    """A detail that implies a kind the topic's reply gives ("the value of the target":
+    its figure) is answered."""
+    lexicon = case.brain.lexicon
+    kinds = {lexicon.implied_kind(c) for c in asked if not lexicon.is_qualifier(c)}
+    return any(k and case.brain.slots.provides(case.topic.answer, k) for k in kinds)
+
+
 def asked_about_mentions(case: Case) -> Answer | None:
     """ "Is Afghanistan referred to anywhere?": unknown words in a question about mentions."""
     parsed, topic = case.parsed, case.topic
@@ -486,6 +529,7 @@ RULES: tuple[Rule, ...] = (
     two_questions,
     record_wide_kind,
     lacking_detail,
+    asks_a_detail,
     asked_about_mentions,
     unframed_area,
     unknown_object,

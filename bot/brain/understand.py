@@ -149,6 +149,7 @@ class ConceptInfo:
     weight: float
     from_record: bool
     qualifier: bool = False
+    detail: bool = False
 
 
 class Lexicon:
@@ -223,7 +224,9 @@ class Lexicon:
     def _add_concept(self, name: str, concept: ConceptDef, anchor: bool, from_record: bool) -> None:
         """One concept of a knowledge file: how much it weighs, its aliases, and the kind of
         question it implies ("date" asks when)."""
-        self.info[name] = ConceptInfo(anchor, concept.weight, from_record, concept.qualifier)
+        self.info[name] = ConceptInfo(
+            anchor, concept.weight, from_record, concept.qualifier, concept.detail
+        )
         self._add_aliases(name, concept.aliases)
         if concept.asks:
             self._implied[name] = concept.asks
@@ -820,6 +823,14 @@ class Lexicon:
     def is_qualifier(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.qualifier)
+
+    def implied_kind(self, concept: str) -> str | None:
+        """The kind of question a concept implies ("date": when), if any."""
+        return self._implied.get(concept)
+
+    def is_detail(self, concept: str) -> bool:
+        info = self.info.get(concept)
+        return bool(info and info.detail)
 
     def is_anchor(self, concept: str) -> bool:
         info = self.info.get(concept)
