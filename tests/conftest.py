@@ -61,6 +61,7 @@ concepts:
   greet: {anchor: false, aliases: [hello]}
   meet: {aliases: [meet, met]}
   offtopic: {anchor: false, aliases: [gold rate, joke]}
+  source_ref: {anchor: false, weight: 0.1, aliases: [in this story]}
   route: {detail: true, anchor: false, aliases: [route]}
   value: {detail: true, anchor: false, asks: how_much, aliases: [cost, worth]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about]
@@ -69,7 +70,7 @@ grammar:
   object_markers: [about, "on"]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]
-pronouns: {person: [he, him], thing: [it]}
+pronouns: {person: [he, him], thing: [it, this]}
 ordinary_words: >-
   begin besides kindly useful
 """

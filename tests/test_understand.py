@@ -174,3 +174,10 @@ def test_an_ending_typed_the_other_usual_way_is_the_same_word(brain: Brain) -> N
     # language.yaml's other_endings: Roman Urdu "ay" for "e" ("kisnay" = "kisne", who)
     assert brain.lexicon.correct("kisnay") == "kisne"
     assert brain.lexicon.parse("tokayev ko kisnay receive kia").qtype == "who"
+
+
+def test_a_pronoun_inside_a_phrase_points_at_nothing(tiny_lexicon: Lexicon) -> None:
+    """ "Who is the chancellor in this story?" names its own subject: "this" belongs to the
+    phrase "in this story", so the question does not lean on the last turn."""
+    assert not tiny_lexicon.parse("who is the chancellor in this story").thing_pronoun
+    assert tiny_lexicon.parse("when was this signed").thing_pronoun

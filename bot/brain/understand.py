@@ -471,7 +471,12 @@ class Lexicon:
         qtype = self._implied_kind(kind, concepts, where, len(tokens))
         if qtype:
             concepts[f"{qtype}_q"] = 1.0
-        person, thing, group = self._pronouns(tokens)
+        in_phrases = {  # "in this news" points at nothing; "got it" may still ("why he got it")
+            j for m in matches if m.length > 1 and not m.concepts & SMALLTALK for j in m.positions
+        }
+        person, thing, group = self._pronouns(
+            [t for i, t in enumerate(tokens) if i not in in_phrases]
+        )
         return Parsed(
             text=text,
             tokens=tokens,
