@@ -71,3 +71,25 @@ def test_an_off_topic_turn_lends_nothing_to_the_next(tiny_lexicon: Lexicon) -> N
     parsed = tiny_lexicon.parse("when was it signed")  # "it": leans back
     resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
     assert resolved.leaned_back and "offtopic" not in resolved.parsed.concepts
+
+
+def test_the_person_spoken_of_is_not_the_speaker_he_points_at(tiny_lexicon: Lexicon) -> None:
+    """ "did he say anything about Brel?" after Varga: "he" is Varga, Brel is spoken of."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("who is varga"), None, "varga")
+    parsed = tiny_lexicon.parse("did he say anything about brel")
+    assert parsed.spoken_of == "brel"
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert resolved.mentioned == ("varga", "brel")
+    follow_up = tiny_lexicon.parse("and about brel?")
+    assert resolve(follow_up, context, tiny_lexicon, PEOPLE, _never_alone).mentioned[0] == "varga"
+
+
+def test_what_one_leader_said_about_the_other_is_his_not_the_others(brain: Brain) -> None:
+    """ "What did the president say about Sharif?": Tokayev's words (he called Sharif a
+    visionary leader), not what Sharif said; "what did Sharif say?" is still Sharif's."""
+    assert "visionary" in brain.answer("what did the president say about Sharif").text
+    context = Context()
+    brain.answer("what did tokayev say about pakistan?", context)
+    assert "visionary" in brain.answer("and about Sharif?", context).text
+    assert brain.answer("what did sharif say?").text.startswith("Prime Minister Shehbaz Sharif")

@@ -181,3 +181,9 @@ def test_a_pronoun_inside_a_phrase_points_at_nothing(tiny_lexicon: Lexicon) -> N
     phrase "in this story", so the question does not lean on the last turn."""
     assert not tiny_lexicon.parse("who is the chancellor in this story").thing_pronoun
     assert tiny_lexicon.parse("when was this signed").thing_pronoun
+
+
+def test_a_person_after_about_is_spoken_of_unless_named_again(tiny_lexicon: Lexicon) -> None:
+    assert tiny_lexicon.parse("what did brel say about varga").spoken_of == "varga"
+    assert tiny_lexicon.parse("what did varga say").spoken_of is None
+    assert tiny_lexicon.parse("about varga: what did varga say").spoken_of is None

@@ -22,6 +22,7 @@ class BrainConfig:
     unexplained_area_penalty: float = 2.0  # ... when it names an agreement area
     profile_penalty: float = 0.5  # on a tie, a thing before a person's profile
     first_person_bonus: float = 0.3  # "how did Sharif feel about...": Sharif speaks
+    spoken_of_penalty: float = 1.5  # "what did he say about Sharif": not what Sharif said
     # pipeline: when there is a match at all
     min_evidence: float = 2.5  # evidence below this is no match
     max_chars: int = 1000  # longer messages are refused with a short reply

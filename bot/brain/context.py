@@ -50,9 +50,10 @@ def resolve(
     """``parsed`` as the conversation completes it; ``parsed`` itself is left unchanged."""
     concepts = dict(parsed.concepts)
     mentioned = [p for p in people if p in concepts]
-    if parsed.person_pronoun and not mentioned and context.last_person:
-        concepts[context.last_person] = 1.0
-        mentioned = [context.last_person]
+    speaker = _speaker_from_context(parsed, mentioned, context)
+    if speaker is not None:
+        concepts[speaker] = 1.0
+        mentioned = [speaker, *mentioned]
     own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
     resolved = replace(parsed, concepts=concepts)
     resolved = _speaker_on_subject(resolved, mentioned, lexicon)
@@ -62,6 +63,17 @@ def resolve(
         return Resolved(resolved, tuple(mentioned))
     inherited = _inherit(resolved, context, lexicon, own_subject)
     return Resolved(inherited, tuple(mentioned), leaned_back=True)
+
+
+def _speaker_from_context(parsed: Parsed, mentioned: list[str], context: Context) -> str | None:
+    """ "he" is the last person; so is the speaker of "and about Sharif?" or "did he say
+    anything about Sharif?" when Sharif is only spoken of."""
+    last = context.last_person
+    speakers = [p for p in mentioned if p != parsed.spoken_of]
+    if last is None or speakers or (last == parsed.spoken_of and mentioned):
+        return None
+    leaning = parsed.person_pronoun or (parsed.follow_up and parsed.spoken_of is not None)
+    return last if leaning else None
 
 
 def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:

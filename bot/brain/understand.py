@@ -46,6 +46,7 @@ class Shape:
     setting_words: frozenset[str]
     group_pronouns: frozenset[str]
     yes_no_anywhere: frozenset[str] = frozenset()
+    markers_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class Parsed:
     borrowed_kind: bool = False  # the kind of question came from the last turn ("and X?")
     borrowed: frozenset[str] = frozenset()  # concepts the last turn lent this one
     qtype_at: int = -10  # where the first question word stands
+    spoken_of: str | None = None  # a person the question is about ("about Sharif"): no speaker
 
     def near(self, word: str, concept: str, distance: int = 2) -> bool:
         """Whether ``word`` stands within ``distance`` words of where ``concept`` was said."""
@@ -184,6 +186,7 @@ class Lexicon:
             setting_words=frozenset(normalise(w) for w in grammar.setting_words),
             group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
             yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
+            markers_after=frozenset(normalise(w) for w in grammar.markers_after),
         )
 
     def _load_concepts(
@@ -494,6 +497,7 @@ class Lexicon:
             group_pronoun=group,
             first_person=first_person,
             qtype_at=kind.at,
+            spoken_of=self._spoken_of(tokens, where),
         )
 
     def _counted_figures(self, said: list[Match], concepts: dict[str, float]) -> None:
@@ -626,6 +630,25 @@ class Lexicon:
             spans.append(title.span)
             for concept in title.concepts:
                 concepts[concept] = self.info[concept].weight
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The record's people, by id."""
+        return tuple(self._people)
+
+    def _spoken_of(self, tokens: list[Token], where: dict[str, list[int]]) -> str | None:
+        """A person named just after "about" ("what did he say about Sharif?") or just
+        before "ke bare mein", "туралы" with no one else between: the one spoken of, not
+        the speaker."""
+        before, after = self.grammar.object_markers, self.grammar.markers_after
+        named = sorted((i, p) for p in self._people for i in where.get(p, []))
+        for k, (i, person) in enumerate(named):
+            upto = named[k + 1][0] if k + 1 < len(named) else len(tokens)
+            ahead = {t.word for t in tokens[max(0, i - 2) : i]}
+            behind = {t.word for t in tokens[i + 1 : min(i + 4, upto)]}
+            if (ahead & before or behind & after) and len(where[person]) == 1:
+                return person  # named again elsewhere ("Sharif ne ... kaha"), also the speaker
+        return None
 
     def _first_person(self, concepts: dict[str, float]) -> str | None:
         """The person named first (a country stands for its leader): usually the speaker."""
