@@ -51,6 +51,7 @@ schema_version: 1
 question_types:
   count: [how many]
   when: [when]
+  why: [why]
   where: [where]
   yes_no: [was there, did, was]
   what: [what]

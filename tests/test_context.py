@@ -93,3 +93,20 @@ def test_what_one_leader_said_about_the_other_is_his_not_the_others(brain: Brain
     brain.answer("what did tokayev say about pakistan?", context)
     assert "visionary" in brain.answer("and about Sharif?", context).text
     assert brain.answer("what did sharif say?").text.startswith("Prime Minister Shehbaz Sharif")
+
+
+def test_a_bare_him_keeps_the_last_subject_but_a_new_frame_does_not(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "why him?" after the award asks why he got the award; "what did he say?" asks
+    something new of him."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("what award did varga get"), "award", "varga")
+    why = resolve(tiny_lexicon.parse("why him"), context, tiny_lexicon, PEOPLE, _never_alone)
+    assert why.leaned_back and "award" in why.parsed.concepts
+    said = resolve(tiny_lexicon.parse("what did he say"), context, tiny_lexicon, PEOPLE, _saying)
+    assert "award" not in said.parsed.concepts
+
+
+def _saying(parsed: Parsed) -> bool:
+    return "say" in parsed.concepts

@@ -59,7 +59,7 @@ def resolve(
     resolved = _speaker_on_subject(resolved, mentioned, lexicon)
     if context.turns and _terse_area(resolved, lexicon):
         resolved = replace(resolved, follow_up=True)  # "Visa facilitation?" = "and visas?"
-    if not context.turns or not _leans_back(resolved, own_subject, stands_alone):
+    if not context.turns or not _leans_back(resolved, own_subject, stands_alone, mentioned):
         return Resolved(resolved, tuple(mentioned))
     inherited = _inherit(resolved, context, lexicon, own_subject)
     return Resolved(inherited, tuple(mentioned), leaned_back=True)
@@ -84,11 +84,18 @@ def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:
     return short and bool(anchored) and all(lexicon.is_area(c) for c in anchored)
 
 
-def _leans_back(parsed: Parsed, own_subject: bool, stands_alone: Callable[[Parsed], bool]) -> bool:
+def _leans_back(
+    parsed: Parsed,
+    own_subject: bool,
+    stands_alone: Callable[[Parsed], bool],
+    people: list[str],
+) -> bool:
     if OFF_TOPIC in parsed.concepts and not own_subject:
         return False  # "tell me a joke" is not about the last answer
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
+    if parsed.person_pronoun and not parsed.subject - set(people):
+        return True  # "why him?" after the award: the award, asked of him
     if parsed.unknown or parsed.record_words or own_subject:
         return False  # it names something of its own, even if the record lacks it
     return bool(parsed.qtype) and not stands_alone(parsed)
