@@ -110,3 +110,17 @@ def test_a_bare_him_keeps_the_last_subject_but_a_new_frame_does_not(
 
 def _saying(parsed: Parsed) -> bool:
     return "say" in parsed.concepts
+
+
+def test_any_on_an_area_after_an_agreements_question_asks_of_the_agreements(
+    brain: Brain,
+) -> None:
+    """ "any on sports?" after "how many agreements?": is sports among the areas named
+    (not "the record does not mention sports"); "any tariff cuts announced?" is no area
+    question of a few bare words."""
+    context = Context()
+    brain.answer("how many agreements were signed?", context)
+    assert "not among" in brain.answer("any on sports?", context).text
+    context = Context()
+    brain.answer("how many agreements were signed?", context)
+    assert brain.answer("any tariff cuts announced?", context).intent != "agreements_count"

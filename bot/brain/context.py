@@ -80,7 +80,8 @@ def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:
     """A few words naming only agreement areas, with no question word: in a conversation
     it asks what the last question asked, about these areas."""
     anchored = [c for c in parsed.subject if lexicon.is_anchor(c)]
-    short = len(parsed.tokens) <= 4 and not parsed.qtype
+    bare = not parsed.qtype or (parsed.qtype == "yes_no" and not parsed.neutral)  # "any on X?"
+    short = len(parsed.tokens) <= 4 and bare
     return short and bool(anchored) and all(lexicon.is_area(c) for c in anchored)
 
 
