@@ -102,6 +102,10 @@ class Grammar(Strict):
     object_markers: list[Word] = Field(
         default=[], description="an unknown word right after one is what is asked about"
     )
+    additive_words: list[Word] = Field(
+        default=[],
+        description="'also', 'too': a question about one more event, not a claim to correct",
+    )
     markers_after: list[Word] = Field(
         default=[],
         description="object markers that follow their noun ('Sharif ke bare mein', 'туралы')",

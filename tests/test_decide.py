@@ -138,3 +138,15 @@ def test_a_detail_whose_kind_the_reply_gives_is_answered(tiny_brain: Brain) -> N
     assert tiny_brain.answer("what is the worth of the tourism target?").rule != "asks_a_detail"
     far = tiny_brain.answer("was there a ferry deal on the main route?")
     assert far.rule != "asks_a_detail"
+
+
+def test_a_claim_about_the_records_event_is_checked_but_also_asks_of_one_more(
+    brain: Brain,
+) -> None:
+    """ "Tokayev was received by President Zardari, right?" claims the record's event with
+    someone else: corrected as an answer (Sharif received him); "did Tokayev also meet
+    Zardari?" asks of one more meeting, which the record does not mention."""
+    claim = brain.answer("Tokayev was received by President Zardari, right?")
+    assert claim.answered and "Sharif" in claim.text
+    question = brain.answer("did Tokayev also meet President Zardari?")
+    assert not question.answered

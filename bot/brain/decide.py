@@ -34,6 +34,7 @@ GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEP
 CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
 RECORD_WIDE_QTYPES = ("when", "where")
 PRESUMING = frozenset({"what", "why"})  # questions that take their facts for granted
+CHECKING = (None,)  # "Nazarbayev came to Islamabad, right?": a claim to check, no question word
 EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas or profiles
 # every event of the record shares its date and place
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
@@ -478,8 +479,11 @@ def corrected_premise(case: Case) -> Answer | None:
     Lahore?": the question takes for granted someone or somewhere the record does not have
     (a ``premise`` gap) in an event the record reports. The reply says what the record
     lacks, then what it says of that event: a correction, so an answer."""
-    gap = case.topic
-    if not gap.premise or case.parsed.qtype not in PRESUMING:
+    gap, parsed = case.topic, case.parsed
+    additive = {t.word for t in parsed.tokens} & case.brain.lexicon.grammar.additive_words
+    own = case.best.matched - parsed.borrowed  # a claim is made in the message's own words
+    checked = parsed.qtype in CHECKING and bool(own) and not additive  # "Zardari too?": a question
+    if not gap.premise or not (parsed.qtype in PRESUMING or checked):
         return None
     lexicon = case.brain.lexicon
 

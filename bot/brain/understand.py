@@ -47,6 +47,7 @@ class Shape:
     group_pronouns: frozenset[str]
     yes_no_anywhere: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
+    additive_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ class Lexicon:
             group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
             yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
             markers_after=frozenset(normalise(w) for w in grammar.markers_after),
+            additive_words=frozenset(normalise(w) for w in grammar.additive_words),
         )
 
     def _load_concepts(
