@@ -150,3 +150,16 @@ def test_a_claim_about_the_records_event_is_checked_but_also_asks_of_one_more(
     assert claim.answered and "Sharif" in claim.text
     question = brain.answer("did Tokayev also meet President Zardari?")
     assert not question.answered
+
+
+def test_an_area_word_in_a_how_question_about_elsewhere_is_not_a_yes(brain: Brain) -> None:
+    """ "How do the high speed trains in China work?" names railways but asks about China:
+    never "yes, a railway MoU"; "what about railways?" is still the area."""
+    elsewhere = brain.answer("how do the high speed trains in china work")
+    assert not elsewhere.answered and "china" in elsewhere.text.casefold()
+    assert brain.answer("what about railways?").answered
+
+
+def test_an_off_topic_request_with_a_deal_word_is_declined(brain: Brain) -> None:
+    answer = brain.answer("Write me an 800-word piece on Brexit for tomorrow's paper.")
+    assert answer.intent != "agreement_not_named" and not answer.answered

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from bot.answer import Answer
 from bot.brain import compose
 from bot.brain.config import CONFIG
-from bot.brain.context import AREA_FRAME
+from bot.brain.context import AREA_FRAME, OFF_TOPIC
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
 from bot.brain.speech import Line, Piece, Said, Speech, Term, line
@@ -153,6 +153,8 @@ def closed_list(case: Case) -> Answer | None:
     dealing = bool(framing & set(parsed.concepts))
     if not dealing or parsed.qtype not in CLOSED_QTYPES or topic.kind == "gap":
         return None
+    if OFF_TOPIC in parsed.concepts:
+        return None  # "write me a piece on Brexit for the paper": a decline, not an area
     if topic.intent in AGREEMENT_INTENTS:
         dealt = [
             w
@@ -421,14 +423,18 @@ def area_with_unknown_name(case: Case) -> Answer | None:
     names the area but not that; a yes/no question about something it does not name never
     gets "yes"."""
     parsed, topic = case.parsed, case.topic
-    if topic.kind != "area" or not case.unknown or parsed.qtype not in ("yes_no", None):
+    if topic.kind != "area" or not case.unknown:
+        return None
+    asked_how = parsed.qtype not in ("yes_no", None)  # "how do trains in China work?"
+    if asked_how and _about_agreements(case):
         return None
     near = {w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)}
     names = rare_names(case)
-    elsewhere = not _about_agreements(case) and len(case.unknown) > 1
+    elsewhere = not _about_agreements(case) and (len(case.unknown) > 1 or asked_how)
     # beside the area ("Gwadar port"), or, when no agreement is asked about and several
-    # words are unknown, anywhere ("mining jobs in Balochistan for engineers")
-    words = [w for w in names if w in near or elsewhere]
+    # words are unknown, anywhere ("mining jobs in Balochistan for engineers"); a "how" or
+    # "what" question, only a name apart from the area ("trains in China", not "transit trd")
+    words = [w for w in names if (w in near and not asked_how) or (elsewhere and w not in near)]
     if not words:
         return None
     return case.not_in_record(
