@@ -62,6 +62,7 @@ concepts:
   greet: {anchor: false, aliases: [hello]}
   meet: {aliases: [meet, met]}
   offtopic: {anchor: false, aliases: [gold rate, joke]}
+  the_other: {anchor: false, aliases: [the other leader]}
   source_ref: {anchor: false, weight: 0.1, aliases: [in this story]}
   route: {detail: true, anchor: false, aliases: [route]}
   value: {detail: true, anchor: false, asks: how_much, aliases: [cost, worth]}

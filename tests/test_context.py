@@ -124,3 +124,14 @@ def test_any_on_an_area_after_an_agreements_question_asks_of_the_agreements(
     context = Context()
     brain.answer("how many agreements were signed?", context)
     assert brain.answer("any tariff cuts announced?", context).intent != "agreements_count"
+
+
+def test_the_other_leader_is_the_one_the_last_turn_was_not_about(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "no, the other leader" after Varga: Brel, asked what the last turn asked."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("what did varga say"), None, "varga")
+    parsed = tiny_lexicon.parse("no, the other leader")
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert resolved.mentioned == ("brel",) and resolved.parsed.qtype == "what"

@@ -17,6 +17,7 @@ from bot.brain.understand import Lexicon, Parsed
 
 AREA_FRAME = "deal"  # the language file's concept for agreements: what an area is one of
 OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
+THE_OTHER = "the_other"  # the language file's concept for "the other leader"
 
 
 @dataclass
@@ -48,6 +49,7 @@ def resolve(
     stands_alone: Callable[[Parsed], bool],
 ) -> Resolved:
     """``parsed`` as the conversation completes it; ``parsed`` itself is left unchanged."""
+    parsed = _the_other(parsed, context, people)
     concepts = dict(parsed.concepts)
     mentioned = [p for p in people if p in concepts]
     speaker = _speaker_from_context(parsed, mentioned, context)
@@ -63,6 +65,17 @@ def resolve(
         return Resolved(resolved, tuple(mentioned))
     inherited = _inherit(resolved, context, lexicon, own_subject)
     return Resolved(inherited, tuple(mentioned), leaned_back=True)
+
+
+def _the_other(parsed: Parsed, context: Context, people: tuple[str, ...]) -> Parsed:
+    """ "no, the other leader": of the record's two people, the one the last turn was not
+    about, asked what the last turn asked."""
+    others = [p for p in people if p != context.last_person]
+    if THE_OTHER not in parsed.concepts or context.last_person is None or len(others) != 1:
+        return parsed
+    concepts = {c: w for c, w in parsed.concepts.items() if c != THE_OTHER}
+    concepts[others[0]] = 1.0
+    return replace(parsed, concepts=concepts, follow_up=True)
 
 
 def _speaker_from_context(parsed: Parsed, mentioned: list[str], context: Context) -> str | None:
