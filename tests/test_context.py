@@ -135,3 +135,15 @@ def test_the_other_leader_is_the_one_the_last_turn_was_not_about(
     parsed = tiny_lexicon.parse("no, the other leader")
     resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
     assert resolved.mentioned == ("brel",) and resolved.parsed.qtype == "what"
+
+
+def test_words_of_another_script_are_a_subject_of_their_own(brain: Brain) -> None:
+    """ "кстати какой ноут посоветуешь до 500к тенге" after a question on the agreements
+    names things of its own (no list knows them): it does not lean on the last turn."""
+    context = Context()
+    brain.answer("Сколько соглашений подписали?", context)
+    aside = brain.answer("кстати какой ноут посоветуешь до 500к тенге", context)
+    assert not aside.answered
+    context = Context()
+    brain.answer("Сколько соглашений подписали?", context)
+    assert brain.answer("а когда?", context).answered  # a bare follow-up still leans

@@ -110,7 +110,7 @@ def _leans_back(
         return True
     if parsed.person_pronoun and not parsed.subject - set(people):
         return True  # "why him?" after the award: the award, asked of him
-    if parsed.unknown or parsed.record_words or own_subject:
+    if parsed.unknown or parsed.record_words or own_subject or len(parsed.foreign) >= 2:
         return False  # it names something of its own, even if the record lacks it
     return bool(parsed.qtype) and not stands_alone(parsed)
 

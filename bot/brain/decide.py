@@ -405,8 +405,7 @@ def foreign_subject(parsed: Parsed) -> tuple[str, ...]:
     """Words of another script no list knows are no missing topics on their own; but when
     the record's words only set a place or a time ("где в Исламабаде хороший адвокат?"),
     two or more of them are what the question is about."""
-    foreign = tuple(w for w in parsed.neutral if not w.isascii())
-    return foreign if len(foreign) >= 2 else ()
+    return parsed.foreign if len(parsed.foreign) >= 2 else ()
 
 
 def several_areas(case: Case) -> Answer | None:

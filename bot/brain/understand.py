@@ -141,6 +141,12 @@ class Parsed:
         )
 
     @property
+    def foreign(self) -> tuple[str, ...]:
+        """Words of another script no list knows: the language file cannot tell their
+        everyday words from what the question is about."""
+        return tuple(w for w in self.neutral if not w.isascii())
+
+    @property
     def subject(self) -> set[str]:
         """Concepts that say what the question is about (not how it is asked)."""
         return {c for c in self.concepts if not c.endswith("_q")}
