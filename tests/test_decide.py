@@ -163,3 +163,10 @@ def test_an_area_word_in_a_how_question_about_elsewhere_is_not_a_yes(brain: Brai
 def test_an_off_topic_request_with_a_deal_word_is_declined(brain: Brain) -> None:
     answer = brain.answer("Write me an 800-word piece on Brexit for tomorrow's paper.")
     assert answer.intent != "agreement_not_named" and not answer.answered
+
+
+def test_an_everyday_word_is_no_alias_by_its_stem(brain: Brain) -> None:
+    """ "even" is not "evening" (a time of day): "who even showed up to greet him?" asks who
+    received him; "noted, cheers" is thanks."""
+    assert "Sharif" in brain.answer("so like who even showed up to greet the kazakh guy").text
+    assert brain.answer("noted, cheers").intent == "thanks"
