@@ -170,3 +170,12 @@ def test_an_everyday_word_is_no_alias_by_its_stem(brain: Brain) -> None:
     received him; "noted, cheers" is thanks."""
     assert "Sharif" in brain.answer("so like who even showed up to greet the kazakh guy").text
     assert brain.answer("noted, cheers").intent == "thanks"
+
+
+def test_a_qualifier_moves_who_to_the_topic_that_accounts_for_it(brain: Brain) -> None:
+    """ "Which Kazakh president came last time?" asks of the earlier visit, which the record
+    does not name: not this visit's overview; "which Kazakh president came?" is Tokayev."""
+    earlier = brain.answer("which Kazakh president came last time before him?")
+    assert earlier.rule == "lacking_detail" and not earlier.answered
+    assert "23" in earlier.text
+    assert "Tokayev" in brain.answer("which Kazakh president came?").text

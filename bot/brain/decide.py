@@ -33,6 +33,7 @@ COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement"
 GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEPTS
 CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
 RECORD_WIDE_QTYPES = ("when", "where")
+IDENTITY_QTYPES = ("who", "names", "list")
 PRESUMING = frozenset({"what", "why"})  # questions that take their facts for granted
 CHECKING = (None,)  # "Nazarbayev came to Islamabad, right?": a claim to check, no question word
 EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas or profiles
@@ -258,6 +259,34 @@ def record_wide_kind(case: Case) -> Redirect | None:
             ),
             None,
         )
+    return Redirect(fitting) if fitting is not None else None
+
+
+def qualified(case: Case) -> Redirect | None:
+    """ "Which Kazakh president came last time?": a qualifier of the question ("last time",
+    "now", "will") that the best topic does not account for moves the question to a topic
+    as well founded that does (the earlier visit, not this one)."""
+    lexicon, parsed, best = case.brain.lexicon, case.parsed, case.best
+    if parsed.qtype not in IDENTITY_QTYPES:
+        return None  # who or which: the identity of what the qualifier points at
+    own = parsed.subject - parsed.borrowed
+    lacking = {  # "last time", "now"; not a unit ("years") that sets the kind asked
+        c
+        for c in own
+        if lexicon.is_qualifier(c)
+        and not lexicon.implies_kind(c)
+        and c not in best.topic.accounts_for
+    }
+    if not lacking:
+        return None
+    fitting = next(
+        (
+            c
+            for c in case.candidates
+            if c is not best and lacking <= c.topic.accounts_for and c.evidence >= best.evidence
+        ),
+        None,
+    )
     return Redirect(fitting) if fitting is not None else None
 
 
@@ -537,6 +566,7 @@ RULES: tuple[Rule, ...] = (
     named_area_first,
     two_questions,
     record_wide_kind,
+    qualified,
     lacking_detail,
     asks_a_detail,
     asked_about_mentions,
