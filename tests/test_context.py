@@ -147,3 +147,9 @@ def test_words_of_another_script_are_a_subject_of_their_own(brain: Brain) -> Non
     context = Context()
     brain.answer("Сколько соглашений подписали?", context)
     assert brain.answer("а когда?", context).answered  # a bare follow-up still leans
+
+
+def test_was_there_one_on_an_area_after_an_area_asks_of_the_agreements(brain: Brain) -> None:
+    context = Context()
+    brain.answer("Was there a railway MoU?", context)
+    assert "not among" in brain.answer("was there one on aviation?", context).text

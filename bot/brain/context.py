@@ -93,9 +93,10 @@ def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:
     """A few words naming only agreement areas, with no question word: in a conversation
     it asks what the last question asked, about these areas."""
     anchored = [c for c in parsed.subject if lexicon.is_anchor(c)]
-    bare = not parsed.qtype or (parsed.qtype == "yes_no" and not parsed.neutral)  # "any on X?"
-    short = len(parsed.tokens) <= 4 and bare
-    return short and bool(anchored) and all(lexicon.is_area(c) for c in anchored)
+    asks_yes_no = parsed.qtype == "yes_no" and not parsed.neutral  # "was there one on X?"
+    short = len(parsed.tokens) <= (CONFIG.terse_area_words + 2 * asks_yes_no)
+    bare = not parsed.qtype or asks_yes_no
+    return short and bare and bool(anchored) and all(lexicon.is_area(c) for c in anchored)
 
 
 def _leans_back(
