@@ -37,9 +37,7 @@ class BrainConfig:
     detail_reach: int = 3  # a detail word this near the question word is what is asked
     # context: what a follow-up borrows
     inherited_weight: float = 0.5  # "deal", "say"... of the last turn, for "and X?"
-    terse_area_words: int = (
-        4  # "visa?", "any on sports?": this short (+2 for yes/no) asks as before
-    )
+    terse_area_words: int = 4  # "any on sports?": this short (+2 yes/no) asks as before
 
 
 CONFIG = BrainConfig()
