@@ -969,7 +969,7 @@ def _positions(said: list[Match]) -> dict[str, list[int]]:
     return where
 
 
-_SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+")
+_SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+(?!of\b)")  # not "no. of MoUs"
 
 
 def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
