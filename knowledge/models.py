@@ -102,6 +102,14 @@ class Grammar(Strict):
     object_markers: list[Word] = Field(
         default=[], description="an unknown word right after one is what is asked about"
     )
+    negations: list[Word] = Field(
+        default=[],
+        description="'not' opening a message: 'not the award, what did he say?' is not about "
+        "the award",
+    )
+    negations_after: list[Word] = Field(
+        default=[], description="the same, after what they negate ('railway nahi', 'мұнай емес')"
+    )
     additive_words: list[Word] = Field(
         default=[],
         description="'also', 'too': a question about one more event, not a claim to correct",

@@ -70,6 +70,7 @@ stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about]
 follow_up_markers: [and, what about]
 grammar:
   object_markers: [about, "on"]
+  negations: [not]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]
 pronouns: {person: [he, him], thing: [it, this]}

@@ -187,3 +187,13 @@ def test_a_person_after_about_is_spoken_of_unless_named_again(tiny_lexicon: Lexi
     assert tiny_lexicon.parse("what did brel say about varga").spoken_of == "varga"
     assert tiny_lexicon.parse("what did varga say").spoken_of is None
     assert tiny_lexicon.parse("about varga: what did varga say").spoken_of is None
+
+
+def test_what_a_negation_opening_the_message_denies_is_not_asked(tiny_lexicon: Lexicon) -> None:
+    """ "not the ferry, what about fisheries": about fisheries, not the ferry; "not the ferry"
+    with nothing else to ask about still is about the ferry."""
+    parsed = tiny_lexicon.parse("not the ferry, what about fisheries")
+    assert parsed.denied == {"ferry"}
+    assert "fisheries" in parsed.concepts and "ferry" not in parsed.concepts
+    alone = tiny_lexicon.parse("not the ferry")
+    assert "ferry" in alone.concepts and not alone.denied

@@ -35,6 +35,7 @@ class BrainConfig:
     tie: float = 0.3  # this close, on the same words: together, or "did you mean"
     strong: float = 6.5  # a best score this high is never ambiguous
     detail_reach: int = 3  # a detail word this near the question word is what is asked
+    negation_reach: int = 3  # "not the rail one, ...": a negation this near the start denies
     # context: what a follow-up borrows
     inherited_weight: float = 0.5  # "deal", "say"... of the last turn, for "and X?"
     terse_area_words: int = 4  # "any on sports?": this short (+2 yes/no) asks as before

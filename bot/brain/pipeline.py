@@ -164,9 +164,17 @@ class Brain:
             return parts
         if self._excludes_areas(text):
             return [text]  # "besides railway and transit, what else?" is one question
+        parts = [p for p in parts if not self._only_denies(p)] or parts  # "Not Gaza. What..."
         asking = [self._asks(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
+
+    def _only_denies(self, part: str) -> bool:
+        """ "not the anthems" before its question says what is not asked, nothing more."""
+        words = self.lexicon.grammar.negations | self.lexicon.grammar.negations_after
+        parsed = self.lexicon.parse(part)
+        opens = any(t.word in words for t in parsed.tokens[: CONFIG.negation_reach + 1])
+        return opens and not parsed.qtype and len(parsed.tokens) <= CONFIG.negation_reach + 1
 
     def _asks(self, part: str, text: str) -> bool:
         """A part of a message is a question: a question word of its own (not one a word

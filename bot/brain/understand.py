@@ -48,6 +48,8 @@ class Shape:
     yes_no_anywhere: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
+    negations: frozenset[str] = frozenset()
+    negations_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class Parsed:
     borrowed: frozenset[str] = frozenset()  # concepts the last turn lent this one
     qtype_at: int = -10  # where the first question word stands
     spoken_of: str | None = None  # a person the question is about ("about Sharif"): no speaker
+    denied: frozenset[str] = frozenset()  # "not the award, ...": concepts it is not about
 
     def near(self, word: str, concept: str, distance: int = 2) -> bool:
         """Whether ``word`` stands within ``distance`` words of where ``concept`` was said."""
@@ -195,6 +198,8 @@ class Lexicon:
             yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
             markers_after=frozenset(normalise(w) for w in grammar.markers_after),
             additive_words=frozenset(normalise(w) for w in grammar.additive_words),
+            negations=frozenset(normalise(w) for w in grammar.negations),
+            negations_after=frozenset(normalise(w) for w in grammar.negations_after),
         )
 
     def _load_concepts(
@@ -465,19 +470,27 @@ class Lexicon:
         stems = [t.stem for t in tokens]
         start = self._marker_length(stems)
         kind = self._find_qtype(stems, start)
-        matches = self._matches(tokens, start, kind.phrases)
-        said = [m for m in matches if not m.title]
+        negations = self._negation_words(tokens)
+        matches = self._matches(tokens, start, kind.phrases | negations)
+        negated = self._negated(tokens, matches)  # "not the award, what did he say?"
+        rest = {c for m in matches if m.at not in negated for c in m.concepts}
+        denied = frozenset(c for m in matches if m.at in negated for c in m.concepts) - rest
+        if not rest:  # "not the city, the house": nothing else to ask about, so it still is
+            negated, denied = frozenset(), frozenset()
+        said = [m for m in matches if not m.title and m.at not in negated]
         concepts = self._weights(said)
         if kind.qtype == "count":
             self._counted_figures(said, concepts)
         where = _positions(said)
         explained = set(range(start)) | kind.explained | {j for m in matches for j in m.positions}
+        explained |= negations
         words = self._leftover_words(tokens, explained)
         for surface, i in words.unknown_at:
             where.setdefault(surface, []).append(i)
         spans = [m.span for m in said]
         if not words.unknown:  # "president" is Tokayev, "president of america" is not
-            self._hear_titles([m for m in matches if m.title], concepts, spans)
+            titles = [m for m in matches if m.title and m.at not in negated]
+            self._hear_titles(titles, concepts, spans)
         first_person = self._first_person(concepts)
         qtype = self._implied_kind(kind, concepts, where, len(tokens))
         if qtype:
@@ -506,6 +519,7 @@ class Lexicon:
             first_person=first_person,
             qtype_at=kind.at,
             spoken_of=self._spoken_of(tokens, where),
+            denied=denied,
         )
 
     def _counted_figures(self, said: list[Match], concepts: dict[str, float]) -> None:
@@ -638,6 +652,26 @@ class Lexicon:
             spans.append(title.span)
             for concept in title.concepts:
                 concepts[concept] = self.info[concept].weight
+
+    def _negated(self, tokens: list[Token], matches: list[Match]) -> frozenset[int]:
+        """Where the phrase stands that a negation opening the message denies: the first one
+        within reach after "not" ("not the award, what did he say?"), or the last one before
+        "nahi", "емес" ("railway nahi, ...")."""
+        reach = CONFIG.negation_reach
+        words = [t.word for t in tokens[: reach + 1]]
+        for i, word in enumerate(words):
+            if word in self.grammar.negations:
+                after = [m.at for m in matches if i < m.at <= i + reach]
+                return frozenset(after[:1])
+            if word in self.grammar.negations_after and i > 0:
+                before = [m.at for m in matches if m.at + m.length <= i]
+                return frozenset(before[-1:])
+        return frozenset()
+
+    def _negation_words(self, tokens: list[Token]) -> set[int]:
+        """Where the negations near the start stand: they are no missing topic."""
+        words = self.grammar.negations | self.grammar.negations_after
+        return {i for i, t in enumerate(tokens[: CONFIG.negation_reach + 1]) if t.word in words}
 
     @property
     def people(self) -> tuple[str, ...]:
