@@ -168,6 +168,16 @@ def test_a_second_question_may_open_with_a_short_word() -> None:
     ]
     # only after a question: "no, I asked which city" is one
     assert split_questions("no, I asked which city", shape) == ["no, I asked which city"]
+    # a question after a short word, both sides: "on which day ... and from which city"
+    assert split_questions("on which day was it and from which city", shape) == [
+        "on which day was it",
+        "from which city",
+    ]
+
+
+def test_a_question_word_at_the_end_asks(tiny_lexicon: Lexicon) -> None:
+    """ "signed where?": nothing follows the word to make it a clause."""
+    assert tiny_lexicon.parse("signed where").qtype == "where"
 
 
 def test_an_ending_typed_the_other_usual_way_is_the_same_word(brain: Brain) -> None:

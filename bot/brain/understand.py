@@ -771,6 +771,7 @@ class Lexicon:
         at = f[0]
         if (
             at <= start
+            or at == len(stems) - 1  # "signed where?": nothing follows to be a clause
             or stems[at] not in self.grammar.relative_words
             or stems[at - 1] in self._stopwords
             or SAYING.intersection(
@@ -1011,9 +1012,16 @@ def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
     and in which city", "сколько и в каком городе" (but "No, I asked which city" is one)."""
     if not before:
         return False
-    first, _, rest = head.partition(" ")
-    second = len(first) <= 3 and rest.startswith(starters) and before.startswith(starters)
+    second = _after_short_word(head, starters) and (
+        before.startswith(starters) or _after_short_word(before, starters)
+    )  # "on what date ..., and from which city"
     return head.startswith(starters) or second
+
+
+def _after_short_word(text: str, starters: tuple[str, ...]) -> bool:
+    """ "in which city", "from which city", "в каком городе": a question after one short word."""
+    first, _, rest = text.partition(" ")
+    return len(first) <= 4 and rest.startswith(starters)
 
 
 def split_questions(text: str, shape: Shape) -> list[str]:
