@@ -153,3 +153,13 @@ def test_was_there_one_on_an_area_after_an_area_asks_of_the_agreements(brain: Br
     context = Context()
     brain.answer("Was there a railway MoU?", context)
     assert "not among" in brain.answer("was there one on aviation?", context).text
+
+
+def test_about_him_is_the_last_person_and_he_the_other(tiny_lexicon: Lexicon) -> None:
+    """ "and what did he say about him?" after Varga: Varga is spoken of, Brel speaks."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("what did varga say"), None, "varga")
+    parsed = tiny_lexicon.parse("and what did he say about him")
+    assert parsed.about_pronoun
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert resolved.parsed.spoken_of == "varga" and "brel" in resolved.parsed.concepts

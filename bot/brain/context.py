@@ -50,6 +50,7 @@ def resolve(
 ) -> Resolved:
     """``parsed`` as the conversation completes it; ``parsed`` itself is left unchanged."""
     parsed = _the_other(parsed, context, people)
+    parsed = _about_the_last(parsed, context, people)
     concepts = dict(parsed.concepts)
     mentioned = [p for p in people if p in concepts]
     speaker = _speaker_from_context(parsed, mentioned, context)
@@ -76,6 +77,20 @@ def _the_other(parsed: Parsed, context: Context, people: tuple[str, ...]) -> Par
     concepts = {c: w for c, w in parsed.concepts.items() if c != THE_OTHER}
     concepts[others[0]] = 1.0
     return replace(parsed, concepts=concepts, follow_up=True)
+
+
+def _about_the_last(parsed: Parsed, context: Context, people: tuple[str, ...]) -> Parsed:
+    """ "and what did he say about him?" after Tokayev on Sharif: "him" is the last person,
+    spoken of; "he" is the other of the record's two people."""
+    last = context.last_person
+    others = [p for p in people if p != last]
+    named = [p for p in people if p in parsed.concepts]
+    if not parsed.about_pronoun or parsed.spoken_of or last is None or len(others) != 1:
+        return parsed
+    if named and named != others:
+        return parsed
+    concepts = {**parsed.concepts, others[0]: 1.0, last: 1.0}
+    return replace(parsed, concepts=concepts, spoken_of=last, first_person=others[0])
 
 
 def _speaker_from_context(parsed: Parsed, mentioned: list[str], context: Context) -> str | None:

@@ -134,6 +134,7 @@ class Parsed:
     qtype_at: int = -10  # where the first question word stands
     spoken_of: str | None = None  # a person the question is about ("about Sharif"): no speaker
     denied: frozenset[str] = frozenset()  # "not the award, ...": concepts it is not about
+    about_pronoun: bool = False  # "what did he say about him?": "him" is spoken of
 
     def near(self, word: str, concept: str, distance: int = 2) -> bool:
         """Whether ``word`` stands within ``distance`` words of where ``concept`` was said."""
@@ -520,6 +521,7 @@ class Lexicon:
             qtype_at=kind.at,
             spoken_of=self._spoken_of(tokens, where),
             denied=denied,
+            about_pronoun=self._about_pronoun(tokens),
         )
 
     def _counted_figures(self, said: list[Match], concepts: dict[str, float]) -> None:
@@ -667,6 +669,19 @@ class Lexicon:
                 before = [m.at for m in matches if m.at + m.length <= i]
                 return frozenset(before[-1:])
         return frozenset()
+
+    def _about_pronoun(self, tokens: list[Token]) -> bool:
+        """ "about him", "uske bare mein": a person pronoun just after an object marker or
+        just before one that follows its noun."""
+        before, after = self.grammar.object_markers, self.grammar.markers_after
+        return any(
+            t.surface in self._person_pronouns
+            and (
+                {u.word for u in tokens[max(0, i - 2) : i]} & before
+                or {u.word for u in tokens[i + 1 : i + 4]} & after
+            )
+            for i, t in enumerate(tokens)
+        )
 
     def _negation_words(self, tokens: list[Token]) -> set[int]:
         """Where the negations near the start stand: they are no missing topic."""
