@@ -251,3 +251,10 @@ def test_a_message_of_small_talk_and_remarks_is_small_talk(brain: Brain) -> None
     hello = brain.answer("Hello! I am 67 years old and learning English. Nice to meet you.")
     assert hello.intent == "greet" and not hello.answered
     assert "37" in brain.answer("no. of MoUs").text
+
+
+def test_a_record_word_no_topic_has_is_quoted_not_declined(brain: Brain) -> None:
+    """ "culture?": the record speaks of cultural cooperation, though no topic is about it;
+    the reply quotes a sentence of the record that has the word, not "not in the record"."""
+    answer = brain.answer("culture?")
+    assert answer.intent == "quote" and "cultur" in answer.text.casefold()

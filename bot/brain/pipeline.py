@@ -409,10 +409,12 @@ class Brain:
         if self.store is None or parsed.unknown:
             return None
         words = [w for w in parsed.record_words if len(w) >= 4 and w.isalpha()]
+        named = not words  # "culture?": a word of the record's own concepts, which no topic has
+        words = words or self._concept_words(parsed)
         if not words:
             return None
         found = self.store.search_sentences(words, limit=2)
-        if not found or (len(words) == 1 and len(found) > 1):
+        if not found or (len(words) == 1 and len(found) > 1 and not named):
             return None  # one word that several sentences share says too little
         return compose.spoken(
             [line("record_says", quote=found[0])],
@@ -423,6 +425,18 @@ class Brain:
             sources=(found[0],),
             suggestions=self.examples[:3],
         )
+
+    def _concept_words(self, parsed: Parsed) -> list[str]:
+        """The words of the record's own concepts (not its people or areas) in the question."""
+        lexicon = self.lexicon
+        return [
+            surface
+            for surface, concepts in parsed.spans
+            if surface.isascii()
+            and len(surface) >= 4
+            and any(lexicon.from_record(c) and not lexicon.is_area(c) for c in concepts)
+            and not concepts & set(lexicon.people)
+        ]
 
     def _reply(self, kind: str, said: Line | None = None) -> Answer:
         said = said or Line(kind if self.speech.has(kind) else "off_topic")
