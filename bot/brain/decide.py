@@ -150,12 +150,8 @@ def closed_list(case: Case) -> Answer | None:
     parsed, best, topic = case.parsed, case.best, case.topic
     open_question = parsed.qtype in ("yes_no", None)  # "anything for women in the deals?"
     lexicon = case.brain.lexicon
-    framing = {"deal", "sign"} | (lexicon.agreement_words if open_question else set())
-    dealing = bool(framing & set(parsed.concepts))
-    if not dealing or parsed.qtype not in CLOSED_QTYPES or topic.kind == "gap":
+    if not _asks_of_deals(case, open_question) or topic.kind == "gap":
         return None
-    if OFF_TOPIC in parsed.concepts:
-        return None  # "write me a piece on Brexit for the paper": a decline, not an area
     if topic.intent in AGREEMENT_INTENTS:
         dealt = [
             w
@@ -172,6 +168,15 @@ def closed_list(case: Case) -> Answer | None:
         return None
     said = [*not_among(case.brain.record, words), Said(topic.id, bare=True)]
     return case.reply(said, answered=True, intent="agreement_not_named")
+
+
+def _asks_of_deals(case: Case, open_question: bool) -> bool:
+    """A deal word frames the question, of a kind the closed list answers; an off-topic
+    request with one ("a piece on Brexit for the paper") is declined, not an area."""
+    parsed, lexicon = case.parsed, case.brain.lexicon
+    framing = {"deal", "sign"} | (lexicon.agreement_words if open_question else set())
+    dealing = bool(framing & set(parsed.concepts))
+    return dealing and parsed.qtype in CLOSED_QTYPES and OFF_TOPIC not in parsed.concepts
 
 
 def same_words(case: Case) -> Answer | None:
@@ -456,19 +461,28 @@ def area_with_unknown_name(case: Case) -> Answer | None:
     asked_how = parsed.qtype not in ("yes_no", None)  # "how do trains in China work?"
     if asked_how and _about_agreements(case):
         return None
-    near = {w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)}
-    names = rare_names(case)
-    elsewhere = not _about_agreements(case) and (len(case.unknown) > 1 or asked_how)
-    # beside the area ("Gwadar port"), or, when no agreement is asked about and several
-    # words are unknown, anywhere ("mining jobs in Balochistan for engineers"); a "how" or
-    # "what" question, only a name apart from the area ("trains in China", not "transit trd")
-    words = [w for w in names if (w in near and not asked_how) or (elsewhere and w not in near)]
+    words = _unnamed_words(case, asked_how)
     if not words:
         return None
     return case.not_in_record(
         compose.not_mentioned(words, compose.what_it_says(topic)),
         case.conf * 0.8,
     )
+
+
+def _unnamed_words(case: Case, asked_how: bool) -> list[str]:
+    """Names the record lacks: beside the area ("Gwadar port"), or, when no agreement is
+    asked about and several words are unknown, anywhere ("mining jobs in Balochistan for
+    engineers"); of a "how" or "what" question, only a name apart from the area ("trains in
+    China", not "transit trd")."""
+    parsed, topic = case.parsed, case.topic
+    near = {w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)}
+    elsewhere = not _about_agreements(case) and (len(case.unknown) > 1 or asked_how)
+    return [
+        w
+        for w in rare_names(case)
+        if (w in near and not asked_how) or (elsewhere and w not in near)
+    ]
 
 
 def about_now(case: Case) -> Answer | None:

@@ -473,18 +473,13 @@ class Lexicon:
         kind = self._find_qtype(stems, start)
         negations = self._negation_words(tokens)
         matches = self._matches(tokens, start, kind.phrases | negations)
-        negated = self._negated(tokens, matches)  # "not the award, what did he say?"
-        rest = {c for m in matches if m.at not in negated for c in m.concepts}
-        denied = frozenset(c for m in matches if m.at in negated for c in m.concepts) - rest
-        if not rest:  # "not the city, the house": nothing else to ask about, so it still is
-            negated, denied = frozenset(), frozenset()
+        negated, denied = self._denial(tokens, matches)  # "not the award, what did he say?"
         said = [m for m in matches if not m.title and m.at not in negated]
         concepts = self._weights(said)
         if kind.qtype == "count":
             self._counted_figures(said, concepts)
         where = _positions(said)
-        explained = set(range(start)) | kind.explained | {j for m in matches for j in m.positions}
-        explained |= negations
+        explained = set(range(start)) | kind.explained | _covered(matches) | negations
         words = self._leftover_words(tokens, explained)
         for surface, i in words.unknown_at:
             where.setdefault(surface, []).append(i)
@@ -496,12 +491,7 @@ class Lexicon:
         qtype = self._implied_kind(kind, concepts, where, len(tokens))
         if qtype:
             concepts[f"{qtype}_q"] = 1.0
-        in_phrases = {  # "in this news" points at nothing; "got it" may still ("why he got it")
-            j for m in matches if m.length > 1 and not m.concepts & SMALLTALK for j in m.positions
-        }
-        person, thing, group = self._pronouns(
-            [t for i, t in enumerate(tokens) if i not in in_phrases]
-        )
+        person, thing, group = self._pronouns(_outside_phrases(tokens, matches))
         return Parsed(
             text=text,
             tokens=tokens,
@@ -654,6 +644,18 @@ class Lexicon:
             spans.append(title.span)
             for concept in title.concepts:
                 concepts[concept] = self.info[concept].weight
+
+    def _denial(
+        self, tokens: list[Token], matches: list[Match]
+    ) -> tuple[frozenset[int], frozenset[str]]:
+        """Where the denied phrase stands and the concepts denied; none when the message
+        has nothing else to ask about ("not the city, the house" still asks of the place)."""
+        negated = self._negated(tokens, matches)
+        rest = {c for m in matches if m.at not in negated for c in m.concepts}
+        if not rest:
+            return frozenset(), frozenset()
+        denied = frozenset(c for m in matches if m.at in negated for c in m.concepts) - rest
+        return negated, denied
 
     def _negated(self, tokens: list[Token], matches: list[Match]) -> frozenset[int]:
         """Where the phrase stands that a negation opening the message denies: the first one
@@ -928,6 +930,17 @@ class Lexicon:
 
 
 _VOWELS = frozenset("aeiou")
+
+
+def _covered(matches: list[Match]) -> set[int]:
+    return {j for m in matches for j in m.positions}
+
+
+def _outside_phrases(tokens: list[Token], matches: list[Match]) -> list[Token]:
+    """The words outside the record's phrases: "this" in "in this news" points at nothing;
+    small talk's "got it" may still point ("why he got it")."""
+    inside = _covered([m for m in matches if m.length > 1 and not m.concepts & SMALLTALK])
+    return [t for i, t in enumerate(tokens) if i not in inside]
 
 
 def _skeleton(word: str) -> str:
