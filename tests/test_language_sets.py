@@ -11,7 +11,8 @@ everyday-word detector) ur 91.9%, ur-Latn 83.9%, ru 90.5%, kk 91.3%; ``lang_blin
 449f787) ur 93.4%, ur-Latn 86.4%, ru 87.2%, kk 89.7%; ``lang_blind8_*`` (at 06f0d63) ur 92.1%,
 ur-Latn 82.7%, ru 87.1%, kk 90.6%; ``lang_blind9_*`` (at 5dfb81f) ur 89.3%, ur-Latn 89.3%,
 ru 86.4%, kk 91.0%; ``lang_blind10_*`` (at 7dc2da3) ur 85.2%, ur-Latn 80.4%, ru
-87.1%, kk 86.8%. All are now development
+87.1%, kk 86.8%; ``lang_blind11_*`` (at 55ce3f8) ur 88.5%, ur-Latn 90.2%, ru 87.9%, kk
+86.6%. All are now development
 sets, held at today's level (below the 95% bar).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
 """
@@ -65,6 +66,10 @@ FLOORS = {
     "lang_blind10_ur-Latn.yaml": 0.80,
     "lang_blind10_ru.yaml": 0.87,
     "lang_blind10_kk.yaml": 0.86,
+    "lang_blind11_ur.yaml": 0.88,
+    "lang_blind11_ur-Latn.yaml": 0.90,
+    "lang_blind11_ru.yaml": 0.87,
+    "lang_blind11_kk.yaml": 0.86,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }

@@ -43,6 +43,8 @@ SETS = [
     "questions_blind17.yaml",
     "questions_blind18.yaml",  # round 2 first looks 94.4% and 83.8%
     "questions_blind19.yaml",
+    "questions_blind20.yaml",  # round 3 first looks 90.6% and 91.2%
+    "questions_blind21.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -64,6 +66,8 @@ FLOORS = {
     "questions_blind17.yaml": 0.90,
     "questions_blind18.yaml": 0.94,
     "questions_blind19.yaml": 0.85,
+    "questions_blind20.yaml": 0.90,
+    "questions_blind21.yaml": 0.91,
 }
 
 
@@ -89,11 +93,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 29 of about 283 get a record fact.
+    "UN peacekeeping jobs", "railways in India"); today 31 of about 311 get a record fact.
     Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 29, answered
+    assert len(answered) <= 31, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -118,6 +122,7 @@ CONVERSATIONS = {
     "conversations10.yaml": 0.88,
     "conversations11.yaml": 0.90,  # the generalisation session: 89.5% and 84.6% on first look
     "conversations12.yaml": 0.84,
+    "conversations13.yaml": 0.85,  # round 3: 85.6% on first look
 }
 
 
