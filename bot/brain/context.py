@@ -30,6 +30,7 @@ class Context:
     last_topic: str | None = None
     turns: int = 0
     lang: str | None = None  # the language the conversation was last answered in
+    person_turn: bool = False  # the last answer was about a person ("the other one" is a person)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def _the_other(parsed: Parsed, context: Context, people: tuple[str, ...]) -> Par
     """ "no, the other leader": of the record's two people, the one the last turn was not
     about, asked what the last turn asked."""
     others = [p for p in people if p != context.last_person]
-    if THE_OTHER not in parsed.concepts or context.last_person is None or len(others) != 1:
+    if THE_OTHER not in parsed.concepts or not context.person_turn or len(others) != 1:
         return parsed
     concepts = {c: w for c, w in parsed.concepts.items() if c != THE_OTHER}
     concepts[others[0]] = 1.0
@@ -208,3 +209,4 @@ def remember(context: Context, parsed: Parsed, topic: str | None, person: str | 
     context.last_qtype = parsed.qtype
     context.last_topic = topic
     context.last_person = person or context.last_person
+    context.person_turn = person is not None
