@@ -274,7 +274,8 @@ def qualified(case: Case) -> Redirect | None:
     lexicon, parsed, best = case.brain.lexicon, case.parsed, case.best
     if parsed.qtype not in IDENTITY_QTYPES:
         return None  # who or which: the identity of what the qualifier points at
-    own = parsed.subject - parsed.borrowed
+    pointing = parsed.thing_pronoun or parsed.group_pronoun  # "who was that president?"
+    own = parsed.subject if pointing else parsed.subject - parsed.borrowed
     lacking = {  # "last time", "now"; not a unit ("years") that sets the kind asked
         c
         for c in own
@@ -288,7 +289,9 @@ def qualified(case: Case) -> Redirect | None:
         (
             c
             for c in case.candidates
-            if c is not best and lacking <= c.topic.accounts_for and c.evidence >= best.evidence
+            if c is not best
+            and lacking <= c.topic.accounts_for
+            and c.evidence >= best.evidence - (CONFIG.inherited_weight if pointing else 0)
         ),
         None,
     )
