@@ -179,3 +179,10 @@ def test_a_qualifier_moves_who_to_the_topic_that_accounts_for_it(brain: Brain) -
     assert earlier.rule == "lacking_detail" and not earlier.answered
     assert "23" in earlier.text
     assert "Tokayev" in brain.answer("which Kazakh president came?").text
+
+
+def test_a_detail_of_the_kind_asked_is_asked_wherever_it_stands(brain: Brain) -> None:
+    """ "From what date does the prisoner exchange agreement come into force?": the question
+    asks "when", and "come into force" is the when it asks (not the visit's date)."""
+    answer = brain.answer("From what date does the prisoner exchange agreement come into force?")
+    assert not answer.answered and "4 February" not in answer.text.split("What it says")[0]

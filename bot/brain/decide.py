@@ -359,12 +359,15 @@ def _asked_details(parsed: Parsed, lexicon: Lexicon) -> list[str]:
     "qeemat kitni"), or the whole of a terse message ("route?")."""
     reach = CONFIG.detail_reach
     terse = parsed.qtype is None and len(parsed.tokens) <= reach
+
+    def asked(c: str) -> bool:  # beside the question word, or of the kind it asks
+        near = any(abs(i - parsed.qtype_at) <= reach for i in parsed.where.get(c, []))
+        return (
+            near or terse or (parsed.qtype is not None and lexicon.implied_kind(c) == parsed.qtype)
+        )
+
     return [
-        c
-        for c in parsed.concepts
-        if lexicon.is_detail(c)
-        and c not in parsed.borrowed
-        and (terse or any(abs(i - parsed.qtype_at) <= reach for i in parsed.where.get(c, [])))
+        c for c in parsed.concepts if lexicon.is_detail(c) and c not in parsed.borrowed and asked(c)
     ]
 
 
