@@ -45,6 +45,8 @@ SETS = [
     "questions_blind19.yaml",
     "questions_blind20.yaml",  # round 3 first looks 90.6% and 91.2%
     "questions_blind21.yaml",
+    "questions_blind22.yaml",  # round 4 first looks 93.8% and 91.2%
+    "questions_blind23.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -68,6 +70,8 @@ FLOORS = {
     "questions_blind19.yaml": 0.85,
     "questions_blind20.yaml": 0.90,
     "questions_blind21.yaml": 0.91,
+    "questions_blind22.yaml": 0.93,
+    "questions_blind23.yaml": 0.91,
 }
 
 
@@ -93,11 +97,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 31 of about 311 get a record fact.
+    "UN peacekeeping jobs", "railways in India"); today 32 of about 339 get a record fact.
     Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 31, answered
+    assert len(answered) <= 32, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -123,6 +127,7 @@ CONVERSATIONS = {
     "conversations11.yaml": 0.90,  # the generalisation session: 89.5% and 84.6% on first look
     "conversations12.yaml": 0.84,
     "conversations13.yaml": 0.85,  # round 3: 85.6% on first look
+    "conversations14.yaml": 0.89,  # round 4: 89.8% on first look
 }
 
 
