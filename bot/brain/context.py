@@ -18,6 +18,7 @@ from bot.brain.understand import Lexicon, Parsed
 AREA_FRAME = "deal"  # the language file's concept for agreements: what an area is one of
 OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
 THE_OTHER = "the_other"  # the language file's concept for "the other leader"
+NEW_TOPIC = "new_topic"  # ... and for "by the way": a new subject, not a follow-up
 
 
 @dataclass
@@ -121,8 +122,8 @@ def _leans_back(
     stands_alone: Callable[[Parsed], bool],
     people: list[str],
 ) -> bool:
-    if OFF_TOPIC in parsed.concepts and not own_subject:
-        return False  # "tell me a joke" is not about the last answer
+    if (OFF_TOPIC in parsed.concepts and not own_subject) or NEW_TOPIC in parsed.concepts:
+        return False  # "tell me a joke", "by the way, ..." are not about the last answer
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
     if parsed.person_pronoun and not parsed.subject - set(people):
