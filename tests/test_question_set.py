@@ -124,7 +124,7 @@ CONVERSATIONS = {
     "conversations8.yaml": 0.90,  # the Telegram round: 89.7% on first look
     "conversations9.yaml": 0.86,  # later rounds: 86.3% and 88.6% on first look
     "conversations10.yaml": 0.88,
-    "conversations11.yaml": 0.90,  # the generalisation session: 89.5% and 84.6% on first look
+    "conversations11.yaml": 0.89,  # the generalisation session: 89.5% and 84.6% on first look
     "conversations12.yaml": 0.84,
     "conversations13.yaml": 0.85,  # round 3: 85.6% on first look
     "conversations14.yaml": 0.89,  # round 4: 89.8% on first look

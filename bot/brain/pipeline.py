@@ -434,7 +434,10 @@ class Brain:
             for surface, concepts in parsed.spans
             if surface.isascii()
             and len(surface) >= 4
-            and any(lexicon.from_record(c) and not lexicon.is_area(c) for c in concepts)
+            and any(
+                lexicon.from_record(c) and lexicon.is_anchor(c) and not lexicon.is_area(c)
+                for c in concepts
+            )  # not a country's name: "capital of Kazakhstan?" is no question about the record
             and not concepts & set(lexicon.people)
         ]
 
