@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.text import words as split_words
-from knowledge.models import LanguageProfile
+
+if TYPE_CHECKING:
+    from knowledge.models import LanguageProfile
 
 SCRIPTS = {  # Unicode blocks of the scripts profiles may name
     "latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F)),

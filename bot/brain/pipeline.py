@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.brain import cache, compose
@@ -26,8 +27,11 @@ from bot.brain.topics import MenuGroup, Topic, build_topics, menu_groups
 from bot.brain.understand import GENERIC_QTYPES, SMALLTALK, Lexicon, Parsed, split_questions
 from bot.text import clean, normalise
 from bot.text import words as split_words
-from knowledge.loading import Knowledge, normalise_quotes
-from knowledge.store import Store, open_store, split_sentences
+from knowledge.basics import normalise_quotes, split_sentences
+
+if TYPE_CHECKING:
+    from knowledge.basics import Knowledge
+    from knowledge.storebase import Store
 
 DECLINES = ("off_topic", "not_understood", "empty")
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
@@ -93,6 +97,12 @@ class Brain:
         If the files are broken but a good build exists, that build is used and
         ``brain.store.warning`` says what is wrong, for the caller to report.
         """
+        kept = cache.open_kept(Path(db_path), Path(record_path), Path(language_path), cls)
+        if kept is not None:  # the usual start: nothing changed since the last
+            kept[0].store = kept[1]
+            return kept[0]
+        from knowledge.store import open_store  # checking and building the knowledge
+
         store = open_store(db_path, record_path, language_path)
         key = cache.key_of(store)
         brain = cache.load(store, key, cls)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from knowledge.models import Askable, Fact, Person, Record, Statement, UnnamedArea
+if TYPE_CHECKING:
+    from knowledge.models import Askable, Fact, Person, Record, Statement, UnnamedArea
 
 UNKNOWN_KINDS = frozenset({"gap", "unnamed"})  # what the record does not say or name
 

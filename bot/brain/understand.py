@@ -13,22 +13,25 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.brain.config import CONFIG
 from bot.text import is_latin, normalise, stem
-from knowledge.loading import Knowledge
-from knowledge.models import (
-    Area,
-    ConceptDef,
-    Language,
-    Person,
-    Record,
-    RecordTranslation,
-    UnnamedArea,
-)
+
+if TYPE_CHECKING:
+    from knowledge.basics import Knowledge
+    from knowledge.models import (
+        Area,
+        ConceptDef,
+        Language,
+        Person,
+        Record,
+        RecordTranslation,
+        UnnamedArea,
+    )
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
