@@ -47,6 +47,7 @@ class Brain:
         self.record = knowledge.record
         self.store = store
         self.lexicon = Lexicon(knowledge)
+        self._parsed: dict[str, Parsed] = {}  # see _parse
         self.topics = build_topics(self.record)
         self.topic_index = TopicIndex.of(self.topics)
         self.menu: list[MenuGroup] = menu_groups(self.record, self.topics)  # the Topics menu
@@ -54,6 +55,7 @@ class Brain:
         self.people_ids = tuple(self.people)
         self._sentences = split_sentences(knowledge.source_text)
         self._normalised = [normalise_quotes(s) for s in self._sentences]
+        self._source_of: dict[str, str] = {}  # see source_sentence
         self.examples = tuple(self.record.examples[:4])
         self.slots = Slots.of(self.record)
         english = {t.id: (t.ask, t.answer) for t in self.topics.values()}
@@ -124,6 +126,7 @@ class Brain:
         """The reply to one message, in its language (or ``lang``, the chat's, when the
         message does not tell): each of its questions answered, then combined."""
         context = context if context is not None else Context()
+        self._parsed = {}
         text = clean(question if isinstance(question, str) else "").strip()
         speaking = self.detector.choose(text, lang or context.lang)
         context.lang = speaking if lang is None else context.lang
@@ -170,12 +173,12 @@ class Brain:
             return parts
         if self._excludes_areas(text):
             return [text]  # "besides railway and transit, what else?" is one question
-        asking = [self.lexicon.parse(p).qtype_at >= 0 or _ends_with_mark(p, text) for p in parts]
+        asking = [self._parse(p).qtype_at >= 0 or _ends_with_mark(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
 
     def _excludes_areas(self, text: str) -> bool:
-        whole = self.lexicon.parse(text).concepts
+        whole = self._parse(text).concepts
         return "besides" in whole and any(self.lexicon.is_area(c) for c in whole)
 
     def answer_topic(
@@ -219,7 +222,14 @@ class Brain:
         return "\n".join(lines)
 
     def source_sentence(self, quote: str) -> str:
-        """The full sentence of the source document that a knowledge quote comes from."""
+        """The full sentence of the source document that a knowledge quote comes from (the
+        record's quotes are few: each is looked for once)."""
+        found = self._source_of.get(quote)
+        if found is None:
+            found = self._source_of[quote] = self._find_sentence(quote)
+        return found
+
+    def _find_sentence(self, quote: str) -> str:
         wanted = normalise_quotes(quote)
         for sentence, normalised in zip(self._sentences, self._normalised, strict=True):
             if wanted in normalised:
@@ -233,7 +243,7 @@ class Brain:
 
     def _answer_one(self, text: str, context: Context, marked: bool = False) -> Answer:
         """One question (``marked``: the message asks with a question mark)."""
-        parsed = self.lexicon.parse(text)
+        parsed = self._parse(text)
         smalltalk = self._smalltalk(parsed, marked)
         if smalltalk is not None:
             return replace(self._reply(smalltalk), rule="smalltalk")
@@ -245,6 +255,15 @@ class Brain:
         person = self.topics[result.topic].person if result.topic in self.topics else None
         remember(context, resolved.parsed, result.topic, person or next(iter(mentioned), None))
         return self._with_full_sources(result)
+
+    def _parse(self, text: str) -> Parsed:
+        """``lexicon.parse``, once per text while one message is answered: a message of
+        several questions reads each part more than once. (Reset by ``answer``; the parse
+        of a text never changes, so threads sharing the brain only lose a look-up.)"""
+        parsed = self._parsed.get(text)
+        if parsed is None:
+            parsed = self._parsed[text] = self.lexicon.parse(text)
+        return parsed
 
     def _only_foreign_words(self, parsed: Parsed) -> bool:
         """Words of another script are ignored beside something of the record's, or in a
@@ -294,7 +313,7 @@ class Brain:
             return None
         # the first word alone: "thanks and..." lets a follow-up marker pass over it; a wish
         # may also come first and the thanks last ("Алла разы болсын, рахмет")
-        first = self.lexicon.parse(parsed.tokens[0].surface).concepts
+        first = self._parse(parsed.tokens[0].surface).concepts
         last = len(parsed.tokens) - 1
         return next(
             (

@@ -10,9 +10,9 @@ mapped to concepts from the knowledge files, and the kind of question ("how many
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
 SAYING = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
+KEPT_TOKENS = 50_000  # words read and kept (see Lexicon.tokens); then forgotten, to start again
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,9 @@ class Lexicon:
         self._load_question_words(knowledge.language)
         self._load_vocabulary(knowledge)
         self._corrections: dict[str, str] = {}
+        # each word as read (corrected and stemmed), kept: questions reuse most words
+        self._tokens: dict[str, Token] = {}
+        self._word_matches: dict[str, set[str]] = {}  # see _match_word
         grammar = knowledge.language.grammar
         self.grammar = Shape(
             question_starts=tuple(normalise(w) for w in grammar.question_starts),
@@ -187,6 +191,11 @@ class Lexicon:
             group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
             yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
         )
+        # the longest phrase each first word starts: most words start none, and are passed
+        # after one look-up instead of one per phrase length
+        self._phrase_reach = _reach(self._phrases)
+        self._title_reach = _reach(self._titles)
+        self._qtype_reach = _reach(self._qtypes)
 
     def _load_concepts(
         self, record: Record, language: Language, translations: Iterable[RecordTranslation] = ()
@@ -440,9 +449,16 @@ class Lexicon:
 
     def tokens(self, text: str) -> list[Token]:
         out = []
+        known = self._tokens
         for surface in normalise(text).split()[: CONFIG.max_words]:
-            word = self.correct(surface)
-            out.append(Token(surface, word, stem(word)))
+            token = known.get(surface)
+            if token is None:
+                word = self.correct(surface)
+                token = Token(surface, word, stem(word))
+                if len(known) >= KEPT_TOKENS:
+                    known.clear()
+                known[surface] = token
+            out.append(token)
         return out
 
     # -- concepts ------------------------------------------------------------------------
@@ -531,8 +547,8 @@ class Lexicon:
     def _match_here(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
         """The concept (or title) phrase starting at word i: alias phrases, then stem
         phrases ("темір жол*"), then one word by its stem or pattern."""
-        title_length, title = self._match_at(stems, i, self._titles)
-        length, concepts = self._match_at(stems, i, self._phrases)
+        title_length, title = self._match_at(stems, i, self._titles, self._title_reach)
+        length, concepts = self._match_at(stems, i, self._phrases, self._phrase_reach)
         if title_length > length:  # "president", but not "president of pakistan"
             return Match(i, title_length, title, _surface(tokens, i, title_length), title=True)
         exact = self._exact.get(tokens[i].word) if length == 1 else None
@@ -684,7 +700,7 @@ class Lexicon:
         found: list[Found] = []
         i = start
         while i < len(stems):
-            for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
+            for length in range(min(self._qtype_reach.get(stems[i], 0), len(stems) - i), 0, -1):
                 qtype = self._qtypes.get(tuple(stems[i : i + length]))
                 if qtype:
                     found.append((i, length, qtype))
@@ -711,10 +727,14 @@ class Lexicon:
         return not any(g[0] < at < g[0] + g[1] or g[0] + g[1] == at for g in found)
 
     def _match_at(
-        self, stems: list[str], i: int, table: dict[tuple[str, ...], tuple[str, ...]]
+        self,
+        stems: list[str],
+        i: int,
+        table: dict[tuple[str, ...], tuple[str, ...]],
+        reach: dict[str, int],
     ) -> tuple[int, set[str]]:
-        """The longest alias phrase of ``table`` starting at word i."""
-        for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
+        """The longest alias phrase of ``table`` (``reach``: see ``_reach``) at word i."""
+        for length in range(min(reach.get(stems[i], 0), len(stems) - i), 0, -1):
             concepts = table.get(tuple(stems[i : i + length]))
             if concepts:
                 return length, set(concepts)
@@ -738,10 +758,16 @@ class Lexicon:
         if (token.stem,) in self._qtypes or token.stem in self._stopwords:
             return set()  # "қалай" (how) is a question word, not a form of "қала*" (city)
         word = token.word  # each start of the word looked up, not every stem scanned
+        found = self._word_matches.get(word)  # kept, as the words read are (see tokens)
+        if found is not None:
+            return found
         found = {c for n in range(1, len(word) + 1) for c in self._stems_of.get(word[:n], ())}
         found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
         if not found and not is_latin(token.word) and token.stem not in self._quiet_stems:
             found = self._near_prefix(token.word)
+        if len(self._word_matches) >= KEPT_TOKENS:
+            self._word_matches.clear()
+        self._word_matches[word] = found
         return found
 
     def _near_prefix(self, word: str) -> set[str]:
@@ -925,6 +951,14 @@ def _positions(said: list[Match]) -> dict[str, list[int]]:
     return where
 
 
+def _reach(table: Mapping[tuple[str, ...], object]) -> dict[str, int]:
+    """The longest key of ``table`` that starts with each word."""
+    reach: dict[str, int] = {}
+    for key in table:
+        reach[key[0]] = max(reach.get(key[0], 0), len(key))
+    return reach
+
+
 _SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+")
 
 
@@ -938,14 +972,20 @@ def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
     return head.startswith(starters) or second
 
 
+@lru_cache(maxsize=8)
+def _joins(join_words: frozenset[str]) -> re.Pattern[str]:
+    """What may join two questions: a comma, "&" or a join word (made once per language)."""
+    words = "|".join(re.escape(w) for w in sorted(join_words, key=len, reverse=True))
+    return re.compile(rf"(\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+)", re.IGNORECASE)
+
+
 def split_questions(text: str, shape: Shape) -> list[str]:
     """Split "who came and how many deals?" into its questions.
 
     A join word ("and", a comma) only splits when what follows starts like a question of its
     own, so "Pakistan and Kazakhstan signed..." stays whole.
     """
-    words = "|".join(re.escape(w) for w in sorted(shape.join_words, key=len, reverse=True))
-    joins = re.compile(rf"(\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+)", re.IGNORECASE)
+    joins = _joins(shape.join_words)
     starters = shape.question_starts
     parts: list[str] = []
     for chunk in _SPLIT_PUNCT.split(text):
