@@ -178,6 +178,8 @@ class Brain:
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
 
     def _excludes_areas(self, text: str) -> bool:
+        if not self.lexicon.may_name("besides", self.lexicon.tokens(text)):
+            return False  # no word that may say "besides": the whole need not be parsed
         whole = self._parse(text).concepts
         return "besides" in whole and any(self.lexicon.is_area(c) for c in whole)
 

@@ -141,10 +141,24 @@ class Parsed:
             for j in self.where.get(concept, [])
         )
 
-    @property
+    @cached_property
     def subject(self) -> set[str]:
-        """Concepts that say what the question is about (not how it is asked)."""
+        """Concepts that say what the question is about (not how it is asked). Made once
+        per parse and shared by every reader: never change it."""
         return {c for c in self.concepts if not c.endswith("_q")}
+
+
+@dataclass(frozen=True)
+class Starts:
+    """How a phrase naming one concept can start (see ``Lexicon.may_name``): a word's stem
+    or the word itself, a stem alias it begins with, a pattern; ``fuzzy``: a word of another
+    script may be a slip in one of its stem aliases."""
+
+    stems: frozenset[str]
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    fuzzy: bool
 
 
 @dataclass(frozen=True)
@@ -181,6 +195,7 @@ class Lexicon:
         # each word as read (corrected and stemmed), kept: questions reuse most words
         self._tokens: dict[str, Token] = {}
         self._word_matches: dict[str, set[str]] = {}  # see _match_word
+        self._starts_of: dict[str, Starts] = {}  # see may_name
         grammar = knowledge.language.grammar
         self.grammar = Shape(
             question_starts=tuple(normalise(w) for w in grammar.question_starts),
@@ -274,6 +289,7 @@ class Lexicon:
         self._stopwords = {stem(w) for w in _all_words(language.all_stopwords)}
         markers = [tuple(stem(w) for w in normalise(m).split()) for m in language.follow_up_markers]
         self._markers = sorted((m for m in markers if m), key=len, reverse=True)
+        self._marker_starts = frozenset(m[0] for m in self._markers)
         self._person_pronouns = {normalise(p) for p in language.pronouns.get("person", [])}
         self._thing_pronouns = {normalise(p) for p in language.pronouns.get("thing", [])}
 
@@ -524,6 +540,8 @@ class Lexicon:
         lead = 1 if stems and set(self._phrases.get((stems[0],), ("-",))) <= SMALLTALK else 0
         for skip in dict.fromkeys((0, lead)):
             rest = stems[skip:]
+            if not rest or rest[0] not in self._marker_starts:
+                continue  # no marker starts with this word (most do not start with one)
             for marker in self._markers:
                 if tuple(rest[: len(marker)]) == marker:
                     return skip + len(marker)
@@ -547,8 +565,16 @@ class Lexicon:
     def _match_here(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
         """The concept (or title) phrase starting at word i: alias phrases, then stem
         phrases ("темір жол*"), then one word by its stem or pattern."""
-        title_length, title = self._match_at(stems, i, self._titles, self._title_reach)
-        length, concepts = self._match_at(stems, i, self._phrases, self._phrase_reach)
+        title_length, title = (
+            self._match_at(stems, i, self._titles, self._title_reach)
+            if stems[i] in self._title_reach
+            else (0, set())
+        )
+        length, concepts = (
+            self._match_at(stems, i, self._phrases, self._phrase_reach)
+            if stems[i] in self._phrase_reach
+            else (0, set())
+        )
         if title_length > length:  # "president", but not "president of pakistan"
             return Match(i, title_length, title, _surface(tokens, i, title_length), title=True)
         exact = self._exact.get(tokens[i].word) if length == 1 else None
@@ -857,6 +883,46 @@ class Lexicon:
     def from_record(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.from_record)
+
+    def may_name(self, concept: str, tokens: list[Token]) -> bool:
+        """False when no word of ``tokens`` can start a phrase naming ``concept`` (then no
+        word of the parse names it, though a count may imply a figure; a quick test that
+        spares a parse). True means maybe."""
+        starts = self._starts_of.get(concept)
+        if starts is None:
+            starts = self._starts_of[concept] = self._starts(concept)
+        for token in tokens:
+            if token.stem in starts.stems or token.word in starts.words:
+                return True
+            if token.word.startswith(starts.prefixes) or (
+                starts.fuzzy and not is_latin(token.word)
+            ):
+                return True
+            if any(pattern.match(token.word) for pattern in starts.patterns):
+                return True
+        return False
+
+    def _starts(self, concept: str) -> Starts:
+        """How a phrase naming ``concept`` can start, from every table ``_match_here``
+        reads (keep the two in step: tests/test_may_name.py checks them on every set)."""
+        tables = (self._phrases, self._titles)
+        prefixes = tuple(p for p, owners in self._stems_of.items() if concept in owners)
+        return Starts(
+            stems=frozenset(
+                key[0] for table in tables for key, cs in table.items() if concept in cs
+            ),
+            words=frozenset(
+                [w for w, cs in self._exact.items() if concept in cs]
+                + [
+                    w
+                    for w, entries in self._prefix_phrases.items()
+                    if any(e[2] == concept for e in entries)
+                ]
+            ),
+            prefixes=prefixes,
+            patterns=tuple(pattern for pattern, c in self._patterns if c == concept),
+            fuzzy=any(c == concept for entries in self._prefixes.values() for _, c in entries),
+        )
 
 
 _VOWELS = frozenset("aeiou")
