@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 DECLINES = ("off_topic", "not_understood", "empty")
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
+KEPT_WORDS = 10_000  # words whose concepts are kept (see _word_concepts); then forgotten
 
 
 class Brain:
@@ -48,6 +49,7 @@ class Brain:
         self.store = store
         self.lexicon = Lexicon(knowledge)
         self._parsed: dict[str, Parsed] = {}  # see _parse
+        self._words: dict[str, dict[str, float]] = {}  # see _word_concepts
         self.topics = build_topics(self.record)
         self.topic_index = TopicIndex.of(self.topics)
         self.menu: list[MenuGroup] = menu_groups(self.record, self.topics)  # the Topics menu
@@ -267,6 +269,15 @@ class Brain:
             parsed = self._parsed[text] = self.lexicon.parse(text)
         return parsed
 
+    def _word_concepts(self, word: str) -> dict[str, float]:
+        """The concepts of one word said alone, kept (words repeat; never change them)."""
+        found = self._words.get(word)
+        if found is None:
+            if len(self._words) >= KEPT_WORDS:
+                self._words.clear()
+            found = self._words[word] = self.lexicon.parse(word).concepts
+        return found
+
     def _only_foreign_words(self, parsed: Parsed) -> bool:
         """Words of another script are ignored beside something of the record's, or in a
         follow-up; alone with a question word ("where is fuel cheaper in Almaty?" in
@@ -315,7 +326,7 @@ class Brain:
             return None
         # the first word alone: "thanks and..." lets a follow-up marker pass over it; a wish
         # may also come first and the thanks last ("Алла разы болсын, рахмет")
-        first = self._parse(parsed.tokens[0].surface).concepts
+        first = self._word_concepts(parsed.tokens[0].surface)
         last = len(parsed.tokens) - 1
         return next(
             (
