@@ -58,6 +58,11 @@ class ConceptDef(Strict):
         description="shifts what is asked (future, now, a unit of time): a topic that does "
         "not account for it cannot answer the question, even if its words give the kind asked",
     )
+    detail: bool = Field(
+        default=False,
+        description="names an attribute asked of a thing (its route, cost, colour, language): "
+        "asked of a topic that does not account for it, the record lacks that detail",
+    )
 
     @field_validator("aliases")
     @classmethod
@@ -85,6 +90,22 @@ class Grammar(Strict):
     join_words: list[Word] = Field(default=[], description="'and': two questions in one")
     object_markers: list[Word] = Field(
         default=[], description="an unknown word right after one is what is asked about"
+    )
+    negations: list[Word] = Field(
+        default=[],
+        description="'not' opening a message: 'not the award, what did he say?' is not about "
+        "the award",
+    )
+    negations_after: list[Word] = Field(
+        default=[], description="the same, after what they negate ('railway nahi', 'мұнай емес')"
+    )
+    additive_words: list[Word] = Field(
+        default=[],
+        description="'also', 'too': a question about one more event, not a claim to correct",
+    )
+    markers_after: list[Word] = Field(
+        default=[],
+        description="object markers that follow their noun ('Sharif ke bare mein', 'туралы')",
     )
     relative_words: list[Word] = Field(
         default=[], description="question words that start a clause after a noun"

@@ -51,6 +51,7 @@ schema_version: 1
 question_types:
   count: [how many]
   when: [when]
+  why: [why]
   where: [where]
   yes_no: [was there, did, was]
   what: [what]
@@ -61,13 +62,18 @@ concepts:
   greet: {anchor: false, aliases: [hello]}
   meet: {aliases: [meet, met]}
   offtopic: {anchor: false, aliases: [gold rate, joke]}
+  the_other: {anchor: false, aliases: [the other leader]}
+  source_ref: {anchor: false, weight: 0.1, aliases: [in this story]}
+  route: {detail: true, anchor: false, aliases: [route]}
+  value: {detail: true, anchor: false, asks: how_much, aliases: [cost, worth]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about]
 follow_up_markers: [and, what about]
 grammar:
   object_markers: [about, "on"]
+  negations: [not]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]
-pronouns: {person: [he, him], thing: [it]}
+pronouns: {person: [he, him], thing: [it, this]}
 ordinary_words: >-
   begin besides kindly useful
 """

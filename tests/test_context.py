@@ -71,3 +71,85 @@ def test_an_off_topic_turn_lends_nothing_to_the_next(tiny_lexicon: Lexicon) -> N
     parsed = tiny_lexicon.parse("when was it signed")  # "it": leans back
     resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
     assert resolved.leaned_back and "offtopic" not in resolved.parsed.concepts
+
+
+def test_the_person_spoken_of_is_not_the_speaker_he_points_at(tiny_lexicon: Lexicon) -> None:
+    """ "did he say anything about Brel?" after Varga: "he" is Varga, Brel is spoken of."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("who is varga"), None, "varga")
+    parsed = tiny_lexicon.parse("did he say anything about brel")
+    assert parsed.spoken_of == "brel"
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert resolved.mentioned == ("varga", "brel")
+    follow_up = tiny_lexicon.parse("and about brel?")
+    assert resolve(follow_up, context, tiny_lexicon, PEOPLE, _never_alone).mentioned[0] == "varga"
+
+
+def test_what_one_leader_said_about_the_other_is_his_not_the_others(brain: Brain) -> None:
+    """ "What did the president say about Sharif?": Tokayev's words (he called Sharif a
+    visionary leader), not what Sharif said; "what did Sharif say?" is still Sharif's."""
+    assert "visionary" in brain.answer("what did the president say about Sharif").text
+    context = Context()
+    brain.answer("what did tokayev say about pakistan?", context)
+    assert "visionary" in brain.answer("and about Sharif?", context).text
+    assert brain.answer("what did sharif say?").text.startswith("Prime Minister Shehbaz Sharif")
+
+
+def test_a_bare_him_keeps_the_last_subject_but_a_new_frame_does_not(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "why him?" after the award asks why he got the award; "what did he say?" asks
+    something new of him."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("what award did varga get"), "award", "varga")
+    why = resolve(tiny_lexicon.parse("why him"), context, tiny_lexicon, PEOPLE, _never_alone)
+    assert why.leaned_back and "award" in why.parsed.concepts
+    said = resolve(tiny_lexicon.parse("what did he say"), context, tiny_lexicon, PEOPLE, _saying)
+    assert "award" not in said.parsed.concepts
+
+
+def _saying(parsed: Parsed) -> bool:
+    return "say" in parsed.concepts
+
+
+def test_any_on_an_area_after_an_agreements_question_asks_of_the_agreements(
+    brain: Brain,
+) -> None:
+    """ "any on sports?" after "how many agreements?": is sports among the areas named
+    (not "the record does not mention sports"); "any tariff cuts announced?" is no area
+    question of a few bare words."""
+    context = Context()
+    brain.answer("how many agreements were signed?", context)
+    assert "not among" in brain.answer("any on sports?", context).text
+    context = Context()
+    brain.answer("how many agreements were signed?", context)
+    assert brain.answer("any tariff cuts announced?", context).intent != "agreements_count"
+
+
+def test_the_other_leader_is_the_one_the_last_turn_was_not_about(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "no, the other leader" after Varga: Brel, asked what the last turn asked."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("what did varga say"), None, "varga")
+    parsed = tiny_lexicon.parse("no, the other leader")
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert resolved.mentioned == ("brel",) and resolved.parsed.qtype == "what"
+
+
+def test_words_of_another_script_are_a_subject_of_their_own(brain: Brain) -> None:
+    """ "кстати какой ноут посоветуешь до 500к тенге" after a question on the agreements
+    names things of its own (no list knows them): it does not lean on the last turn."""
+    context = Context()
+    brain.answer("Сколько соглашений подписали?", context)
+    aside = brain.answer("кстати какой ноут посоветуешь до 500к тенге", context)
+    assert not aside.answered
+    context = Context()
+    brain.answer("Сколько соглашений подписали?", context)
+    assert brain.answer("а когда?", context).answered  # a bare follow-up still leans
+
+
+def test_was_there_one_on_an_area_after_an_area_asks_of_the_agreements(brain: Brain) -> None:
+    context = Context()
+    brain.answer("Was there a railway MoU?", context)
+    assert "not among" in brain.answer("was there one on aviation?", context).text

@@ -121,3 +121,61 @@ def test_a_premise_set_in_the_records_event_is_corrected_as_an_answer(brain: Bra
     assert brain.answer("why did nazarbayev come to islamabad this time?").answered
     # ... but a train to Karachi is not the record's event
     assert not brain.answer("what time does the train leave Islamabad for Karachi?").answered
+
+
+def test_a_detail_the_topic_does_not_account_for_is_not_given(tiny_brain: Brain) -> None:
+    """ "What route will the ferry take?": the record names the ferry deal, not its route;
+    the reply says so instead of "yes"; without the detail word it is a plain yes."""
+    answer = tiny_brain.answer("what route will the ferry take?")
+    assert answer.rule == "asks_a_detail" and not answer.answered
+    assert "route" in answer.text and "ferry" in answer.text.casefold()
+    assert tiny_brain.answer("was there a ferry deal?").answered
+
+
+def test_a_detail_whose_kind_the_reply_gives_is_answered(tiny_brain: Brain) -> None:
+    """ "What is the cost of the tourism target?": a detail implying "how much" is given by
+    a reply with a figure; far from the question word, a detail word is not what is asked."""
+    assert tiny_brain.answer("what is the worth of the tourism target?").rule != "asks_a_detail"
+    far = tiny_brain.answer("was there a ferry deal on the main route?")
+    assert far.rule != "asks_a_detail"
+
+
+def test_a_claim_about_the_records_event_is_checked_but_also_asks_of_one_more(
+    brain: Brain,
+) -> None:
+    """ "Tokayev was received by President Zardari, right?" claims the record's event with
+    someone else: corrected as an answer (Sharif received him); "did Tokayev also meet
+    Zardari?" asks of one more meeting, which the record does not mention."""
+    claim = brain.answer("Tokayev was received by President Zardari, right?")
+    assert claim.answered and "Sharif" in claim.text
+    question = brain.answer("did Tokayev also meet President Zardari?")
+    assert not question.answered
+
+
+def test_an_area_word_in_a_how_question_about_elsewhere_is_not_a_yes(brain: Brain) -> None:
+    """ "How do the high speed trains in China work?" names railways but asks about China:
+    never "yes, a railway MoU"; "what about railways?" is still the area."""
+    elsewhere = brain.answer("how do the high speed trains in china work")
+    assert not elsewhere.answered and "china" in elsewhere.text.casefold()
+    assert brain.answer("what about railways?").answered
+
+
+def test_an_off_topic_request_with_a_deal_word_is_declined(brain: Brain) -> None:
+    answer = brain.answer("Write me an 800-word piece on Brexit for tomorrow's paper.")
+    assert answer.intent != "agreement_not_named" and not answer.answered
+
+
+def test_an_everyday_word_is_no_alias_by_its_stem(brain: Brain) -> None:
+    """ "even" is not "evening" (a time of day): "who even showed up to greet him?" asks who
+    received him; "noted, cheers" is thanks."""
+    assert "Sharif" in brain.answer("so like who even showed up to greet the kazakh guy").text
+    assert brain.answer("noted, cheers").intent == "thanks"
+
+
+def test_a_qualifier_moves_who_to_the_topic_that_accounts_for_it(brain: Brain) -> None:
+    """ "Which Kazakh president came last time?" asks of the earlier visit, which the record
+    does not name: not this visit's overview; "which Kazakh president came?" is Tokayev."""
+    earlier = brain.answer("which Kazakh president came last time before him?")
+    assert earlier.rule == "lacking_detail" and not earlier.answered
+    assert "23" in earlier.text
+    assert "Tokayev" in brain.answer("which Kazakh president came?").text

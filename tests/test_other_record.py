@@ -32,6 +32,7 @@ def other_brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
         ("what award did varga get", "Silver Gull"),
         ("who is the president", "Tomas Brel"),
         ("tourism target?", "double"),
+        ("date of the signing?", "12 March"),  # "date" is the language file's, not the record's
     ],
 )
 def test_it_answers_from_the_other_record(other_brain: Brain, question: str, fact: str) -> None:

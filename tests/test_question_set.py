@@ -39,6 +39,10 @@ SETS = [
     "questions_blind13.yaml",
     "questions_blind14.yaml",  # later rounds of the same session: 87.1% and 89.9% first looks
     "questions_blind15.yaml",
+    "questions_blind16.yaml",  # the generalisation session: round 1 first looks 89.1%, 90.3%
+    "questions_blind17.yaml",
+    "questions_blind18.yaml",  # round 2 first looks 94.4% and 83.8%
+    "questions_blind19.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -56,6 +60,10 @@ FLOORS = {
     "questions_blind13.yaml": 0.86,
     "questions_blind14.yaml": 0.87,
     "questions_blind15.yaml": 0.89,
+    "questions_blind16.yaml": 0.92,
+    "questions_blind17.yaml": 0.90,
+    "questions_blind18.yaml": 0.94,
+    "questions_blind19.yaml": 0.85,
 }
 
 
@@ -81,11 +89,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 26 of about 213 get a record fact.
+    "UN peacekeeping jobs", "railways in India"); today 29 of about 283 get a record fact.
     Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 26, answered
+    assert len(answered) <= 29, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -108,6 +116,8 @@ CONVERSATIONS = {
     "conversations8.yaml": 0.90,  # the Telegram round: 89.7% on first look
     "conversations9.yaml": 0.86,  # later rounds: 86.3% and 88.6% on first look
     "conversations10.yaml": 0.88,
+    "conversations11.yaml": 0.90,  # the generalisation session: 89.5% and 84.6% on first look
+    "conversations12.yaml": 0.84,
 }
 
 

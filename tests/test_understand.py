@@ -168,9 +168,42 @@ def test_a_second_question_may_open_with_a_short_word() -> None:
     ]
     # only after a question: "no, I asked which city" is one
     assert split_questions("no, I asked which city", shape) == ["no, I asked which city"]
+    # a question after a short word, both sides: "on which day ... and from which city"
+    assert split_questions("on which day was it and from which city", shape) == [
+        "on which day was it",
+        "from which city",
+    ]
+
+
+def test_a_question_word_at_the_end_asks(tiny_lexicon: Lexicon) -> None:
+    """ "signed where?": nothing follows the word to make it a clause."""
+    assert tiny_lexicon.parse("signed where").qtype == "where"
 
 
 def test_an_ending_typed_the_other_usual_way_is_the_same_word(brain: Brain) -> None:
     # language.yaml's other_endings: Roman Urdu "ay" for "e" ("kisnay" = "kisne", who)
     assert brain.lexicon.correct("kisnay") == "kisne"
     assert brain.lexicon.parse("tokayev ko kisnay receive kia").qtype == "who"
+
+
+def test_a_pronoun_inside_a_phrase_points_at_nothing(tiny_lexicon: Lexicon) -> None:
+    """ "Who is the chancellor in this story?" names its own subject: "this" belongs to the
+    phrase "in this story", so the question does not lean on the last turn."""
+    assert not tiny_lexicon.parse("who is the chancellor in this story").thing_pronoun
+    assert tiny_lexicon.parse("when was this signed").thing_pronoun
+
+
+def test_a_person_after_about_is_spoken_of_unless_named_again(tiny_lexicon: Lexicon) -> None:
+    assert tiny_lexicon.parse("what did brel say about varga").spoken_of == "varga"
+    assert tiny_lexicon.parse("what did varga say").spoken_of is None
+    assert tiny_lexicon.parse("about varga: what did varga say").spoken_of is None
+
+
+def test_what_a_negation_opening_the_message_denies_is_not_asked(tiny_lexicon: Lexicon) -> None:
+    """ "not the ferry, what about fisheries": about fisheries, not the ferry; "not the ferry"
+    with nothing else to ask about still is about the ferry."""
+    parsed = tiny_lexicon.parse("not the ferry, what about fisheries")
+    assert parsed.denied == {"ferry"}
+    assert "fisheries" in parsed.concepts and "ferry" not in parsed.concepts
+    alone = tiny_lexicon.parse("not the ferry")
+    assert "ferry" in alone.concepts and not alone.denied

@@ -22,6 +22,7 @@ class BrainConfig:
     unexplained_area_penalty: float = 2.0  # ... when it names an agreement area
     profile_penalty: float = 0.5  # on a tie, a thing before a person's profile
     first_person_bonus: float = 0.3  # "how did Sharif feel about...": Sharif speaks
+    spoken_of_penalty: float = 1.5  # "what did he say about Sharif": not what Sharif said
     # pipeline: when there is a match at all
     min_evidence: float = 2.5  # evidence below this is no match
     max_chars: int = 1000  # longer messages are refused with a short reply
@@ -33,8 +34,11 @@ class BrainConfig:
     combine_within: float = 1.0  # candidates this close to the best may be answered together
     tie: float = 0.3  # this close, on the same words: together, or "did you mean"
     strong: float = 6.5  # a best score this high is never ambiguous
+    detail_reach: int = 3  # a detail word this near the question word is what is asked
+    negation_reach: int = 3  # "not the rail one, ...": a negation this near the start denies
     # context: what a follow-up borrows
     inherited_weight: float = 0.5  # "deal", "say"... of the last turn, for "and X?"
+    terse_area_words: int = 4  # "any on sports?": this short (+2 yes/no) asks as before
 
 
 CONFIG = BrainConfig()

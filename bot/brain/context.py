@@ -17,6 +17,7 @@ from bot.brain.understand import Lexicon, Parsed
 
 AREA_FRAME = "deal"  # the language file's concept for agreements: what an area is one of
 OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
+THE_OTHER = "the_other"  # the language file's concept for "the other leader"
 
 
 @dataclass
@@ -48,36 +49,69 @@ def resolve(
     stands_alone: Callable[[Parsed], bool],
 ) -> Resolved:
     """``parsed`` as the conversation completes it; ``parsed`` itself is left unchanged."""
+    parsed = _the_other(parsed, context, people)
     concepts = dict(parsed.concepts)
     mentioned = [p for p in people if p in concepts]
-    if parsed.person_pronoun and not mentioned and context.last_person:
-        concepts[context.last_person] = 1.0
-        mentioned = [context.last_person]
+    speaker = _speaker_from_context(parsed, mentioned, context)
+    if speaker is not None:
+        concepts[speaker] = 1.0
+        mentioned = [speaker, *mentioned]
     own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
     resolved = replace(parsed, concepts=concepts)
     resolved = _speaker_on_subject(resolved, mentioned, lexicon)
     if context.turns and _terse_area(resolved, lexicon):
         resolved = replace(resolved, follow_up=True)  # "Visa facilitation?" = "and visas?"
-    if not context.turns or not _leans_back(resolved, own_subject, stands_alone):
+    if not context.turns or not _leans_back(resolved, own_subject, stands_alone, mentioned):
         return Resolved(resolved, tuple(mentioned))
     inherited = _inherit(resolved, context, lexicon, own_subject)
     return Resolved(inherited, tuple(mentioned), leaned_back=True)
+
+
+def _the_other(parsed: Parsed, context: Context, people: tuple[str, ...]) -> Parsed:
+    """ "no, the other leader": of the record's two people, the one the last turn was not
+    about, asked what the last turn asked."""
+    others = [p for p in people if p != context.last_person]
+    if THE_OTHER not in parsed.concepts or context.last_person is None or len(others) != 1:
+        return parsed
+    concepts = {c: w for c, w in parsed.concepts.items() if c != THE_OTHER}
+    concepts[others[0]] = 1.0
+    return replace(parsed, concepts=concepts, follow_up=True)
+
+
+def _speaker_from_context(parsed: Parsed, mentioned: list[str], context: Context) -> str | None:
+    """ "he" is the last person; so is the speaker of "and about Sharif?" or "did he say
+    anything about Sharif?" when Sharif is only spoken of."""
+    last = context.last_person
+    speakers = [p for p in mentioned if p != parsed.spoken_of]
+    if last is None or speakers or (last == parsed.spoken_of and mentioned):
+        return None
+    leaning = parsed.person_pronoun or (parsed.follow_up and parsed.spoken_of is not None)
+    return last if leaning else None
 
 
 def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:
     """A few words naming only agreement areas, with no question word: in a conversation
     it asks what the last question asked, about these areas."""
     anchored = [c for c in parsed.subject if lexicon.is_anchor(c)]
-    short = len(parsed.tokens) <= 4 and not parsed.qtype
-    return short and bool(anchored) and all(lexicon.is_area(c) for c in anchored)
+    asks_yes_no = parsed.qtype == "yes_no" and not parsed.neutral  # "was there one on X?"
+    short = len(parsed.tokens) <= (CONFIG.terse_area_words + 2 * asks_yes_no)
+    bare = not parsed.qtype or asks_yes_no
+    return short and bare and bool(anchored) and all(lexicon.is_area(c) for c in anchored)
 
 
-def _leans_back(parsed: Parsed, own_subject: bool, stands_alone: Callable[[Parsed], bool]) -> bool:
+def _leans_back(
+    parsed: Parsed,
+    own_subject: bool,
+    stands_alone: Callable[[Parsed], bool],
+    people: list[str],
+) -> bool:
     if OFF_TOPIC in parsed.concepts and not own_subject:
         return False  # "tell me a joke" is not about the last answer
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
-    if parsed.unknown or parsed.record_words or own_subject:
+    if parsed.person_pronoun and not parsed.subject - set(people):
+        return True  # "why him?" after the award: the award, asked of him
+    if parsed.unknown or parsed.record_words or own_subject or len(parsed.foreign) >= 2:
         return False  # it names something of its own, even if the record lacks it
     return bool(parsed.qtype) and not stands_alone(parsed)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from bot.answer import Answer
 from bot.brain import compose
 from bot.brain.config import CONFIG
-from bot.brain.context import AREA_FRAME
+from bot.brain.context import AREA_FRAME, OFF_TOPIC
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
 from bot.brain.speech import Line, Piece, Said, Speech, Term, line
@@ -36,7 +36,9 @@ COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement"
 GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEPTS
 CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
 RECORD_WIDE_QTYPES = ("when", "where")
+IDENTITY_QTYPES = ("who", "names", "list")
 PRESUMING = frozenset({"what", "why"})  # questions that take their facts for granted
+CHECKING = (None,)  # "Nazarbayev came to Islamabad, right?": a claim to check, no question word
 EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas or profiles
 # every event of the record shares its date and place
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
@@ -155,6 +157,8 @@ def closed_list(case: Case) -> Answer | None:
     dealing = bool(framing & set(parsed.concepts))
     if not dealing or parsed.qtype not in CLOSED_QTYPES or topic.kind == "gap":
         return None
+    if OFF_TOPIC in parsed.concepts:
+        return None  # "write me a piece on Brexit for the paper": a decline, not an area
     if topic.intent in AGREEMENT_INTENTS:
         dealt = [
             w
@@ -261,6 +265,34 @@ def record_wide_kind(case: Case) -> Redirect | None:
     return Redirect(fitting) if fitting is not None else None
 
 
+def qualified(case: Case) -> Redirect | None:
+    """ "Which Kazakh president came last time?": a qualifier of the question ("last time",
+    "now", "will") that the best topic does not account for moves the question to a topic
+    as well founded that does (the earlier visit, not this one)."""
+    lexicon, parsed, best = case.brain.lexicon, case.parsed, case.best
+    if parsed.qtype not in IDENTITY_QTYPES:
+        return None  # who or which: the identity of what the qualifier points at
+    own = parsed.subject - parsed.borrowed
+    lacking = {  # "last time", "now"; not a unit ("years") that sets the kind asked
+        c
+        for c in own
+        if lexicon.is_qualifier(c)
+        and not lexicon.implies_kind(c)
+        and c not in best.topic.accounts_for
+    }
+    if not lacking:
+        return None
+    fitting = next(
+        (
+            c
+            for c in case.candidates
+            if c is not best and lacking <= c.topic.accounts_for and c.evidence >= best.evidence
+        ),
+        None,
+    )
+    return Redirect(fitting) if fitting is not None else None
+
+
 def lacking_detail(case: Case) -> Answer | None:
     """About X (strong evidence) but asking a detail X lacks ("who was the previous
     visitor?"): say what is missing rather than answer a weaker topic of the right kind."""
@@ -294,6 +326,49 @@ def _which_agreement(case: Case) -> bool:
         and parsed.qtype == "list"
         and any(0 < i - parsed.qtype_at <= 2 for i in frame)
     )
+
+
+def asks_a_detail(case: Case) -> Answer | Redirect | None:
+    """ "What route will the railway take?", "at what time did he arrive?": the question
+    asks an attribute (a ``detail`` concept of the language file) the best topic does not
+    account for, so the record lacks it; a gap that accounts for it says so best."""
+    parsed, lexicon, topic = case.parsed, case.brain.lexicon, case.topic
+    if not topic.answered or parsed.borrowed_kind:
+        return None
+    asked = [c for c in _asked_details(parsed, lexicon) if c not in topic.accounts_for]
+    if not asked:
+        return None
+    gap = next(
+        (c for c in case.candidates if c.topic.kind == "gap" and c.matched & set(asked)), None
+    )
+    if gap is not None:
+        return Redirect(gap)
+    if _gives_its_kind(case, asked):
+        return None
+    words = [w for w, concepts in parsed.spans if concepts & set(asked)]
+    return case.not_in_record(compose.not_mentioned(words[:1], compose.what_it_says(topic)))
+
+
+def _asked_details(parsed: Parsed, lexicon: Lexicon) -> list[str]:
+    """Detail concepts the question asks for: beside its question word ("what route",
+    "qeemat kitni"), or the whole of a terse message ("route?")."""
+    reach = CONFIG.detail_reach
+    terse = parsed.qtype is None and len(parsed.tokens) <= reach
+    return [
+        c
+        for c in parsed.concepts
+        if lexicon.is_detail(c)
+        and c not in parsed.borrowed
+        and (terse or any(abs(i - parsed.qtype_at) <= reach for i in parsed.where.get(c, [])))
+    ]
+
+
+def _gives_its_kind(case: Case, asked: list[str]) -> bool:
+    """A detail that implies a kind the topic's reply gives ("the value of the target":
+    its figure) is answered."""
+    lexicon = case.brain.lexicon
+    kinds = {lexicon.implied_kind(c) for c in asked if not lexicon.is_qualifier(c)}
+    return any(k and case.brain.slots.provides(case.topic.answer, k) for k in kinds)
 
 
 def asked_about_mentions(case: Case) -> Answer | None:
@@ -362,8 +437,7 @@ def foreign_subject(parsed: Parsed) -> tuple[str, ...]:
     """Words of another script no list knows are no missing topics on their own; but when
     the record's words only set a place or a time ("где в Исламабаде хороший адвокат?"),
     two or more of them are what the question is about."""
-    foreign = tuple(w for w in parsed.neutral if not w.isascii())
-    return foreign if len(foreign) >= 2 else ()
+    return parsed.foreign if len(parsed.foreign) >= 2 else ()
 
 
 def several_areas(case: Case) -> Answer | None:
@@ -380,14 +454,18 @@ def area_with_unknown_name(case: Case) -> Answer | None:
     names the area but not that; a yes/no question about something it does not name never
     gets "yes"."""
     parsed, topic = case.parsed, case.topic
-    if topic.kind != "area" or not case.unknown or parsed.qtype not in ("yes_no", None):
+    if topic.kind != "area" or not case.unknown:
+        return None
+    asked_how = parsed.qtype not in ("yes_no", None)  # "how do trains in China work?"
+    if asked_how and _about_agreements(case):
         return None
     near = {w for g in topic.about for c in g for w in case.unknown if parsed.near(w, c, 1)}
     names = rare_names(case)
-    elsewhere = not _about_agreements(case) and len(case.unknown) > 1
+    elsewhere = not _about_agreements(case) and (len(case.unknown) > 1 or asked_how)
     # beside the area ("Gwadar port"), or, when no agreement is asked about and several
-    # words are unknown, anywhere ("mining jobs in Balochistan for engineers")
-    words = [w for w in names if w in near or elsewhere]
+    # words are unknown, anywhere ("mining jobs in Balochistan for engineers"); a "how" or
+    # "what" question, only a name apart from the area ("trains in China", not "transit trd")
+    words = [w for w in names if (w in near and not asked_how) or (elsewhere and w not in near)]
     if not words:
         return None
     return case.not_in_record(
@@ -438,8 +516,11 @@ def corrected_premise(case: Case) -> Answer | None:
     Lahore?": the question takes for granted someone or somewhere the record does not have
     (a ``premise`` gap) in an event the record reports. The reply says what the record
     lacks, then what it says of that event: a correction, so an answer."""
-    gap = case.topic
-    if not gap.premise or case.parsed.qtype not in PRESUMING:
+    gap, parsed = case.topic, case.parsed
+    additive = {t.word for t in parsed.tokens} & case.brain.lexicon.grammar.additive_words
+    own = case.best.matched - parsed.borrowed  # a claim is made in the message's own words
+    checked = parsed.qtype in CHECKING and bool(own) and not additive  # "Zardari too?": a question
+    if not gap.premise or not (parsed.qtype in PRESUMING or checked):
         return None
     lexicon = case.brain.lexicon
 
@@ -488,7 +569,9 @@ RULES: tuple[Rule, ...] = (
     named_area_first,
     two_questions,
     record_wide_kind,
+    qualified,
     lacking_detail,
+    asks_a_detail,
     asked_about_mentions,
     unframed_area,
     unknown_object,

@@ -140,7 +140,11 @@ class Brain:
             return self.say(
                 self._answer_one(parts[0] if parts else text, context, "?" in text), speaking
             )
-        return self.say(_combine([self._answer_one(part, context) for part in parts]), speaking)
+        results = [self._answer_one(part, context) for part in parts]
+        chat = [r for r in results if r.intent in SMALLTALK]
+        if chat and not any(self._asks(p, text) for p in parts):
+            return self.say(chat[0], speaking)  # "Hello! I am 67 and learning English."
+        return self.say(_combine(results), speaking)
 
     def say(self, answer: Answer, lang: str) -> Answer:
         """The decided reply in ``lang``: its text, buttons and options (quotes stay as the
@@ -175,9 +179,25 @@ class Brain:
             return parts
         if self._excludes_areas(text):
             return [text]  # "besides railway and transit, what else?" is one question
-        asking = [self._parse(p).qtype_at >= 0 or _ends_with_mark(p, text) for p in parts]
+        parts = [p for p in parts if not self._only_denies(p)] or parts  # "Not Gaza. What..."
+        asking = [self._asks(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
+
+    def _only_denies(self, part: str) -> bool:
+        """ "not the anthems" before its question says what is not asked, nothing more."""
+        words = self.lexicon.grammar.negations | self.lexicon.grammar.negations_after
+        parsed = self._parse(part)
+        opens = any(t.word in words for t in parsed.tokens[: CONFIG.negation_reach + 1])
+        return opens and not parsed.qtype and len(parsed.tokens) <= CONFIG.negation_reach + 1
+
+    def _asks(self, part: str, text: str) -> bool:
+        """A part of a message is a question: a question word of its own (not one a word
+        like "Feb" implies; "did", "have" only where the part starts: "I have a group
+        arriving" asks nothing), or a question mark."""
+        parsed = self._parse(part)
+        opening = parsed.qtype != "yes_no" or parsed.qtype_at <= 0
+        return (parsed.qtype_at >= 0 and opening) or _ends_with_mark(part, text)
 
     def _excludes_areas(self, text: str) -> bool:
         if not self.lexicon.may_name("besides", self.lexicon.tokens(text)):

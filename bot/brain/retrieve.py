@@ -40,7 +40,7 @@ def score(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> Candidate | None:
     adjustments = [
         *kind,
         *_unexplained_terms(topic, parsed, lexicon),
-        *_profile_terms(topic, parsed),
+        *_profile_terms(topic, parsed, lexicon),
     ]
     total = _add(evidence, adjustments)
     accounts_for = topic.accounts_for  # not its negative signals: reasons against
@@ -108,7 +108,7 @@ def _unexplained_penalty(concept: str, lexicon: Lexicon) -> float:
     return CONFIG.unexplained_penalty
 
 
-def _profile_terms(topic: Topic, parsed: Parsed) -> list[float]:
+def _profile_terms(topic: Topic, parsed: Parsed, lexicon: Lexicon) -> list[float]:
     """A person's profile loses ties; what the first-named person said wins them."""
     terms: list[float] = []
     if topic.kind in ("person", "said"):
@@ -116,11 +116,18 @@ def _profile_terms(topic: Topic, parsed: Parsed) -> list[float]:
             -CONFIG.profile_penalty
         )  # on a tie, "Varga award?" is about the award, not her
     speaker = topic.speaker or (topic.person if topic.kind == "said" else None)
-    if speaker and speaker == parsed.first_person and "say" in parsed.concepts:
+    if speaker and speaker == parsed.spoken_of and _another_person(parsed, speaker, lexicon):
+        terms.append(-CONFIG.spoken_of_penalty)  # "what did he say about Sharif": not Sharif
+    elif speaker and speaker == parsed.first_person and "say" in parsed.concepts:
         terms.append(
             CONFIG.first_person_bonus
         )  # "how did Sharif feel about the guest": Sharif speaks
     return terms
+
+
+def _another_person(parsed: Parsed, person: str, lexicon: Lexicon) -> bool:
+    """Whether the question names (or points at) someone besides ``person``."""
+    return any(p != person and p in parsed.concepts for p in lexicon.people)
 
 
 @dataclass(frozen=True)

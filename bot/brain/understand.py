@@ -50,6 +50,10 @@ class Shape:
     setting_words: frozenset[str]
     group_pronouns: frozenset[str]
     yes_no_anywhere: frozenset[str] = frozenset()
+    markers_after: frozenset[str] = frozenset()
+    additive_words: frozenset[str] = frozenset()
+    negations: frozenset[str] = frozenset()
+    negations_after: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ class Parsed:
     borrowed_kind: bool = False  # the kind of question came from the last turn ("and X?")
     borrowed: frozenset[str] = frozenset()  # concepts the last turn lent this one
     qtype_at: int = -10  # where the first question word stands
+    spoken_of: str | None = None  # a person the question is about ("about Sharif"): no speaker
+    denied: frozenset[str] = frozenset()  # "not the award, ...": concepts it is not about
 
     def near(self, word: str, concept: str, distance: int = 2) -> bool:
         """Whether ``word`` stands within ``distance`` words of where ``concept`` was said."""
@@ -140,6 +146,12 @@ class Parsed:
             for i in self.where.get(word, [])
             for j in self.where.get(concept, [])
         )
+
+    @property
+    def foreign(self) -> tuple[str, ...]:
+        """Words of another script no list knows: the language file cannot tell their
+        everyday words from what the question is about."""
+        return tuple(w for w in self.neutral if not w.isascii())
 
     @cached_property
     def subject(self) -> set[str]:
@@ -167,6 +179,7 @@ class ConceptInfo:
     weight: float
     from_record: bool
     qualifier: bool = False
+    detail: bool = False
 
 
 class Lexicon:
@@ -205,6 +218,10 @@ class Lexicon:
             setting_words=frozenset(normalise(w) for w in grammar.setting_words),
             group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
             yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
+            markers_after=frozenset(normalise(w) for w in grammar.markers_after),
+            additive_words=frozenset(normalise(w) for w in grammar.additive_words),
+            negations=frozenset(normalise(w) for w in grammar.negations),
+            negations_after=frozenset(normalise(w) for w in grammar.negations_after),
         )
         # the longest phrase each first word starts: most words start none, and are passed
         # after one look-up instead of one per phrase length
@@ -250,7 +267,9 @@ class Lexicon:
     def _add_concept(self, name: str, concept: ConceptDef, anchor: bool, from_record: bool) -> None:
         """One concept of a knowledge file: how much it weighs, its aliases, and the kind of
         question it implies ("date" asks when)."""
-        self.info[name] = ConceptInfo(anchor, concept.weight, from_record, concept.qualifier)
+        self.info[name] = ConceptInfo(
+            anchor, concept.weight, from_record, concept.qualifier, concept.detail
+        )
         self._add_aliases(name, concept.aliases)
         if concept.asks:
             self._implied[name] = concept.asks
@@ -486,24 +505,37 @@ class Lexicon:
         stems = [t.stem for t in tokens]
         start = self._marker_length(stems)
         kind = self._find_qtype(stems, start)
-        matches = self._matches(tokens, start, kind.phrases)
-        said = [m for m in matches if not m.title]
+        negations = self._negation_words(tokens)
+        matches = self._matches(tokens, start, kind.phrases | negations)
+        negated = self._negated(tokens, matches)  # "not the award, what did he say?"
+        rest = {c for m in matches if m.at not in negated for c in m.concepts}
+        denied = frozenset(c for m in matches if m.at in negated for c in m.concepts) - rest
+        if not rest:  # "not the city, the house": nothing else to ask about, so it still is
+            negated, denied = frozenset(), frozenset()
+        said = [m for m in matches if not m.title and m.at not in negated]
         concepts = self._weights(said)
         if kind.qtype == "count":
             self._counted_figures(said, concepts)
         where = _positions(said)
         explained = set(range(start)) | kind.explained | {j for m in matches for j in m.positions}
+        explained |= negations
         words = self._leftover_words(tokens, explained)
         for surface, i in words.unknown_at:
             where.setdefault(surface, []).append(i)
         spans = [m.span for m in said]
         if not words.unknown:  # "president" is Tokayev, "president of america" is not
-            self._hear_titles([m for m in matches if m.title], concepts, spans)
+            titles = [m for m in matches if m.title and m.at not in negated]
+            self._hear_titles(titles, concepts, spans)
         first_person = self._first_person(concepts)
         qtype = self._implied_kind(kind, concepts, where, len(tokens))
         if qtype:
             concepts[f"{qtype}_q"] = 1.0
-        person, thing, group = self._pronouns(tokens)
+        in_phrases = {  # "in this news" points at nothing; "got it" may still ("why he got it")
+            j for m in matches if m.length > 1 and not m.concepts & SMALLTALK for j in m.positions
+        }
+        person, thing, group = self._pronouns(
+            [t for i, t in enumerate(tokens) if i not in in_phrases]
+        )
         return Parsed(
             text=text,
             tokens=tokens,
@@ -521,6 +553,8 @@ class Lexicon:
             group_pronoun=group,
             first_person=first_person,
             qtype_at=kind.at,
+            spoken_of=self._spoken_of(tokens, where),
+            denied=denied,
         )
 
     def _counted_figures(self, said: list[Match], concepts: dict[str, float]) -> None:
@@ -664,6 +698,45 @@ class Lexicon:
             for concept in title.concepts:
                 concepts[concept] = self.info[concept].weight
 
+    def _negated(self, tokens: list[Token], matches: list[Match]) -> frozenset[int]:
+        """Where the phrase stands that a negation opening the message denies: the first one
+        within reach after "not" ("not the award, what did he say?"), or the last one before
+        "nahi", "емес" ("railway nahi, ...")."""
+        reach = CONFIG.negation_reach
+        words = [t.word for t in tokens[: reach + 1]]
+        for i, word in enumerate(words):
+            if word in self.grammar.negations:
+                after = [m.at for m in matches if i < m.at <= i + reach]
+                return frozenset(after[:1])
+            if word in self.grammar.negations_after and i > 0:
+                before = [m.at for m in matches if m.at + m.length <= i]
+                return frozenset(before[-1:])
+        return frozenset()
+
+    def _negation_words(self, tokens: list[Token]) -> set[int]:
+        """Where the negations near the start stand: they are no missing topic."""
+        words = self.grammar.negations | self.grammar.negations_after
+        return {i for i, t in enumerate(tokens[: CONFIG.negation_reach + 1]) if t.word in words}
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The record's people, by id."""
+        return tuple(self._people)
+
+    def _spoken_of(self, tokens: list[Token], where: dict[str, list[int]]) -> str | None:
+        """A person named just after "about" ("what did he say about Sharif?") or just
+        before "ke bare mein", "туралы" with no one else between: the one spoken of, not
+        the speaker."""
+        before, after = self.grammar.object_markers, self.grammar.markers_after
+        named = sorted((i, p) for p in self._people for i in where.get(p, []))
+        for k, (i, person) in enumerate(named):
+            upto = named[k + 1][0] if k + 1 < len(named) else len(tokens)
+            ahead = {t.word for t in tokens[max(0, i - 2) : i]}
+            behind = {t.word for t in tokens[i + 1 : min(i + 4, upto)]}
+            if (ahead & before or behind & after) and len(where[person]) == 1:
+                return person  # named again elsewhere ("Sharif ne ... kaha"), also the speaker
+        return None
+
     def _first_person(self, concepts: dict[str, float]) -> str | None:
         """The person named first (a country stands for its leader): usually the speaker."""
         return next(
@@ -743,6 +816,7 @@ class Lexicon:
         at = f[0]
         if (
             at <= start
+            or at == len(stems) - 1  # "signed where?": nothing follows to be a clause
             or stems[at] not in self.grammar.relative_words
             or stems[at - 1] in self._stopwords
             or SAYING.intersection(
@@ -875,6 +949,14 @@ class Lexicon:
     def is_qualifier(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.qualifier)
+
+    def implied_kind(self, concept: str) -> str | None:
+        """The kind of question a concept implies ("date": when), if any."""
+        return self._implied.get(concept)
+
+    def is_detail(self, concept: str) -> bool:
+        info = self.info.get(concept)
+        return bool(info and info.detail)
 
     def is_anchor(self, concept: str) -> bool:
         info = self.info.get(concept)
@@ -1025,7 +1107,7 @@ def _reach(table: Mapping[tuple[str, ...], object]) -> dict[str, int]:
     return reach
 
 
-_SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+")
+_SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+(?!of\b)")  # not "no. of MoUs"
 
 
 def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
@@ -1033,8 +1115,9 @@ def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
     and in which city", "сколько и в каком городе" (but "No, I asked which city" is one)."""
     if not before:
         return False
-    first, _, rest = head.partition(" ")
-    second = len(first) <= 3 and rest.startswith(starters) and before.startswith(starters)
+    second = _after_short_word(head, starters) and (
+        before.startswith(starters) or _after_short_word(before, starters)
+    )  # "on what date ..., and from which city"
     return head.startswith(starters) or second
 
 
@@ -1043,6 +1126,12 @@ def _joins(join_words: frozenset[str]) -> re.Pattern[str]:
     """What may join two questions: a comma, "&" or a join word (made once per language)."""
     words = "|".join(re.escape(w) for w in sorted(join_words, key=len, reverse=True))
     return re.compile(rf"(\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+)", re.IGNORECASE)
+
+
+def _after_short_word(text: str, starters: tuple[str, ...]) -> bool:
+    """ "in which city", "from which city", "в каком городе": a question after one short word."""
+    first, _, rest = text.partition(" ")
+    return len(first) <= 4 and rest.startswith(starters)
 
 
 def split_questions(text: str, shape: Shape) -> list[str]:
