@@ -1,7 +1,8 @@
 """The ``visitbot`` command: ask, chat, kb (build, check, path, misses), eval, run, digest,
 backup, doctor.
 
-Telegram is imported only by the commands that talk to Telegram, so ``visitbot ask`` starts
+Telegram is imported only by the commands that talk to Telegram, and ``ask`` and ``chat``
+read only the paths they need (bot.paths, not pydantic-settings), so ``visitbot ask`` starts
 fast enough to be used in scripts.
 """
 
@@ -15,10 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.settings import Settings, SettingsError, load_settings
+from bot.paths import SettingsError
 
 if TYPE_CHECKING:
     from bot.brain import Brain
+    from bot.paths import HasPaths
+    from bot.settings import Settings
 
 
 LANG_HELP = (
@@ -27,7 +30,7 @@ LANG_HELP = (
 )
 
 
-def _brain(settings: Settings) -> Brain:
+def _brain(settings: HasPaths) -> Brain:
     from bot.brain import Brain
 
     brain = Brain.open(settings.store_path, settings.record_path, settings.language_path)
@@ -39,7 +42,7 @@ def _brain(settings: Settings) -> Brain:
     return brain
 
 
-def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_ask(args: argparse.Namespace, settings: HasPaths) -> int:
     from bot.brain import Context
     from bot.formatting import plain
 
@@ -65,7 +68,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_chat(args: argparse.Namespace, settings: HasPaths) -> int:
     from bot.console import chat
 
     return chat(
@@ -278,14 +281,27 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _settings(args: argparse.Namespace) -> HasPaths | Settings:
+    """The paths alone for ``ask`` and ``chat`` (see bot.paths), else every setting checked."""
+    if args.func in (cmd_ask, cmd_chat):
+        from bot.paths import load_paths
+
+        paths = load_paths()
+        if paths is not None:
+            return paths
+    from bot.settings import load_settings
+
+    return load_settings()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        settings = load_settings()
+        settings = _settings(args)
     except SettingsError as err:
         print(f"visitbot: {err}", file=sys.stderr)
         return 2
-    from knowledge.loading import KnowledgeError
+    from knowledge.basics import KnowledgeError
     from knowledge.storefile import StoreError
 
     try:

@@ -1,12 +1,12 @@
 """Configuration from the environment and ``.env`` (documented in ``.env.example``).
 
 A bad setting stops start-up with one line that names it; the token is a SecretStr so it
-never lands in a log or a traceback by accident.
+never lands in a log or a traceback by accident. (``ask`` and ``chat`` read only the paths
+they need, the same way, through ``bot.paths``.)
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,20 +15,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from knowledge.loading import DEFAULT_LANGUAGE, DEFAULT_RECORD
+from bot import paths
+from bot.paths import default_store_path
+from knowledge.basics import DEFAULT_LANGUAGE, DEFAULT_RECORD
 
 # "123456789:AAH...": the bot's id, a colon, the secret (35 characters today). A token such
 # as ":" would also make the log redactor replace every colon.
 TOKEN_SHAPE = re.compile(r"[0-9]+:[A-Za-z0-9_-]{30,}")
 
 
-def default_store_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "visitbot" / "visitbot.db"
-
-
-class SettingsError(Exception):
-    """One line naming the setting that is wrong."""
+SettingsError = paths.SettingsError  # defined there: the CLI reports it without this module
 
 
 class Settings(BaseSettings):

@@ -6,18 +6,15 @@ down: every problem is reported as FILE, FIELD and WHAT IS WRONG, before the sto
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from knowledge import basics
 from knowledge.models import (
-    ALL_QTYPES,
     Language,
     LanguagePack,
     LanguageProfile,
@@ -26,52 +23,21 @@ from knowledge.models import (
     TextsFile,
 )
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_RECORD = PACKAGE_DIR / "visit.yaml"
-DEFAULT_LANGUAGE = PACKAGE_DIR / "language.yaml"
-DEFAULT_LANGUAGES_DIR = PACKAGE_DIR / "languages"
+# Offered here too, under their old names: they live in knowledge.basics, which answering
+# imports without pydantic or YAML.
+PACKAGE_DIR = basics.PACKAGE_DIR
+KnowledgeError = basics.KnowledgeError
+DEFAULT_RECORD = basics.DEFAULT_RECORD
+DEFAULT_LANGUAGE = basics.DEFAULT_LANGUAGE
+DEFAULT_LANGUAGES_DIR = basics.DEFAULT_LANGUAGES_DIR
+QTYPE_CONCEPTS = basics.QTYPE_CONCEPTS
+Knowledge = basics.Knowledge
+normalise_quotes = basics.normalise_quotes
+fingerprint = basics.fingerprint
+languages_dir = basics.languages_dir
+translation_paths = basics.translation_paths
+knowledge_paths = basics.knowledge_paths
 PROFILE_FILE = "profile.yaml"
-
-# Concepts the understanding step adds by itself: one per kind of question ("when_q", ...).
-QTYPE_CONCEPTS = frozenset(f"{q}_q" for q in ALL_QTYPES)
-
-
-class KnowledgeError(Exception):
-    """A knowledge file is unusable. ``str()`` names the file, the field and the problem."""
-
-    def __init__(self, path: Path, field: str, problem: str) -> None:
-        self.path, self.field, self.problem = path, field, problem
-        super().__init__(f"{path}: {field}: {problem}")
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    """A checked record with its language and the text of its source document."""
-
-    record: Record
-    language: Language
-    source_text: str
-    record_path: Path
-    language_path: Path
-    fingerprint: str
-    languages: dict[str, LanguagePack] = field(default_factory=dict)
-    translations: dict[str, RecordTranslation] = field(default_factory=dict)
-
-
-def normalise_quotes(text: str) -> str:
-    """Typographic quotes and spacing differ between a document and a YAML file; facts don't."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = text.replace("\u201c", '"').replace("\u201d", '"')
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def fingerprint(*paths: Path) -> str:
-    """The content hash that decides whether the store must be rebuilt."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
 
 
 def _read_yaml(path: Path) -> Any:
@@ -227,24 +193,6 @@ def load_files(
         languages=languages,
         translations=translations,
     )
-
-
-def languages_dir(language_path: Path) -> Path:
-    """The fixed texts beside the language file, or the bot's own when it has none."""
-    beside = Path(language_path).parent / "languages"
-    return beside if beside.is_dir() else DEFAULT_LANGUAGES_DIR
-
-
-def translation_paths(record_path: Path) -> list[Path]:
-    """``visit.ru.yaml``, ``visit.ur-Latn.yaml``...: a record's words in other languages."""
-    record_path = Path(record_path)
-    return sorted(record_path.parent.glob(f"{record_path.stem}.*.yaml"))
-
-
-def knowledge_paths(record_path: Path, language_path: Path, source_path: Path) -> list[Path]:
-    """Every file a build reads: a change to any of them means a rebuild."""
-    texts = sorted(languages_dir(language_path).glob("*/*.yaml"))
-    return [record_path, language_path, source_path, *texts, *translation_paths(record_path)]
 
 
 def load_languages(directory: Path) -> dict[str, LanguagePack]:

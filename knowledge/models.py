@@ -13,22 +13,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-QType = Literal[
-    "count",
-    "how_much",
-    "how_long",
-    "when",
-    "where",
-    "who",
-    "names",
-    "why",
-    "how",
-    "yes_no",
-    "list",
-    "what",
-]
-ALL_QTYPES: tuple[str, ...] = QType.__args__  # type: ignore[attr-defined]
+from knowledge import basics
+from knowledge.plain import LanguageMethods, RecordMethods
 
+QType = basics.QType  # offered here too (see knowledge.basics)
+ALL_QTYPES = basics.ALL_QTYPES
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
@@ -145,7 +134,7 @@ class Grammar(Strict):
     )
 
 
-class Language(Strict):
+class Language(Strict, LanguageMethods):
     """How people ask, whatever the record: shared by every record file."""
 
     schema_version: Literal[1] = 1
@@ -167,11 +156,6 @@ class Language(Strict):
     )
     common_nouns: str = ""  # whitespace-separated; see the comment in language.yaml
     grammar: Grammar = Grammar()
-
-    @property
-    def all_stopwords(self) -> list[str]:
-        """The stopwords, then every language's function words."""
-        return [*self.stopwords, *(w for words in self.function_words.values() for w in words)]
 
     @field_validator("concepts")
     @classmethod
@@ -332,7 +316,7 @@ class MenuGroup(Strict):
     topics: list[str] = Field(min_length=1)
 
 
-class Record(Strict):
+class Record(Strict, RecordMethods):
     """One event's knowledge: everything the bot may say about it."""
 
     schema_version: Literal[1] = 1
@@ -385,15 +369,6 @@ class Record(Strict):
         if len(set(groups)) != len(groups):
             raise ValueError("menu: a group id is used twice")
         return self
-
-    def askables(self) -> list[Askable]:
-        """Every item a question can land on, in file order."""
-        items: list[Askable] = [*self.people, *self.agreements.named]
-        items += [*self.targets, *self.statements, *self.facts, *self.gaps]
-        return items
-
-    def person(self, person_id: str) -> Person:
-        return next(p for p in self.people if p.id == person_id)
 
 
 # -- languages the bot speaks ----------------------------------------------------------------

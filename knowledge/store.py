@@ -9,15 +9,14 @@ Problems with the file itself (where it is, damage) are handled in ``knowledge.s
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from knowledge.basics import split_sentences as split_sentences  # offered here too
 from knowledge.loading import (
     DEFAULT_LANGUAGE,
     DEFAULT_RECORD,
@@ -29,9 +28,10 @@ from knowledge.loading import (
     normalise_quotes,
 )
 from knowledge.models import Language, LanguagePack, Record, RecordTranslation
+from knowledge.storebase import SCHEMA_VERSION
+from knowledge.storebase import Store as Store  # offered here too
 from knowledge.storefile import describe, is_damage, move_aside, open_database
 
-SCHEMA_VERSION = "2"  # 2: languages and translations in meta
 KNOWLEDGE_TABLES = (
     "visit",
     "people",
@@ -44,49 +44,6 @@ KNOWLEDGE_TABLES = (
     "sentences",
     "updates",
 )
-
-
-def split_sentences(document: str) -> list[str]:
-    """The document's sentences and list items, in order (headings included).
-
-    The record has sentences glued together ("in 23 years.Kazakhstan's"), so a full stop
-    followed directly by a capital also ends a sentence.
-    """
-    sentences: list[str] = []
-    for line in document.splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        parts = re.split(r"(?<=[.!?])\s+(?=[A-Z\u201c\"])|(?<=[a-z][.!?])(?=[A-Z])", line)
-        sentences.extend(p.strip() for p in parts if p.strip())
-    return sentences
-
-
-@dataclass
-class Store:
-    """An open store: the knowledge it holds and the connection for queries and logs."""
-
-    db: Database
-    knowledge: Knowledge
-    rebuilt: bool
-    warning: str | None = None
-    moved_aside: Path | None = None  # where a damaged store file was put (see storefile)
-
-    def search_sentences(self, words: list[str], limit: int = 3) -> list[str]:
-        """Sentences of the source document matching all ``words`` (FTS5, best first)."""
-        if not words:
-            return []
-        query = " ".join(f'"{w}"' for w in words if w.replace("'", "").isalnum())
-        if not query:
-            return []
-        try:
-            rows = self.db.table("sentences").search(query, limit=limit, columns=["text"])
-            return [row["text"] for row in rows]
-        except sqlite3.Error:
-            return []
-
-    def close(self) -> None:
-        self.db.close()
 
 
 def _meta(db: Database) -> dict[str, str]:
@@ -222,7 +179,8 @@ def _write(db: Database, knowledge: Knowledge) -> None:
         db.table("meta").upsert_all(({"key": k, "value": v} for k, v in meta.items()), pk="key")
 
 
-def _from_meta(meta: dict[str, str]) -> Knowledge:
+def knowledge_of(meta: dict[str, str]) -> Knowledge:
+    """The checked knowledge a store's meta table holds."""
     return Knowledge(
         record=Record.model_validate_json(meta["record_json"]),
         language=Language.model_validate_json(meta["language_json"]),
@@ -279,12 +237,12 @@ def open_store(
         and _current_fingerprint(record_path, language_path, meta) == meta.get("fingerprint")
     )
     if fresh:
-        return Store(db=db, knowledge=_from_meta(meta), rebuilt=False, moved_aside=aside)
+        return Store(db=db, knowledge=knowledge_of(meta), rebuilt=False, moved_aside=aside)
     try:
         knowledge = load_files(record_path, language_path)
     except KnowledgeError as err:
         if not force and meta.get("schema_version") == SCHEMA_VERSION and "record_json" in meta:
-            return Store(db=db, knowledge=_from_meta(meta), rebuilt=False, warning=str(err))
+            return Store(db=db, knowledge=knowledge_of(meta), rebuilt=False, warning=str(err))
         db.close()
         raise
     try:

@@ -17,8 +17,10 @@ import datetime as dtm
 import logging
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,8 @@ def open_database(path: Path) -> tuple[Database, Path | None]:
 
 
 def _connect(path: Path) -> Database:
+    from sqlite_utils import Database  # here: checking a file (bot.brain.cache) needs none of it
+
     try:
         return Database(path)
     except sqlite3.Error as err:

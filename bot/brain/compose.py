@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from bot.answer import Answer
@@ -81,9 +82,11 @@ def spoken(pieces: Iterable[Piece], speech: Speech, **fields: Any) -> Answer:
     return Answer(text=speech.render(kept), said=kept, **fields)
 
 
-def _content_words(text: str, *, names: bool) -> set[str]:
+@lru_cache(maxsize=1024)
+def _content_words(text: str, *, names: bool) -> frozenset[str]:
     """Word stems (first five letters) that carry meaning; ``names=False`` leaves out words
-    written with a capital (names, titles: the answer names people its own way)."""
+    written with a capital (names, titles: the answer names people its own way). Asked of
+    the record's sentences and answers, again and again: kept."""
     found = set()
     for word in _WORD.findall(text):
         lower = word.casefold().replace("\u2019", "'")
@@ -91,7 +94,7 @@ def _content_words(text: str, *, names: bool) -> set[str]:
             continue
         if names or not word[0].isupper():
             found.add(lower[:5])
-    return found
+    return frozenset(found)
 
 
 def worth_quoting(text: str, sources: Sequence[str]) -> str:

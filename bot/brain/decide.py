@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.brain import compose
@@ -22,8 +23,10 @@ from bot.brain.speech import Line, Piece, Said, Speech, Term, line
 from bot.brain.topics import Topic
 from bot.brain.understand import Lexicon, Parsed
 from bot.text import is_latin, number_value
-from knowledge.loading import QTYPE_CONCEPTS
-from knowledge.models import Person, Record
+from knowledge.basics import QTYPE_CONCEPTS
+
+if TYPE_CHECKING:
+    from knowledge.models import Person, Record
 
 AGREEMENT_INTENTS = frozenset(
     {"agreement_area", "agreement_not_named", "agreements_count", "agreements_list"}

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from knowledge.models import Record
+if TYPE_CHECKING:
+    from knowledge.models import Record
 
 _NUMBER = re.compile(
     r"\$?\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

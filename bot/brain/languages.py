@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.text import words as split_words
-from knowledge.models import LanguageProfile
+
+if TYPE_CHECKING:
+    from knowledge.models import LanguageProfile
 
 SCRIPTS = {  # Unicode blocks of the scripts profiles may name
     "latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F)),
@@ -41,6 +44,8 @@ def _letters_of(blocks: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
 
 
 _SCRIPT_LETTERS = {script: _letters_of(blocks) for script, blocks in SCRIPTS.items()}
+# runs of them: counted by the length of each run, not one match per letter
+_SCRIPT_RUNS = {script: re.compile(f"{one.pattern}+") for script, one in _SCRIPT_LETTERS.items()}
 
 
 def script_of(char: str) -> str | None:
@@ -49,7 +54,7 @@ def script_of(char: str) -> str | None:
 
 def main_script(text: str) -> str | None:
     """The script most of the message's letters are written in (None: no letters)."""
-    counts = {script: len(letters.findall(text)) for script, letters in _SCRIPT_LETTERS.items()}
+    counts = {script: sum(map(len, runs.findall(text))) for script, runs in _SCRIPT_RUNS.items()}
     best = max(counts, key=lambda script: counts[script])
     return best if counts[best] else None
 
@@ -118,7 +123,7 @@ class Detector:
 
     def _score(self, profile: LanguageProfile, text: str, tokens: list[str]) -> float:
         lowered = text.casefold()
-        letters = sum(2 for ch in lowered if ch in profile.letters)
+        letters = 2 * sum(lowered.count(ch) for ch in set(profile.letters))
         return letters + sum(1 for t in tokens if t in self._words[profile.code])
 
     def choose(self, text: str, preferred: str | None) -> str:

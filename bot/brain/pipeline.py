@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.brain import cache, compose
@@ -26,12 +27,16 @@ from bot.brain.topics import MenuGroup, Topic, build_topics, menu_groups
 from bot.brain.understand import GENERIC_QTYPES, SMALLTALK, Lexicon, Parsed, split_questions
 from bot.text import clean, normalise
 from bot.text import words as split_words
-from knowledge.loading import Knowledge, normalise_quotes
-from knowledge.store import Store, open_store, split_sentences
+from knowledge.basics import normalise_quotes, split_sentences
+
+if TYPE_CHECKING:
+    from knowledge.basics import Knowledge
+    from knowledge.storebase import Store
 
 DECLINES = ("off_topic", "not_understood", "empty")
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
+KEPT_WORDS = 10_000  # words whose concepts are kept (see _word_concepts); then forgotten
 
 
 class Brain:
@@ -43,6 +48,8 @@ class Brain:
         self.record = knowledge.record
         self.store = store
         self.lexicon = Lexicon(knowledge)
+        self._parsed: dict[str, Parsed] = {}  # see _parse
+        self._words: dict[str, dict[str, float]] = {}  # see _word_concepts
         self.topics = build_topics(self.record)
         self.topic_index = TopicIndex.of(self.topics)
         self.menu: list[MenuGroup] = menu_groups(self.record, self.topics)  # the Topics menu
@@ -50,6 +57,7 @@ class Brain:
         self.people_ids = tuple(self.people)
         self._sentences = split_sentences(knowledge.source_text)
         self._normalised = [normalise_quotes(s) for s in self._sentences]
+        self._source_of: dict[str, str] = {}  # see source_sentence
         self.examples = tuple(self.record.examples[:4])
         self.slots = Slots.of(self.record)
         english = {t.id: (t.ask, t.answer) for t in self.topics.values()}
@@ -93,6 +101,12 @@ class Brain:
         If the files are broken but a good build exists, that build is used and
         ``brain.store.warning`` says what is wrong, for the caller to report.
         """
+        kept = cache.open_kept(Path(db_path), Path(record_path), Path(language_path), cls)
+        if kept is not None:  # the usual start: nothing changed since the last
+            kept[0].store = kept[1]
+            return kept[0]
+        from knowledge.store import open_store  # checking and building the knowledge
+
         store = open_store(db_path, record_path, language_path)
         key = cache.key_of(store)
         brain = cache.load(store, key, cls)
@@ -114,6 +128,7 @@ class Brain:
         """The reply to one message, in its language (or ``lang``, the chat's, when the
         message does not tell): each of its questions answered, then combined."""
         context = context if context is not None else Context()
+        self._parsed = {}
         text = clean(question if isinstance(question, str) else "").strip()
         speaking = self.detector.choose(text, lang or context.lang)
         context.lang = speaking if lang is None else context.lang
@@ -172,7 +187,7 @@ class Brain:
     def _only_denies(self, part: str) -> bool:
         """ "not the anthems" before its question says what is not asked, nothing more."""
         words = self.lexicon.grammar.negations | self.lexicon.grammar.negations_after
-        parsed = self.lexicon.parse(part)
+        parsed = self._parse(part)
         opens = any(t.word in words for t in parsed.tokens[: CONFIG.negation_reach + 1])
         return opens and not parsed.qtype and len(parsed.tokens) <= CONFIG.negation_reach + 1
 
@@ -180,12 +195,14 @@ class Brain:
         """A part of a message is a question: a question word of its own (not one a word
         like "Feb" implies; "did", "have" only where the part starts: "I have a group
         arriving" asks nothing), or a question mark."""
-        parsed = self.lexicon.parse(part)
+        parsed = self._parse(part)
         opening = parsed.qtype != "yes_no" or parsed.qtype_at <= 0
         return (parsed.qtype_at >= 0 and opening) or _ends_with_mark(part, text)
 
     def _excludes_areas(self, text: str) -> bool:
-        whole = self.lexicon.parse(text).concepts
+        if not self.lexicon.may_name("besides", self.lexicon.tokens(text)):
+            return False  # no word that may say "besides": the whole need not be parsed
+        whole = self._parse(text).concepts
         return "besides" in whole and any(self.lexicon.is_area(c) for c in whole)
 
     def answer_topic(
@@ -229,7 +246,14 @@ class Brain:
         return "\n".join(lines)
 
     def source_sentence(self, quote: str) -> str:
-        """The full sentence of the source document that a knowledge quote comes from."""
+        """The full sentence of the source document that a knowledge quote comes from (the
+        record's quotes are few: each is looked for once)."""
+        found = self._source_of.get(quote)
+        if found is None:
+            found = self._source_of[quote] = self._find_sentence(quote)
+        return found
+
+    def _find_sentence(self, quote: str) -> str:
         wanted = normalise_quotes(quote)
         for sentence, normalised in zip(self._sentences, self._normalised, strict=True):
             if wanted in normalised:
@@ -243,7 +267,7 @@ class Brain:
 
     def _answer_one(self, text: str, context: Context, marked: bool = False) -> Answer:
         """One question (``marked``: the message asks with a question mark)."""
-        parsed = self.lexicon.parse(text)
+        parsed = self._parse(text)
         smalltalk = self._smalltalk(parsed, marked)
         if smalltalk is not None:
             return replace(self._reply(smalltalk), rule="smalltalk")
@@ -255,6 +279,24 @@ class Brain:
         person = self.topics[result.topic].person if result.topic in self.topics else None
         remember(context, resolved.parsed, result.topic, person or next(iter(mentioned), None))
         return self._with_full_sources(result)
+
+    def _parse(self, text: str) -> Parsed:
+        """``lexicon.parse``, once per text while one message is answered: a message of
+        several questions reads each part more than once. (Reset by ``answer``; the parse
+        of a text never changes, so threads sharing the brain only lose a look-up.)"""
+        parsed = self._parsed.get(text)
+        if parsed is None:
+            parsed = self._parsed[text] = self.lexicon.parse(text)
+        return parsed
+
+    def _word_concepts(self, word: str) -> dict[str, float]:
+        """The concepts of one word said alone, kept (words repeat; never change them)."""
+        found = self._words.get(word)
+        if found is None:
+            if len(self._words) >= KEPT_WORDS:
+                self._words.clear()
+            found = self._words[word] = self.lexicon.parse(word).concepts
+        return found
 
     def _only_foreign_words(self, parsed: Parsed) -> bool:
         """Words of another script are ignored beside something of the record's, or in a
@@ -304,7 +346,7 @@ class Brain:
             return None
         # the first word alone: "thanks and..." lets a follow-up marker pass over it; a wish
         # may also come first and the thanks last ("Алла разы болсын, рахмет")
-        first = self.lexicon.parse(parsed.tokens[0].surface).concepts
+        first = self._word_concepts(parsed.tokens[0].surface)
         last = len(parsed.tokens) - 1
         return next(
             (

@@ -9,7 +9,7 @@ files, not a rule about a particular question.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.brain.config import CONFIG
 from bot.brain.topics import Topic
@@ -137,6 +137,8 @@ class TopicIndex:
 
     topics: dict[str, Topic]
     by_concept: dict[str, tuple[str, ...]]
+    unindexed: tuple[Topic, ...] = ()  # topics with no ``about``: always candidates
+    order: dict[str, int] = field(default_factory=dict)  # topic id -> place in the file
 
     @classmethod
     def of(cls, topics: dict[str, Topic]) -> TopicIndex:
@@ -144,13 +146,14 @@ class TopicIndex:
         for topic in topics.values():
             for concept in topic.about[0] if topic.about else ():
                 by_concept.setdefault(concept, []).append(topic.id)
-        return cls(topics, {c: tuple(ids) for c, ids in by_concept.items()})
+        unindexed = tuple(t for t in topics.values() if not t.about)
+        order = {topic_id: n for n, topic_id in enumerate(topics)}
+        return cls(topics, {c: tuple(ids) for c, ids in by_concept.items()}, unindexed, order)
 
     def possible(self, concepts: Iterable[str]) -> list[Topic]:
         """The topics that may be candidates, in the knowledge file's order."""
         ids = {i for c in concepts for i in self.by_concept.get(c, ())}
-        unindexed = [t for t in self.topics.values() if not t.about]
-        return unindexed + [t for t in self.topics.values() if t.id in ids]
+        return [*self.unindexed, *(self.topics[i] for i in sorted(ids, key=self.order.__getitem__))]
 
 
 def rank(parsed: Parsed, index: TopicIndex, lexicon: Lexicon) -> list[Candidate]:

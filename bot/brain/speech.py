@@ -14,8 +14,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from string import Formatter
+from typing import TYPE_CHECKING
 
-from knowledge.models import LanguagePack, Record, RecordTranslation
+if TYPE_CHECKING:
+    from knowledge.models import LanguagePack, Record, RecordTranslation
 
 ENGLISH = "en"
 

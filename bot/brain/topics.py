@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from knowledge.models import Askable, Fact, Person, Record, Statement, UnnamedArea
+if TYPE_CHECKING:
+    from knowledge.models import Askable, Fact, Person, Record, Statement, UnnamedArea
 
 UNKNOWN_KINDS = frozenset({"gap", "unnamed"})  # what the record does not say or name
 
@@ -36,17 +39,18 @@ class Topic:
     answered: bool = True
     premise: bool = False  # a gap for someone or somewhere else: see knowledge/README.md
 
-    @property
+    @cached_property
     def accounts_for(self) -> frozenset[str]:
-        """Concepts that speak for this topic (its ``about`` and positive signals)."""
+        """Concepts that speak for this topic (its ``about`` and positive signals; made
+        once, as scoring asks for it again and again)."""
         words = {c for c, w in self.signals.items() if w > 0}
         for group in self.about:
             words |= group
         return frozenset(words)
 
-    @property
+    @cached_property
     def vocabulary(self) -> frozenset[str]:
-        """Every concept this topic can account for in a question."""
+        """Every concept this topic can account for in a question (made once)."""
         words: set[str] = set(self.signals)
         for group in self.about:
             words |= group

@@ -10,29 +10,33 @@ mapped to concepts from the knowledge files, and the kind of question ("how many
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.brain.config import CONFIG
 from bot.text import is_latin, normalise, stem
-from knowledge.loading import Knowledge
-from knowledge.models import (
-    Area,
-    ConceptDef,
-    Language,
-    Person,
-    Record,
-    RecordTranslation,
-    UnnamedArea,
-)
+
+if TYPE_CHECKING:
+    from knowledge.basics import Knowledge
+    from knowledge.models import (
+        Area,
+        ConceptDef,
+        Language,
+        Person,
+        Record,
+        RecordTranslation,
+        UnnamedArea,
+    )
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
 SAYING = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
+KEPT_TOKENS = 50_000  # words read and kept (see Lexicon.tokens); then forgotten, to start again
 
 
 @dataclass(frozen=True)
@@ -150,10 +154,24 @@ class Parsed:
         everyday words from what the question is about."""
         return tuple(w for w in self.neutral if not w.isascii())
 
-    @property
+    @cached_property
     def subject(self) -> set[str]:
-        """Concepts that say what the question is about (not how it is asked)."""
+        """Concepts that say what the question is about (not how it is asked). Made once
+        per parse and shared by every reader: never change it."""
         return {c for c in self.concepts if not c.endswith("_q")}
+
+
+@dataclass(frozen=True)
+class Starts:
+    """How a phrase naming one concept can start (see ``Lexicon.may_name``): a word's stem
+    or the word itself, a stem alias it begins with, a pattern; ``fuzzy``: a word of another
+    script may be a slip in one of its stem aliases."""
+
+    stems: frozenset[str]
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    fuzzy: bool
 
 
 @dataclass(frozen=True)
@@ -188,6 +206,10 @@ class Lexicon:
         self._load_question_words(knowledge.language)
         self._load_vocabulary(knowledge)
         self._corrections: dict[str, str] = {}
+        # each word as read (corrected and stemmed), kept: questions reuse most words
+        self._tokens: dict[str, Token] = {}
+        self._word_matches: dict[str, set[str]] = {}  # see _match_word
+        self._starts_of: dict[str, Starts] = {}  # see may_name
         grammar = knowledge.language.grammar
         self.grammar = Shape(
             question_starts=tuple(normalise(w) for w in grammar.question_starts),
@@ -202,6 +224,11 @@ class Lexicon:
             negations=frozenset(normalise(w) for w in grammar.negations),
             negations_after=frozenset(normalise(w) for w in grammar.negations_after),
         )
+        # the longest phrase each first word starts: most words start none, and are passed
+        # after one look-up instead of one per phrase length
+        self._phrase_reach = _reach(self._phrases)
+        self._title_reach = _reach(self._titles)
+        self._qtype_reach = _reach(self._qtypes)
 
     def _load_concepts(
         self, record: Record, language: Language, translations: Iterable[RecordTranslation] = ()
@@ -282,6 +309,7 @@ class Lexicon:
         self._stopwords = {stem(w) for w in _all_words(language.all_stopwords)}
         markers = [tuple(stem(w) for w in normalise(m).split()) for m in language.follow_up_markers]
         self._markers = sorted((m for m in markers if m), key=len, reverse=True)
+        self._marker_starts = frozenset(m[0] for m in self._markers)
         self._person_pronouns = {normalise(p) for p in language.pronouns.get("person", [])}
         self._thing_pronouns = {normalise(p) for p in language.pronouns.get("thing", [])}
 
@@ -457,9 +485,16 @@ class Lexicon:
 
     def tokens(self, text: str) -> list[Token]:
         out = []
+        known = self._tokens
         for surface in normalise(text).split()[: CONFIG.max_words]:
-            word = self.correct(surface)
-            out.append(Token(surface, word, stem(word)))
+            token = known.get(surface)
+            if token is None:
+                word = self.correct(surface)
+                token = Token(surface, word, stem(word))
+                if len(known) >= KEPT_TOKENS:
+                    known.clear()
+                known[surface] = token
+            out.append(token)
         return out
 
     # -- concepts ------------------------------------------------------------------------
@@ -531,6 +566,8 @@ class Lexicon:
         lead = 1 if stems and set(self._phrases.get((stems[0],), ("-",))) <= SMALLTALK else 0
         for skip in dict.fromkeys((0, lead)):
             rest = stems[skip:]
+            if not rest or rest[0] not in self._marker_starts:
+                continue  # no marker starts with this word (most do not start with one)
             for marker in self._markers:
                 if tuple(rest[: len(marker)]) == marker:
                     return skip + len(marker)
@@ -554,8 +591,16 @@ class Lexicon:
     def _match_here(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
         """The concept (or title) phrase starting at word i: alias phrases, then stem
         phrases ("темір жол*"), then one word by its stem or pattern."""
-        title_length, title = self._match_at(stems, i, self._titles)
-        length, concepts = self._match_at(stems, i, self._phrases)
+        title_length, title = (
+            self._match_at(stems, i, self._titles, self._title_reach)
+            if stems[i] in self._title_reach
+            else (0, set())
+        )
+        length, concepts = (
+            self._match_at(stems, i, self._phrases, self._phrase_reach)
+            if stems[i] in self._phrase_reach
+            else (0, set())
+        )
         if title_length > length:  # "president", but not "president of pakistan"
             return Match(i, title_length, title, _surface(tokens, i, title_length), title=True)
         exact = self._exact.get(tokens[i].word) if length == 1 else None
@@ -771,7 +816,7 @@ class Lexicon:
         found: list[Found] = []
         i = start
         while i < len(stems):
-            for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
+            for length in range(min(self._qtype_reach.get(stems[i], 0), len(stems) - i), 0, -1):
                 qtype = self._qtypes.get(tuple(stems[i : i + length]))
                 if qtype:
                     found.append((i, length, qtype))
@@ -799,10 +844,14 @@ class Lexicon:
         return not any(g[0] < at < g[0] + g[1] or g[0] + g[1] == at for g in found)
 
     def _match_at(
-        self, stems: list[str], i: int, table: dict[tuple[str, ...], tuple[str, ...]]
+        self,
+        stems: list[str],
+        i: int,
+        table: dict[tuple[str, ...], tuple[str, ...]],
+        reach: dict[str, int],
     ) -> tuple[int, set[str]]:
-        """The longest alias phrase of ``table`` starting at word i."""
-        for length in range(min(self.max_phrase, len(stems) - i), 0, -1):
+        """The longest alias phrase of ``table`` (``reach``: see ``_reach``) at word i."""
+        for length in range(min(reach.get(stems[i], 0), len(stems) - i), 0, -1):
             concepts = table.get(tuple(stems[i : i + length]))
             if concepts:
                 return length, set(concepts)
@@ -826,10 +875,16 @@ class Lexicon:
         if (token.stem,) in self._qtypes or token.stem in self._stopwords:
             return set()  # "қалай" (how) is a question word, not a form of "қала*" (city)
         word = token.word  # each start of the word looked up, not every stem scanned
+        found = self._word_matches.get(word)  # kept, as the words read are (see tokens)
+        if found is not None:
+            return found
         found = {c for n in range(1, len(word) + 1) for c in self._stems_of.get(word[:n], ())}
         found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
         if not found and not is_latin(token.word) and token.stem not in self._quiet_stems:
             found = self._near_prefix(token.word)
+        if len(self._word_matches) >= KEPT_TOKENS:
+            self._word_matches.clear()
+        self._word_matches[word] = found
         return found
 
     def _near_prefix(self, word: str) -> set[str]:
@@ -927,6 +982,46 @@ class Lexicon:
     def from_record(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.from_record)
+
+    def may_name(self, concept: str, tokens: list[Token]) -> bool:
+        """False when no word of ``tokens`` can start a phrase naming ``concept`` (then no
+        word of the parse names it, though a count may imply a figure; a quick test that
+        spares a parse). True means maybe."""
+        starts = self._starts_of.get(concept)
+        if starts is None:
+            starts = self._starts_of[concept] = self._starts(concept)
+        for token in tokens:
+            if token.stem in starts.stems or token.word in starts.words:
+                return True
+            if token.word.startswith(starts.prefixes) or (
+                starts.fuzzy and not is_latin(token.word)
+            ):
+                return True
+            if any(pattern.match(token.word) for pattern in starts.patterns):
+                return True
+        return False
+
+    def _starts(self, concept: str) -> Starts:
+        """How a phrase naming ``concept`` can start, from every table ``_match_here``
+        reads (keep the two in step: tests/test_may_name.py checks them on every set)."""
+        tables = (self._phrases, self._titles)
+        prefixes = tuple(p for p, owners in self._stems_of.items() if concept in owners)
+        return Starts(
+            stems=frozenset(
+                key[0] for table in tables for key, cs in table.items() if concept in cs
+            ),
+            words=frozenset(
+                [w for w, cs in self._exact.items() if concept in cs]
+                + [
+                    w
+                    for w, entries in self._prefix_phrases.items()
+                    if any(e[2] == concept for e in entries)
+                ]
+            ),
+            prefixes=prefixes,
+            patterns=tuple(pattern for pattern, c in self._patterns if c == concept),
+            fuzzy=any(c == concept for entries in self._prefixes.values() for _, c in entries),
+        )
 
 
 _VOWELS = frozenset("aeiou")
@@ -1032,6 +1127,14 @@ def _positions(said: list[Match]) -> dict[str, list[int]]:
     return where
 
 
+def _reach(table: Mapping[tuple[str, ...], object]) -> dict[str, int]:
+    """The longest key of ``table`` that starts with each word."""
+    reach: dict[str, int] = {}
+    for key in table:
+        reach[key[0]] = max(reach.get(key[0], 0), len(key))
+    return reach
+
+
 _SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+(?!of\b)")  # not "no. of MoUs"
 
 
@@ -1046,6 +1149,13 @@ def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
     return head.startswith(starters) or second
 
 
+@lru_cache(maxsize=8)
+def _joins(join_words: frozenset[str]) -> re.Pattern[str]:
+    """What may join two questions: a comma, "&" or a join word (made once per language)."""
+    words = "|".join(re.escape(w) for w in sorted(join_words, key=len, reverse=True))
+    return re.compile(rf"(\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+)", re.IGNORECASE)
+
+
 def _after_short_word(text: str, starters: tuple[str, ...]) -> bool:
     """ "in which city", "from which city", "в каком городе": a question after one short word."""
     first, _, rest = text.partition(" ")
@@ -1058,8 +1168,7 @@ def split_questions(text: str, shape: Shape) -> list[str]:
     A join word ("and", a comma) only splits when what follows starts like a question of its
     own, so "Pakistan and Kazakhstan signed..." stays whole.
     """
-    words = "|".join(re.escape(w) for w in sorted(shape.join_words, key=len, reverse=True))
-    joins = re.compile(rf"(\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+)", re.IGNORECASE)
+    joins = _joins(shape.join_words)
     starters = shape.question_starts
     parts: list[str] = []
     for chunk in _SPLIT_PUNCT.split(text):
