@@ -207,3 +207,9 @@ def test_what_a_negation_opening_the_message_denies_is_not_asked(tiny_lexicon: L
     assert "fisheries" in parsed.concepts and "ferry" not in parsed.concepts
     alone = tiny_lexicon.parse("not the ferry")
     assert "ferry" in alone.concepts and not alone.denied
+
+
+def test_concepts_come_in_the_knowledge_files_order_not_a_sets(tiny_lexicon: Lexicon) -> None:
+    """A set's order follows the hash seed; a parse must not (the same question, the same
+    answer, in every process)."""
+    assert tiny_lexicon.in_order({"sign", "deal", "greet"}) == ["deal", "sign", "greet"]

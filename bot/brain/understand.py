@@ -623,12 +623,22 @@ class Lexicon:
     def _weights(self, said: list[Match]) -> dict[str, float]:
         """Concepts in the order said; the ones that only set the scene ("during the visit")
         are dropped when something else is asked about."""
-        concepts = {c: self.info[c].weight for m in said for c in m.concepts}
+        concepts = {c: self.info[c].weight for m in said for c in self.in_order(m.concepts)}
         setting = {c for m in said if m.setting for c in m.concepts}
         if set(concepts) - setting - self._smalltalk_free:
             for concept in setting:
                 concepts.pop(concept, None)
         return concepts
+
+    def in_order(self, concepts: Iterable[str]) -> list[str]:
+        """Concepts in the knowledge files' order, not a set's (which follows the hash seed):
+        the same question is parsed the same way in every process."""
+        rank = self._concept_rank
+        return sorted(concepts, key=lambda c: rank.get(c, len(rank)))
+
+    @cached_property
+    def _concept_rank(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.info)}
 
     def _leftover_words(self, tokens: list[Token], explained: set[int]) -> Leftovers:
         """Words no phrase took: the record's own words, ordinary words, and unknown ones."""
