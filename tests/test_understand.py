@@ -213,3 +213,10 @@ def test_concepts_come_in_the_knowledge_files_order_not_a_sets(tiny_lexicon: Lex
     """A set's order follows the hash seed; a parse must not (the same question, the same
     answer, in every process)."""
     assert tiny_lexicon.in_order({"sign", "deal", "greet"}) == ["deal", "sign", "greet"]
+
+
+def test_an_everyday_word_with_a_letter_dropped_is_no_missing_topic(brain: Brain) -> None:
+    """ "visted" is "visited" mistyped, not something the record lacks; "dinner" is a word
+    of its own, not a slip of "diner"."""
+    assert "visted" not in brain.lexicon.parse("wich city tokayv visted").unknown
+    assert "dinner" in brain.lexicon.parse("where was the state dinner").unknown

@@ -677,8 +677,8 @@ class Lexicon:
             return "neutral"  # "begin", "besides": ordinary words, not missing topics
         if not is_latin(token.surface):
             return "neutral"  # no word list tells a Russian or Urdu word from a name
-        if self._garbled(token.surface):
-            return "neutral"  # "protecshun": too far off to correct, too close to be a name
+        if self._garbled(token.surface) or self._slip_of_everyday(token.surface):
+            return "neutral"  # "protecshun", "visted": a slip, not a missing topic
         return "unknown"
 
     def _objects(self, objects: list[str], where: dict[str, list[int]]) -> list[str]:
@@ -930,6 +930,21 @@ class Lexicon:
         )
         return found is not None and found[0][0] == word[0]
 
+    def _slip_of_everyday(self, word: str) -> bool:
+        """ "visted", "recieved": one slip from an everyday word (with the same first letter)
+        is that word mistyped, never something the record lacks."""
+        if len(word) < CONFIG.everyday_slip_min or self.is_common(word):
+            return False
+        return _everyday_slip(word, tuple(self._everyday_from.get(word[0], ())))
+
+    @cached_property
+    def _everyday_from(self) -> dict[str, list[str]]:
+        """The language file's everyday English words by first letter."""
+        by_letter: dict[str, list[str]] = {}
+        for word in sorted(self._ordinary | self._nouns):
+            by_letter.setdefault(word[:1], []).append(word)
+        return by_letter
+
     @cached_property
     def _ordinary_stems(self) -> frozenset[str]:
         """Stems of the everyday words: made on first need, not at start-up (10,000 words)."""
@@ -1035,6 +1050,21 @@ class Lexicon:
 
 
 _VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=4096)
+def _everyday_slip(word: str, words: tuple[str, ...]) -> bool:
+    """A letter dropped ("visted") or two swapped ("recieved"); not one replaced, which makes
+    other real words ("dinner" and "diner")."""
+    candidates = [
+        w
+        for w in words
+        if len(w) == len(word) + 1 or (len(w) == len(word) and sorted(w) == sorted(word))
+    ]
+    found = process.extractOne(
+        word, candidates, scorer=OSA.distance, score_cutoff=1, processor=None
+    )
+    return found is not None
 
 
 def _covered(matches: list[Match]) -> set[int]:
