@@ -47,6 +47,8 @@ SETS = [
     "questions_blind21.yaml",
     "questions_blind22.yaml",  # round 4 first looks 93.8% and 91.2%
     "questions_blind23.yaml",
+    "questions_blind24.yaml",  # round 5 first looks 93.8% and 88.8%
+    "questions_blind25.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -72,6 +74,8 @@ FLOORS = {
     "questions_blind21.yaml": 0.91,
     "questions_blind22.yaml": 0.93,
     "questions_blind23.yaml": 0.91,
+    "questions_blind24.yaml": 0.93,
+    "questions_blind25.yaml": 0.88,
 }
 
 
@@ -97,11 +101,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 32 of about 339 get a record fact.
+    "UN peacekeeping jobs", "railways in India"); today 34 of about 367 get a record fact.
     Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 32, answered
+    assert len(answered) <= 34, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -128,6 +132,7 @@ CONVERSATIONS = {
     "conversations12.yaml": 0.84,
     "conversations13.yaml": 0.85,  # round 3: 85.6% on first look
     "conversations14.yaml": 0.89,  # round 4: 89.8% on first look
+    "conversations15.yaml": 0.89,  # round 5: 89.7% on first look
 }
 
 
