@@ -220,3 +220,29 @@ def test_an_everyday_word_with_a_letter_dropped_is_no_missing_topic(brain: Brain
     of its own, not a slip of "diner"."""
     assert "visted" not in brain.lexicon.parse("wich city tokayv visted").unknown
     assert "dinner" in brain.lexicon.parse("where was the state dinner").unknown
+
+
+def test_the_same_question_gets_the_same_answer_whatever_the_hash_seed() -> None:
+    """A set's order follows PYTHONHASHSEED; two processes must still answer alike (an
+    ``about`` group once picked its concept in a frozenset's order)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from bot.brain.pipeline import Brain; from knowledge.loading import load_files; "
+        "print(Brain(load_files()).answer('How does the piece describe the current level of "
+        "trade between the two countries - big or small?').text)"
+    )
+    texts = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(texts) == 1, texts

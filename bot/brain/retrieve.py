@@ -60,13 +60,16 @@ def _about_terms(topic: Topic, concepts: dict[str, float]) -> list[float] | None
     group has no concept in the question (then the topic is no candidate)."""
     terms: list[float] = []
     used: set[str] = set()
-    for group in topic.about:
+    for at, group in enumerate(topic.about):
         present = [c for c in group if c in concepts]
         if not present:
             return None
         fresh = [c for c in present if c not in used]
         if fresh:  # one word can satisfy two groups, but only counts once
-            best = max(fresh, key=lambda c: concepts[c])
+            later = {c for g in topic.about[at + 1 :] for c in g}
+            # the heaviest; on a tie, one no later group needs, then by name: never a
+            # set's order, which follows the hash seed
+            best = min(fresh, key=lambda c: (-concepts[c], c in later, c))
             used.add(best)
             terms.append(CONFIG.about_weight * concepts[best])
     return terms
