@@ -186,9 +186,8 @@ class Brain:
 
     def _only_denies(self, part: str) -> bool:
         """ "not the anthems" before its question says what is not asked, nothing more."""
-        words = self.lexicon.grammar.negations | self.lexicon.grammar.negations_after
         parsed = self._parse(part)
-        opens = any(t.word in words for t in parsed.tokens[: CONFIG.negation_reach + 1])
+        opens = bool(self.lexicon.negation_words(parsed.tokens))
         return opens and not parsed.qtype and len(parsed.tokens) <= CONFIG.negation_reach + 1
 
     def _asks(self, part: str, text: str) -> bool:

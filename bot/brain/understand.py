@@ -506,7 +506,7 @@ class Lexicon:
         stems = [t.stem for t in tokens]
         start = self._marker_length(stems)
         kind = self._find_qtype(stems, start)
-        negations = self._negation_words(tokens)
+        negations = self.negation_words(tokens)
         matches = self._matches(tokens, start, kind.phrases | negations)
         negated, denied = self._denial(tokens, matches)  # "not the award, what did he say?"
         said = [m for m in matches if not m.title and m.at not in negated]
@@ -716,13 +716,11 @@ class Lexicon:
         """Where the phrase stands that a negation opening the message denies: the first one
         within reach after "not" ("not the award, what did he say?"), or the last one before
         "nahi", "емес" ("railway nahi, ...")."""
-        reach = CONFIG.negation_reach
-        words = [t.word for t in tokens[: reach + 1]]
-        for i, word in enumerate(words):
-            if word in self.grammar.negations:
-                after = [m.at for m in matches if i < m.at <= i + reach]
+        for i in sorted(self.negation_words(tokens)):
+            if tokens[i].word in self.grammar.negations:
+                after = [m.at for m in matches if i < m.at <= i + CONFIG.negation_reach]
                 return frozenset(after[:1])
-            if word in self.grammar.negations_after and i > 0:
+            if i > 0:
                 before = [m.at for m in matches if m.at + m.length <= i]
                 return frozenset(before[-1:])
         return frozenset()
@@ -730,17 +728,19 @@ class Lexicon:
     def _about_pronoun(self, tokens: list[Token]) -> bool:
         """ "about him", "uske bare mein": a person pronoun just after an object marker or
         just before one that follows its noun."""
-        before, after = self.grammar.object_markers, self.grammar.markers_after
         return any(
-            t.surface in self._person_pronouns
-            and (
-                {u.word for u in tokens[max(0, i - 2) : i]} & before
-                or {u.word for u in tokens[i + 1 : i + 4]} & after
-            )
+            t.surface in self._person_pronouns and self._marked_as_object(tokens, i, len(tokens))
             for i, t in enumerate(tokens)
         )
 
-    def _negation_words(self, tokens: list[Token]) -> set[int]:
+    def _marked_as_object(self, tokens: list[Token], i: int, upto: int) -> bool:
+        """Word i stands just after an object marker ("about") or just before one that
+        follows its noun ("ke bare mein", "туралы"), before position ``upto``."""
+        ahead = {t.word for t in tokens[max(0, i - 2) : i]}
+        behind = {t.word for t in tokens[i + 1 : min(i + 4, upto)]}
+        return bool(ahead & self.grammar.object_markers or behind & self.grammar.markers_after)
+
+    def negation_words(self, tokens: list[Token]) -> set[int]:
         """Where the negations near the start stand: they are no missing topic."""
         words = self.grammar.negations | self.grammar.negations_after
         return {i for i, t in enumerate(tokens[: CONFIG.negation_reach + 1]) if t.word in words}
@@ -754,13 +754,10 @@ class Lexicon:
         """A person named just after "about" ("what did he say about Sharif?") or just
         before "ke bare mein", "туралы" with no one else between: the one spoken of, not
         the speaker."""
-        before, after = self.grammar.object_markers, self.grammar.markers_after
         named = sorted((i, p) for p in self._people for i in where.get(p, []))
         for k, (i, person) in enumerate(named):
             upto = named[k + 1][0] if k + 1 < len(named) else len(tokens)
-            ahead = {t.word for t in tokens[max(0, i - 2) : i]}
-            behind = {t.word for t in tokens[i + 1 : min(i + 4, upto)]}
-            if (ahead & before or behind & after) and len(where[person]) == 1:
+            if self._marked_as_object(tokens, i, upto) and len(where[person]) == 1:
                 return person  # named again elsewhere ("Sharif ne ... kaha"), also the speaker
         return None
 
