@@ -167,9 +167,8 @@ def test_an_off_topic_request_with_a_deal_word_is_declined(brain: Brain) -> None
 
 def test_an_everyday_word_is_no_alias_by_its_stem(brain: Brain) -> None:
     """ "even" is not "evening" (a time of day): "who even showed up to greet him?" asks who
-    received him; "noted, cheers" is thanks."""
+    received him."""
     assert "Sharif" in brain.answer("so like who even showed up to greet the kazakh guy").text
-    assert brain.answer("noted, cheers").intent == "thanks"
 
 
 def test_a_qualifier_moves_who_to_the_topic_that_accounts_for_it(brain: Brain) -> None:
