@@ -63,6 +63,11 @@ class ConceptDef(Strict):
         description="names an attribute asked of a thing (its route, cost, colour, language): "
         "asked of a topic that does not account for it, the record lacks that detail",
     )
+    general: bool = Field(
+        default=False,
+        description="the record mentions it only in general (minerals, investment): asked "
+        "which ones or what exactly, the record gives no specifics",
+    )
 
     @field_validator("aliases")
     @classmethod

@@ -66,6 +66,7 @@ concepts:
   source_ref: {anchor: false, weight: 0.1, aliases: [in this story]}
   route: {detail: true, anchor: false, aliases: [route]}
   value: {detail: true, anchor: false, asks: how_much, aliases: [cost, worth]}
+  specifics: {anchor: false, weight: 0.5, aliases: [exactly, what kind of]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about]
 follow_up_markers: [and, what about]
 grammar:

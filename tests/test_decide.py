@@ -132,6 +132,17 @@ def test_a_detail_the_topic_does_not_account_for_is_not_given(tiny_brain: Brain)
     assert tiny_brain.answer("was there a ferry deal?").answered
 
 
+def test_specifics_of_a_thing_named_only_in_general_are_not_given(tiny_brain: Brain) -> None:
+    """ "What does the ferry one cover exactly?": the record names the ferry deal by its area
+    alone, so the specifics are not there; "was there a ferry deal, exactly?" asks whether,
+    and "what kind of ferry deal?" is answered by the area."""
+    answer = tiny_brain.answer("what does the ferry one cover exactly?")
+    assert answer.rule == "asks_specifics" and not answer.answered
+    assert "ferry" in answer.text.casefold()  # what the record does say follows
+    assert tiny_brain.answer("was there a ferry deal, exactly?").answered
+    assert tiny_brain.answer("what kind of ferry deal was signed?").rule != "asks_specifics"
+
+
 def test_a_detail_whose_kind_the_reply_gives_is_answered(tiny_brain: Brain) -> None:
     """ "What is the cost of the tourism target?": a detail implying "how much" is given by
     a reply with a figure; far from the question word, a detail word is not what is asked."""

@@ -41,6 +41,9 @@ PRESUMING = frozenset({"what", "why"})  # questions that take their facts for gr
 CHECKING = (None,)  # "Nazarbayev came to Islamabad, right?": a claim to check, no question word
 EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas or profiles
 # every event of the record shares its date and place
+SPECIFICS = "specifics"  # the language file's concept for "exactly", "what kind of", "именно"
+# "what exactly did he say about minerals?", "which wealth did he mention?": his words answer
+SAYING = frozenset({"say", "contents", "discuss"})
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
 
 
@@ -357,6 +360,33 @@ def asks_a_detail(case: Case) -> Answer | Redirect | None:
     return case.not_in_record(compose.not_mentioned(words[:1], compose.what_it_says(topic)))
 
 
+def asks_specifics(case: Case) -> Answer | None:
+    """ "Which minerals exactly?", "what does the maritime MoU involve?": the record mentions
+    the thing only in general (an agreement area, or a concept marked ``general``), so the
+    specifics asked are not there; its general mention is what it says."""
+    parsed, topic = case.parsed, case.topic
+    if parsed.qtype in (*CHECKING, "yes_no") or parsed.subject & SAYING:
+        return None  # "was there one on gas, specifically?" asks whether, not which
+    if not topic.answered or SPECIFICS in topic.accounts_for:
+        return None
+    own = [c for c in parsed.concepts if c not in parsed.borrowed | parsed.denied]
+    general = [c for c in own if case.brain.lexicon.is_general(c)]
+    if not any(_specifics_of(parsed, c) for c in general):
+        return None
+    return case.not_in_record([Line("no_specifics"), *compose.what_it_says(topic)])
+
+
+def _specifics_of(parsed: Parsed, concept: str) -> bool:
+    """Specifics are asked of the concept: a word for them ("exactly", "what kind of") near
+    it, or a which-question whose head it is ("which ports?", not "which port agreement?")."""
+    at, frame = parsed.where.get(concept, []), parsed.where.get(AREA_FRAME, [])
+    if any(0 < j - i <= 2 for i in at for j in frame):
+        return False  # "what kind of prisoner agreement?": the area names the agreement
+    if parsed.near(SPECIFICS, concept, CONFIG.detail_reach):
+        return True
+    return parsed.qtype == "list" and any(0 < i - parsed.qtype_at <= 2 for i in at)
+
+
 def _asked_details(parsed: Parsed, lexicon: Lexicon) -> list[str]:
     """Detail concepts the question asks for: beside its question word ("what route",
     "qeemat kitni"), or the whole of a terse message ("route?")."""
@@ -592,6 +622,7 @@ RULES: tuple[Rule, ...] = (
     qualified,
     lacking_detail,
     asks_a_detail,
+    asks_specifics,
     asked_about_mentions,
     unframed_area,
     unknown_object,

@@ -181,6 +181,7 @@ class ConceptInfo:
     from_record: bool
     qualifier: bool = False
     detail: bool = False
+    general: bool = False
 
 
 class Lexicon:
@@ -253,9 +254,10 @@ class Lexicon:
                 if concept_id in self.info:
                     self._add_aliases(concept_id, words)
         self._people = [p.id for p in record.people]
-        self._areas = {a.id for a in record.agreements.named} | {
-            u.id for u in record.agreements.unnamed
-        }
+        named = record.agreements.named
+        # an agreement whose only source is the line naming it: the record has nothing more
+        self._named_only = frozenset(a.id for a in named if len(a.sources) <= 1)
+        self._areas = {a.id for a in named} | {u.id for u in record.agreements.unnamed}
         self._frame_phrases()
         self._figures_in = self._figures_by_unit(record)
         self._gap_concepts = {c for gap in record.gaps for group in gap.about for c in group}
@@ -269,7 +271,7 @@ class Lexicon:
         """One concept of a knowledge file: how much it weighs, its aliases, and the kind of
         question it implies ("date" asks when)."""
         self.info[name] = ConceptInfo(
-            anchor, concept.weight, from_record, concept.qualifier, concept.detail
+            anchor, concept.weight, from_record, concept.qualifier, concept.detail, concept.general
         )
         self._add_aliases(name, concept.aliases)
         if concept.asks:
@@ -996,6 +998,12 @@ class Lexicon:
     def is_detail(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.detail)
+
+    def is_general(self, concept: str) -> bool:
+        """Whether the record mentions the concept only in general: marked ``general``, or
+        an agreement it names by its area alone (one source: the line naming it)."""
+        info = self.info.get(concept)
+        return bool(info and info.general) or concept in self._named_only
 
     def is_anchor(self, concept: str) -> bool:
         info = self.info.get(concept)
