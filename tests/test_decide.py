@@ -143,6 +143,18 @@ def test_specifics_of_a_thing_named_only_in_general_are_not_given(tiny_brain: Br
     assert tiny_brain.answer("what kind of ferry deal was signed?").rule != "asks_specifics"
 
 
+def test_words_the_record_does_not_know_outnumbering_one_it_does_are_the_subject(
+    brain: Brain,
+) -> None:
+    """ "What penalty applies for breach of a tenancy contract?": one record word (contract)
+    against three it does not know: the question is about those, in any kind of question;
+    a question naming two record things stays theirs, and a claim to check is checked."""
+    answer = brain.answer("what penalty applies for breach of a tenancy contract")
+    assert not answer.answered and "tenancy" in answer.text
+    assert brain.answer("what did tokayev say about pakistans role in the region").answered
+    assert brain.answer("Pakistan handed Tokayev the Tamgha-e-Basalat, right?").answered
+
+
 def test_a_detail_whose_kind_the_reply_gives_is_answered(tiny_brain: Brain) -> None:
     """ "What is the cost of the tourism target?": a detail implying "how much" is given by
     a reply with a figure; far from the question word, a detail word is not what is asked."""

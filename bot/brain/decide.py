@@ -462,7 +462,9 @@ def unknown_object(case: Case) -> Answer | None:
     only_by_kind = not what_about  # "best biryani in Islamabad": the city only sets a place
     # "was there a business forum with Pakistani companies?": one word of the topic, two
     # things it does not know: the question is about those
-    outnumbered = len(what_about) <= 1 and len(case.unknown) >= 2 and parsed.qtype == "yes_no"
+    outnumbered = len(what_about) <= 1 and len(case.unknown) >= 2
+    outnumbered = outnumbered and parsed.qtype is not None
+    outnumbered = outnumbered and (parsed.qtype == "yes_no" or len(_named(case)) <= 1)
     asked_about = parsed.objects if topic.kind not in ("area", "unnamed") else []
     unknown = case.unknown or (foreign_subject(parsed) if only_by_kind else ())
     if not topic.answered or not (asked_about or (unknown and (only_by_kind or outnumbered))):
@@ -472,6 +474,13 @@ def unknown_object(case: Case) -> Answer | None:
         compose.not_mentioned(words, compose.what_it_says(topic)),
         case.conf * 0.8,
     )
+
+
+def _named(case: Case) -> set[str]:
+    """What the question itself names, of weight: "Tokayev" and "award", not "Kazakh"."""
+    parsed, lexicon = case.parsed, case.brain.lexicon
+    own = parsed.subject - parsed.borrowed
+    return {c for c in own if lexicon.is_anchor(c) and parsed.concepts[c] >= 0.5}
 
 
 def foreign_subject(parsed: Parsed) -> tuple[str, ...]:
