@@ -55,6 +55,7 @@ question_types:
   where: [where]
   yes_no: [was there, did, was]
   what: [what]
+  who: [who]
 concepts:
   deal: {aliases: [deal, agreement]}
   sign: {aliases: [sign]}

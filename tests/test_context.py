@@ -38,6 +38,22 @@ def test_a_bare_question_word_borrows_the_subject(tiny_lexicon: Lexicon) -> None
     assert "fisheries" in resolved.parsed.concepts and resolved.parsed.qtype == "when"
 
 
+def test_a_short_who_question_about_it_keeps_the_subject_it_points_at(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "who won it?" names a thing of its own (an award), but "it" is still the fisheries
+    deal; "who won this award?" points with a noun of its own, and keeps nothing."""
+    context = _after(tiny_lexicon, "was there a deal on fisheries")
+    pointing = resolve(
+        tiny_lexicon.parse("who won the award for it"), context, tiny_lexicon, PEOPLE, _never_alone
+    )
+    assert "fisheries" in pointing.parsed.borrowed and "award" in pointing.parsed.concepts
+    own = resolve(
+        tiny_lexicon.parse("who won this award"), context, tiny_lexicon, PEOPLE, _never_alone
+    )
+    assert "fisheries" not in own.parsed.concepts
+
+
 def test_and_x_borrows_the_kind_of_question_not_the_subject(tiny_lexicon: Lexicon) -> None:
     context = _after(tiny_lexicon, "how many agreements on fisheries")
     resolved = resolve(

@@ -133,7 +133,8 @@ def _leans_back(
     return bool(parsed.qtype) and not stands_alone(parsed)
 
 
-RECORD_WIDE = ("when", "where")  # every event of the record shares its date and place
+RECORD_WIDE = ("when", "where")
+PERSON_OR_REASON = ("who", "why")  # every event of the record shares its date and place
 
 
 def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bool) -> Parsed:
@@ -148,6 +149,11 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
     if _keeps_subject(parsed, own_subject, pointing):
         # "how many?", "why?", "and when?", "who set it?": same subject, new question
         _borrow(concepts, {c: w for c, w in previous.items() if not c.endswith("_q")})
+    elif (
+        pointing and _asks_of_it(parsed) and lexicon.points_alone(parsed)
+    ):  # "who signed it?": "it" is the last subject
+        kept = {c: w * CONFIG.inherited_weight for c, w in previous.items() if not c.endswith("_q")}
+        _borrow(concepts, kept)
     qtype = parsed.qtype
     borrowed = _borrows_kind(parsed, context, lexicon)
     if borrowed and context.last_qtype:
@@ -170,6 +176,12 @@ def _borrows_kind(parsed: Parsed, context: Context, lexicon: Lexicon) -> bool:
         return False
     wide = context.last_qtype in RECORD_WIDE
     return not (wide and any(lexicon.is_area(c) for c in parsed.subject))
+
+
+def _asks_of_it(parsed: Parsed) -> bool:
+    """ "who signed it?", "why did they give it to him?": a short who or why question whose
+    pronoun is what it asks about, though it names an act of its own."""
+    return parsed.qtype in PERSON_OR_REASON and len(parsed.tokens) <= CONFIG.pronoun_question_words
 
 
 def _keeps_subject(parsed: Parsed, own_subject: bool, pointing: bool) -> bool:

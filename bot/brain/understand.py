@@ -799,6 +799,15 @@ class Lexicon:
             bool(surfaces & self.grammar.group_pronouns),
         )
 
+    def points_alone(self, parsed: Parsed) -> bool:
+        """Whether "it" or "them" stands for a thing on its own ("who signed it?"), not
+        before the noun it points with ("Бұл марапат", "this award")."""
+        pronouns = self._thing_pronouns | self.grammar.group_pronouns
+        named = {i for c in parsed.subject for i in parsed.where.get(c, [])}
+        return any(
+            t.surface in pronouns and i + 1 not in named for i, t in enumerate(parsed.tokens)
+        )
+
     def _after_setting_word(self, tokens: list[Token], i: int) -> bool:
         """Whether position i is in a phrase like "during his trip" (up to 3 words after)."""
         return any(t.word in self.grammar.setting_words for t in tokens[max(0, i - 3) : i])
