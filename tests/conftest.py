@@ -68,7 +68,8 @@ concepts:
   route: {detail: true, anchor: false, aliases: [route]}
   value: {detail: true, anchor: false, asks: how_much, aliases: [cost, worth]}
   specifics: {anchor: false, weight: 0.5, aliases: [exactly, what kind of]}
-stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about]
+  evening_time: {anchor: false, aliases: [that evening]}
+stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about, even]
 follow_up_markers: [and, what about]
 grammar:
   object_markers: [about, "on"]

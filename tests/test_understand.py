@@ -17,6 +17,14 @@ def test_an_ordinary_word_in_the_object_slot_stays_visible(tiny_lexicon: Lexicon
     assert parsed.unknown == ["useful"] and parsed.objects == ["useful"]
 
 
+def test_an_alias_word_stemmed_into_a_stopword_must_be_typed_whole(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "evening" stems to "even": "that evening" is the alias, "is that even true" is not."""
+    assert "evening_time" in tiny_lexicon.parse("what happened that evening").concepts
+    assert "evening_time" not in tiny_lexicon.parse("is that even true").concepts
+
+
 def test_a_noun_nobody_knows_is_unknown(tiny_lexicon: Lexicon) -> None:
     assert tiny_lexicon.parse("where was the dinner").unknown == ["dinner"]
 

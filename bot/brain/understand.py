@@ -203,6 +203,10 @@ class Lexicon:
         self._endings = tuple(knowledge.language.grammar.other_endings.items())
         plain = knowledge.language.grammar.plain_letters
         self._plain = str.maketrans(plain) if plain else None
+        # "evening" stems to "even", "news" to "new": an alias word shortened into a stopword
+        # must be typed whole ("that evening", never "is that even realistic")
+        self._bare = {normalise(w) for w in _all_words(knowledge.language.all_stopwords)}
+        self._whole_at: dict[tuple[str, ...], frozenset[int]] = {}
         self._load_concepts(knowledge.record, knowledge.language, knowledge.translations.values())
         self._load_question_words(knowledge.language)
         self._load_vocabulary(knowledge)
@@ -388,9 +392,23 @@ class Lexicon:
                 self._alias_surface.update(words)
                 key = tuple(stem(w) for w in words)
                 if key:
+                    self._mark_whole(key, words, first=key not in table)
                     table[key] = self._with(table.get(key), concept)
                 if len(words) == 1 and table is self._phrases:
                     self._exact[words[0]] = self._with(self._exact.get(words[0]), concept)
+
+    def _mark_whole(self, key: tuple[str, ...], words: list[str], *, first: bool) -> None:
+        """Positions of ``key`` where the alias word stems into a stopword: only that word
+        typed whole matches there (unless another alias of the key is the stopword itself).
+        Kept only for the few keys that have such positions."""
+        whole = frozenset(
+            i for i, (w, s) in enumerate(zip(words, key, strict=True)) if s != w and s in self._bare
+        )
+        kept = whole if first else self._whole_at.get(key, frozenset()) & whole
+        if kept:
+            self._whole_at[key] = kept
+        else:
+            self._whole_at.pop(key, None)
 
     def _with(self, concepts: tuple[str, ...] | None, concept: str) -> tuple[str, ...]:
         """``concepts`` and then ``concept`` (in the order they came: it decides ties), as one
@@ -599,7 +617,7 @@ class Lexicon:
             else (0, set())
         )
         length, concepts = (
-            self._match_at(stems, i, self._phrases, self._phrase_reach)
+            self._match_at(stems, i, self._phrases, self._phrase_reach, tokens)
             if stems[i] in self._phrase_reach
             else (0, set())
         )
@@ -867,13 +885,19 @@ class Lexicon:
         i: int,
         table: dict[tuple[str, ...], tuple[str, ...]],
         reach: dict[str, int],
+        tokens: list[Token] | None = None,
     ) -> tuple[int, set[str]]:
-        """The longest alias phrase of ``table`` (``reach``: see ``_reach``) at word i."""
+        """The longest alias phrase of ``table`` (``reach``: see ``_reach``) at word i; with
+        ``tokens``, none whose stopword-like stem was typed bare (see ``_mark_whole``)."""
         for length in range(min(reach.get(stems[i], 0), len(stems) - i), 0, -1):
-            concepts = table.get(tuple(stems[i : i + length]))
-            if concepts:
+            key = tuple(stems[i : i + length])
+            concepts = table.get(key)
+            if concepts and not (tokens and self._typed_bare(key, tokens, i)):
                 return length, set(concepts)
         return 0, set()
+
+    def _typed_bare(self, key: tuple[str, ...], tokens: list[Token], i: int) -> bool:
+        return any(tokens[i + j].word == key[j] for j in self._whole_at.get(key, ()))
 
     def _match_prefix_phrase(self, tokens: list[Token], i: int) -> tuple[int, set[str]]:
         """ "темір жол*" matches "темір жолды": whole words, then a word by its start."""
