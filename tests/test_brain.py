@@ -119,6 +119,16 @@ def test_two_questions_in_one_message_are_both_answered(brain: Brain) -> None:
     assert "Tokayev" in answer.text and "37" in answer.text
 
 
+def test_a_tag_after_a_question_is_no_question_and_one_answer_is_said_once(
+    brain: Brain,
+) -> None:
+    """ "what award did he get, do you know?" asks one thing: one answer, not two copies."""
+    answer = ask(brain, "what award did tokayev get, do you know?")
+    assert answer.text.count("awarded the Nishan-e-Pakistan") == 1
+    twice = ask(brain, "how many deals were signed and how many deals in total?")
+    assert "37" in twice.text and "\n\n" not in twice.text
+
+
 def test_follow_ups_lean_on_the_previous_turn(brain: Brain) -> None:
     context = Context()
     ask(brain, "who visited pakistan?", context)

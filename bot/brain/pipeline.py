@@ -180,9 +180,17 @@ class Brain:
         if self._excludes_areas(text):
             return [text]  # "besides railway and transit, what else?" is one question
         parts = [p for p in parts if not self._only_denies(p)] or parts  # "Not Gaza. What..."
+        parts = [p for p in parts if not self._only_a_tag(p)] or parts  # "..., do you know?"
         asking = [self._asks(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
+
+    def _only_a_tag(self, part: str) -> bool:
+        """ "do you know?", "is it?" after a question: a yes/no tag that names nothing."""
+        parsed = self._parse(part)
+        names = parsed.subject or parsed.unknown or parsed.record_words or parsed.neutral
+        pointing = parsed.thing_pronoun or parsed.person_pronoun or parsed.group_pronoun
+        return parsed.qtype == "yes_no" and not names and not pointing
 
     def _only_denies(self, part: str) -> bool:
         """ "not the anthems" before its question says what is not asked, nothing more."""
@@ -524,4 +532,6 @@ def _useful(results: list[Answer]) -> list[Answer]:
     useful = [r for r in results if r.intent not in SMALLTALK] or results
     if any(r.answered for r in useful):
         useful = [r for r in useful if r.intent not in DECLINES]
-    return useful
+    # two parts read as one topic ("how many were MoUs and how many agreements?") say it once
+    said: set[str] = set()
+    return [r for r in useful if not (r.text in said or said.add(r.text))]
