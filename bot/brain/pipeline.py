@@ -533,5 +533,7 @@ def _useful(results: list[Answer]) -> list[Answer]:
     if any(r.answered for r in useful):
         useful = [r for r in useful if r.intent not in DECLINES]
     # two parts read as one topic ("how many were MoUs and how many agreements?") say it once
-    said: set[str] = set()
-    return [r for r in useful if not (r.text in said or said.add(r.text))]
+    first: dict[str, Answer] = {}
+    for r in useful:
+        first.setdefault(r.text, r)
+    return list(first.values())
