@@ -129,6 +129,19 @@ def test_a_tag_after_a_question_is_no_question_and_one_answer_is_said_once(
     assert "37" in twice.text and "\n\n" not in twice.text
 
 
+def test_who_signed_them_is_the_two_leaders_but_which_ministers_is_not_given(
+    brain: Brain,
+) -> None:
+    """The record says the two leaders signed the declaration and exchanged the agreements;
+    it names no minister who signed any of them."""
+    context = Context()
+    ask(brain, "how many agreements were signed?", context)
+    leaders = ask(brain, "and who signed them?", context)
+    assert leaders.answered and "Tokayev" in leaders.text and "Sharif" in leaders.text
+    assert not ask(brain, "which ministers signed the MoUs?").answered
+    assert not ask(brain, "was the railway MoU signed by the railway minister?").answered
+
+
 def test_follow_ups_lean_on_the_previous_turn(brain: Brain) -> None:
     context = Context()
     ask(brain, "who visited pakistan?", context)
