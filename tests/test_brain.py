@@ -125,6 +125,10 @@ def test_a_tag_after_a_question_is_no_question_and_one_answer_is_said_once(
     """ "what award did he get, do you know?" asks one thing: one answer, not two copies."""
     answer = ask(brain, "what award did tokayev get, do you know?")
     assert answer.text.count("awarded the Nishan-e-Pakistan") == 1
+    claim = ask(brain, "Sharif welcomed Tokayev in Karachi, didn't he")  # a tag: one claim
+    assert claim.answered and "Islamabad" in claim.text and "\n\n" not in claim.text
+    both = ask(brain, "was there a maritime deal and also did they sign one on prisoners")
+    assert "aritime" in both.text and "prisoners" in both.text
     twice = ask(brain, "how many deals were signed and how many deals in total?")
     assert "37" in twice.text and "\n\n" not in twice.text
 

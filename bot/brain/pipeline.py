@@ -180,17 +180,34 @@ class Brain:
         if self._excludes_areas(text):
             return [text]  # "besides railway and transit, what else?" is one question
         parts = [p for p in parts if not self._only_denies(p)] or parts  # "Not Gaza. What..."
-        parts = [p for p in parts if not self._only_a_tag(p)] or parts  # "..., do you know?"
+        parts = self._with_tags_joined(parts, text)  # "..., didn't he?": one claim to check
         asking = [self._asks(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
 
+    def _with_tags_joined(self, parts: list[str], text: str) -> list[str]:
+        """A tag joins the part before it, which it turns into a question ("They signed 73
+        agreements. correct?"); it is never a question of its own. Joined as the message
+        has them, so the question mark after the tag still counts."""
+        joined: list[str] = []
+        for part in parts:
+            start = text.find(joined[-1]) if joined else -1
+            end = text.find(part, start + 1) + len(part) if start >= 0 else -1
+            if start >= 0 and end > start and self._only_a_tag(part):
+                joined[-1] = text[start:end]
+            else:
+                joined.append(part)
+        return joined
+
     def _only_a_tag(self, part: str) -> bool:
-        """ "do you know?", "is it?" after a question: a yes/no tag that names nothing."""
+        """ "do you know?", "didn't he?", "is it?" after a question or a claim: a yes/no tag
+        that names nothing (a pronoun at most, in a word or two)."""
         parsed = self._parse(part)
         names = parsed.subject or parsed.unknown or parsed.record_words or parsed.neutral
         pointing = parsed.thing_pronoun or parsed.person_pronoun or parsed.group_pronoun
-        return parsed.qtype == "yes_no" and not names and not pointing
+        short = len(parsed.tokens) <= CONFIG.tag_words
+        tag = parsed.qtype == "yes_no" or (parsed.qtype is None and short)
+        return tag and not names and (short or not pointing)
 
     def _only_denies(self, part: str) -> bool:
         """ "not the anthems" before its question says what is not asked, nothing more."""
@@ -203,8 +220,18 @@ class Brain:
         like "Feb" implies; "did", "have" only where the part starts: "I have a group
         arriving" asks nothing), or a question mark."""
         parsed = self._parse(part)
-        opening = parsed.qtype != "yes_no" or parsed.qtype_at <= 0
+        opening = parsed.qtype != "yes_no" or parsed.qtype_at <= self._opening_words(parsed)
         return (parsed.qtype_at >= 0 and opening) or _ends_with_mark(part, text)
+
+    def _opening_words(self, parsed: Parsed) -> int:
+        """Where a part's "did" may stand: first, or after "and"/"also" ("..., and also did
+        they sign anything on prisoners")."""
+        grammar, at = self.lexicon.grammar, 0
+        for token in parsed.tokens[:2]:
+            if token.word not in grammar.join_words | grammar.additive_words:
+                break
+            at += 1
+        return at
 
     def _excludes_areas(self, text: str) -> bool:
         if not self.lexicon.may_name("besides", self.lexicon.tokens(text)):
