@@ -54,6 +54,18 @@ def test_a_short_who_question_about_it_keeps_the_subject_it_points_at(
     assert "fisheries" not in own.parsed.concepts
 
 
+def test_many_words_of_another_script_outweigh_a_pronoun(brain: Brain) -> None:
+    """ "اچھا یہ بتاؤ، ..." ("ok, tell me this: ...") points forward, not back: three or
+    more words no list knows are a subject of their own, not a follow-up."""
+    lexicon = brain.lexicon
+    context = Context()
+    remember(context, lexicon.parse("how many agreements were signed?"), "agreements_count", None)
+    aside = lexicon.parse("اچھا یہ بتاؤ اگلے مہینے ہاکی ٹورنامنٹ کون جیتے گا")
+    assert not resolve(aside, context, lexicon, PEOPLE, _never_alone).leaned_back
+    this = lexicon.parse("یہ کب ہوا؟")  # "when did this happen?": this is the last subject
+    assert resolve(this, context, lexicon, PEOPLE, _never_alone).leaned_back
+
+
 def test_and_x_borrows_the_kind_of_question_not_the_subject(tiny_lexicon: Lexicon) -> None:
     context = _after(tiny_lexicon, "how many agreements on fisheries")
     resolved = resolve(

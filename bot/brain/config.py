@@ -35,6 +35,7 @@ class BrainConfig:
     combine_within: float = 1.0  # candidates this close to the best may be answered together
     tie: float = 0.3  # this close, on the same words: together, or "did you mean"
     strong: float = 6.5  # a best score this high is never ambiguous
+    foreign_subject_words: int = 3  # this many words of another script no list knows: a subject
     tag_words: int = 3  # "didn't he?", "isn't it?": a yes/no tag after a claim, not a question
     pronoun_question_words: int = 6  # "who signed it?": up to this long, "it" is the subject
     detail_reach: int = 3  # a detail word this near the question word is what is asked

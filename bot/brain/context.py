@@ -124,6 +124,8 @@ def _leans_back(
 ) -> bool:
     if (OFF_TOPIC in parsed.concepts and not own_subject) or NEW_TOPIC in parsed.concepts:
         return False  # "tell me a joke", "by the way, ..." are not about the last answer
+    if len(parsed.foreign) >= CONFIG.foreign_subject_words and not parsed.follow_up:
+        return False  # "یہ بتاؤ، اگلا فٹبال ورلڈ کپ کون جیتے گا": its own words are its subject
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
     if parsed.person_pronoun and not parsed.subject - set(people):
