@@ -173,6 +173,9 @@ def test_a_claim_about_the_records_event_is_checked_but_also_asks_of_one_more(
     assert claim.answered and "Sharif" in claim.text
     question = brain.answer("did Tokayev also meet President Zardari?")
     assert not question.answered
+    # a kind implied by a word ("at the PM House": where) is no question word: still a claim
+    implied = brain.answer("Imran Khan hosted Tokayev at the PM House, no?")
+    assert implied.answered and "Sharif" in implied.text
 
 
 def test_an_area_word_in_a_how_question_about_elsewhere_is_not_a_yes(brain: Brain) -> None:
