@@ -37,6 +37,7 @@ class BrainConfig:
     strong: float = 6.5  # a best score this high is never ambiguous
     foreign_subject_words: int = 3  # this many words of another script no list knows: a subject
     tag_words: int = 3  # "didn't he?", "isn't it?": a yes/no tag after a claim, not a question
+    guess_words: int = 5  # "..., was it the president?": a guess at the question before
     pronoun_question_words: int = 6  # "who signed it?": up to this long, "it" is the subject
     detail_reach: int = 3  # a detail word this near the question word is what is asked
     negation_reach: int = 3  # "not the rail one, ...": a negation this near the start denies

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from knowledge.storebase import Store
 
 DECLINES = ("off_topic", "not_understood", "empty")
+GUESSED = ("who", "names", "list", "where", "when")  # questions a short guess may follow
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
 KEPT_WORDS = 10_000  # words whose concepts are kept (see _word_concepts); then forgotten
@@ -181,6 +182,7 @@ class Brain:
             return [text]  # "besides railway and transit, what else?" is one question
         parts = [p for p in parts if not self._only_denies(p)] or parts  # "Not Gaza. What..."
         parts = self._with_tags_joined(parts, text)  # "..., didn't he?": one claim to check
+        parts = self._without_guesses(parts)  # "which mines? coal?": one question
         asking = [self._asks(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
@@ -198,6 +200,30 @@ class Brain:
             else:
                 joined.append(part)
         return joined
+
+    def _without_guesses(self, parts: list[str]) -> list[str]:
+        """ "Which mines? Coal?", "who gave it, was it the president?": a short guess after a
+        who/which/where/when question offers an answer to it, and asks nothing more; the
+        question's own answer confirms or corrects it."""
+        kept: list[str] = []
+        for part in parts:
+            before = self._parse(kept[-1]) if kept else None
+            asked = before is not None and before.qtype in GUESSED and before.qtype_at >= 0
+            if asked and self._a_guess(part):
+                continue
+            kept.append(part)
+        return kept
+
+    def _a_guess(self, part: str) -> bool:
+        parsed = self._parse(part)
+        if self._opening_words(parsed):
+            return False  # "..., and was it in Islamabad?" asks one more thing
+        pointing = parsed.thing_pronoun or parsed.person_pronoun
+        short = len(parsed.tokens) <= CONFIG.guess_words
+        bare = parsed.qtype is None and len(parsed.tokens) <= CONFIG.tag_words
+        # "was it the president?" names someone; "was it in Islamabad?" asks one more thing
+        someone = parsed.subject <= set(self.people_ids)
+        return short and (bare or (parsed.qtype == "yes_no" and pointing and someone))
 
     def _only_a_tag(self, part: str) -> bool:
         """ "do you know?", "didn't he?", "is it?" after a question or a claim: a yes/no tag
