@@ -84,6 +84,11 @@ def main() -> int:
         f"each question's median: p50 {statistics.median(medians):.0f} us, "
         f"p99 {percentile(medians, 0.99):.0f} us"
     )
+    best = sorted(min(times) for times in own)  # what a question costs undisturbed
+    print(
+        f"each question's best: p50 {statistics.median(best):.0f} us, "
+        f"p99 {percentile(best, 0.99):.0f} us, slowest 2% {sum(best[-len(tail) :]) / 1000:.1f} ms"
+    )
     print(f"slowest 2% ({len(tail)} questions): {sum(medians[n] for n in tail) / 1000:.1f} ms")
     for n in slowest[: args.show]:
         print(f"  {medians[n]:7.0f} us  {questions[n][:90]!r}")
