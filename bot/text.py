@@ -38,9 +38,12 @@ _URDU_LETTERS_NO_APOSTROPHES = {**_URDU_LETTERS, **str.maketrans("", "", _APOSTR
 _DIGIT = re.compile(r"\d")
 
 
+@lru_cache(maxsize=64)
 def normalise(text: str) -> str:
     """Lowercase words separated by single spaces; '$' kept as a word of its own; Arabic
-    letters typed on an Arabic keyboard read as the Urdu ones they look like."""
+    letters typed on an Arabic keyboard read as the Urdu ones they look like. (Kept for the
+    last few texts: one message is read whole three times, for its language, its length
+    and its questions; 64 texts is a message or two, never a store of what people ask.)"""
     text = clean(text).casefold().translate(_URDU_LETTERS_NO_APOSTROPHES)
     text = text.replace("$", " $ ").replace("+", " and ").replace("&", " and ")
     if _DIGIT.search(text):  # (_DIGIT_LETTER needs a digit: most texts have none)

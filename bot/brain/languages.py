@@ -103,6 +103,7 @@ class Detector:
         }
         self._words = {code: found - shared for code, found in words.items()}
         self._by_code = {p.code: p for p in self.profiles}
+        self._letters = {p.code: frozenset(p.letters) for p in self.profiles}
 
     def detect(self, text: str) -> Detected:
         script = main_script(text)
@@ -112,7 +113,8 @@ class Detector:
         if len(rivals) == 1:
             return Detected(rivals[0].code, script)
         tokens = split_words(text)
-        scores = {p.code: self._score(p, text, tokens) for p in rivals}
+        lowered = text.casefold()
+        scores = {p.code: self._score(p, lowered, tokens) for p in rivals}
         # On a tie the less usual language wins: "kya ... the?" is Roman Urdu, since English
         # grammar words turn up in Roman Urdu ("the", were) far more than the reverse.
         usual = {p.code: p.default_for_script for p in rivals}
@@ -121,10 +123,11 @@ class Detector:
         lead = best - second + (0.5 if best == second and usual[ranked[1]] else 0.0)
         return Detected(ranked[0] if best > 0 and lead > 0 else None, script, lead)
 
-    def _score(self, profile: LanguageProfile, text: str, tokens: list[str]) -> float:
-        lowered = text.casefold()
-        letters = 2 * sum(lowered.count(ch) for ch in set(profile.letters))
-        return letters + sum(1 for t in tokens if t in self._words[profile.code])
+    def _score(self, profile: LanguageProfile, lowered: str, tokens: list[str]) -> float:
+        """``lowered``: the message casefolded (once for all rivals)."""
+        letters = 2 * sum(lowered.count(ch) for ch in self._letters[profile.code])
+        words = self._words[profile.code]
+        return letters + sum(1 for t in tokens if t in words)
 
     def choose(self, text: str, preferred: str | None) -> str:
         """The reply's language: the message's own if it tells clearly; else the preferred

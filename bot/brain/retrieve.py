@@ -66,7 +66,7 @@ def _about_terms(topic: Topic, concepts: dict[str, float]) -> list[float] | None
             return None
         fresh = [c for c in present if c not in used]
         if fresh:  # one word can satisfy two groups, but only counts once
-            later = {c for g in topic.about[at + 1 :] for c in g}
+            later = topic.later[at]
             # the heaviest; on a tie, one no later group needs, then by name: never a
             # set's order, which follows the hash seed
             best = min(fresh, key=lambda c: (-concepts[c], c in later, c))

@@ -49,6 +49,14 @@ class Topic:
         return frozenset(words)
 
     @cached_property
+    def later(self) -> tuple[frozenset[str], ...]:
+        """For each ``about`` group, the concepts of the groups after it (made once: every
+        scoring asks; see retrieve._about_terms)."""
+        return tuple(
+            frozenset(c for g in self.about[at + 1 :] for c in g) for at in range(len(self.about))
+        )
+
+    @cached_property
     def vocabulary(self) -> frozenset[str]:
         """Every concept this topic can account for in a question (made once)."""
         words: set[str] = set(self.signals)

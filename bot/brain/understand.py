@@ -852,8 +852,12 @@ class Lexicon:
         found: list[Found] = []
         i = start
         while i < len(stems):
-            for length in range(min(self._qtype_reach.get(stems[i], 0), len(stems) - i), 0, -1):
-                qtype = self._qtypes.get(tuple(stems[i : i + length]))
+            for length in self._qtype_reach.get(stems[i], ()):
+                qtype = (
+                    self._qtypes.get(tuple(stems[i : i + length]))
+                    if length <= len(stems) - i
+                    else None
+                )
                 if qtype:
                     found.append((i, length, qtype))
                     i += length - 1
@@ -884,12 +888,14 @@ class Lexicon:
         stems: list[str],
         i: int,
         table: dict[tuple[str, ...], tuple[str, ...]],
-        reach: dict[str, int],
+        reach: dict[str, tuple[int, ...]],
         tokens: list[Token] | None = None,
     ) -> tuple[int, set[str]]:
         """The longest alias phrase of ``table`` (``reach``: see ``_reach``) at word i; with
         ``tokens``, none whose stopword-like stem was typed bare (see ``_mark_whole``)."""
-        for length in range(min(reach.get(stems[i], 0), len(stems) - i), 0, -1):
+        for length in reach.get(stems[i], ()):
+            if length > len(stems) - i:
+                continue
             key = tuple(stems[i : i + length])
             concepts = table.get(key)
             if concepts and not (tokens and self._typed_bare(key, tokens, i)):
@@ -1060,7 +1066,7 @@ class Lexicon:
                 starts.fuzzy and not is_latin(token.word)
             ):
                 return True
-            if any(pattern.match(token.word) for pattern in starts.patterns):
+            if starts.patterns and any(p.match(token.word) for p in starts.patterns):
                 return True
         return False
 
@@ -1205,12 +1211,13 @@ def _positions(said: list[Match]) -> dict[str, list[int]]:
     return where
 
 
-def _reach(table: Mapping[tuple[str, ...], object]) -> dict[str, int]:
-    """The longest key of ``table`` that starts with each word."""
-    reach: dict[str, int] = {}
+def _reach(table: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the keys of ``table`` that start with each word, longest first: only
+    those are looked up (a word that starts phrases of 1 and 4 words needs no 3 or 2)."""
+    lengths: dict[str, set[int]] = {}
     for key in table:
-        reach[key[0]] = max(reach.get(key[0], 0), len(key))
-    return reach
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {word: tuple(sorted(found, reverse=True)) for word, found in lengths.items()}
 
 
 _SPLIT_PUNCT = re.compile(r"[?;\n]+|(?<=[a-z0-9])[.!]+\s+(?!of\b)")  # not "no. of MoUs"
@@ -1232,6 +1239,11 @@ def _joins(join_words: frozenset[str]) -> re.Pattern[str]:
     """What may join two questions: a comma, "&" or a join word (made once per language)."""
     words = "|".join(re.escape(w) for w in sorted(join_words, key=len, reverse=True))
     return re.compile(rf"(\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+)", re.IGNORECASE)
+
+
+def _may_start_question(head: str, starters: tuple[str, ...]) -> bool:
+    """What ``_starts_question`` needs of ``head`` before it looks at what went before."""
+    return bool(head) and (head.startswith(starters) or _after_short_word(head, starters))
 
 
 def _after_short_word(text: str, starters: tuple[str, ...]) -> bool:
@@ -1257,7 +1269,9 @@ def split_questions(text: str, shape: Shape) -> list[str]:
         current = pieces[0]
         for sep, piece in zip(pieces[1::2], pieces[2::2], strict=True):
             head = normalise(piece)
-            if head and _starts_question(head, normalise(current), starters):
+            if _may_start_question(head, starters) and _starts_question(
+                head, normalise(current), starters
+            ):  # (what went before is read only when what follows may start a question)
                 parts.append(current)
                 current = piece
             else:
