@@ -145,6 +145,16 @@ def test_a_short_guess_after_a_question_is_answered_by_the_question(brain: Brain
     assert "Sharif" in more.text and "Islamabad" in more.text
 
 
+def test_how_many_of_one_kind_and_how_many_of_another_asks_a_split(brain: Brain) -> None:
+    """The record gives one total of "MoUs and agreements": asked how it splits, the reply
+    says the split is not given (then the total); one thing asked twice is just the total."""
+    split = ask(
+        brain, "of all those documents, how many are memorandums and how many are agreements?"
+    )
+    assert not split.answered and "37" in split.text and split.rule == "split_asked"
+    assert ask(brain, "how many deals were signed and how many deals in total?").answered
+
+
 def test_who_signed_them_is_the_two_leaders_but_which_ministers_is_not_given(
     brain: Brain,
 ) -> None:

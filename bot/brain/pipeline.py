@@ -142,10 +142,47 @@ class Brain:
                 self._answer_one(parts[0] if parts else text, context, "?" in text), speaking
             )
         results = [self._answer_one(part, context) for part in parts]
+        split = self._split_asked(parts, results, text)
+        if split is not None:
+            return self.say(split, speaking)
         chat = [r for r in results if r.intent in SMALLTALK]
         if chat and not any(self._asks(p, text) for p in parts):
             return self.say(chat[0], speaking)  # "Hello! I am 67 and learning English."
         return self.say(_combine(results), speaking)
+
+    def _split_asked(self, parts: list[str], results: list[Answer], text: str) -> Answer | None:
+        """ "How many were MoUs and how many agreements?": count questions that each land on
+        the same answer ask how one total splits, which that answer does not give."""
+        asking = [(p, r) for p, r in zip(parts, results, strict=True) if self._parse(p).qtype]
+        counts = len(asking) >= 2 and all(self._parse(p).qtype == "count" for p, _ in asking)
+        topics = {r.topic for _, r in asking}
+        topic = self.topics.get(next(iter(topics))) if len(topics) == 1 else None
+        if not counts or topic is None or not all(r.answered for _, r in asking):
+            return None
+        if not self._contrasted([p for p, _ in asking], text):
+            return None
+        said = [Line("no_split"), *compose.what_it_says(topic)]
+        answer = compose.from_topic(
+            topic,
+            results[0].confidence,
+            results[0].suggestions,
+            self.speech,
+            said=said,
+            answered=False,
+            intent="not_in_record",
+        )
+        return replace(answer, rule="split_asked")
+
+    def _contrasted(self, parts: list[str], text: str) -> bool:
+        """ "how many were MoUs and how many agreements": the same kind of thing, named by
+        different words, one part after "and" ("how many deals, and how many deals in
+        total?" names one thing twice)."""
+        parsed = [self._parse(p) for p in parts]
+        shared = set.intersection(*(p.subject for p in parsed))
+        named = [frozenset(w for w, concepts in p.spans if concepts & shared) for p in parsed]
+        joins = self.lexicon.grammar.join_words
+        joined = all(_word_before(text, p) in joins for p in parts[1:])
+        return bool(shared) and len(set(named)) == len(named) and joined
 
     def say(self, answer: Answer, lang: str) -> Answer:
         """The decided reply in ``lang``: its text, buttons and options (quotes stay as the
@@ -554,6 +591,12 @@ class Brain:
         full = compose.unique(self.source_sentence(s) for s in answer.sources)
         quotes = (compose.worth_quoting(answer.text, full),)
         return replace(answer, sources=full, quotes=quotes)
+
+
+def _word_before(text: str, part: str) -> str:
+    """The word just before ``part`` in the message ("and" in "..., and how many ...")."""
+    before = normalise(text[: max(text.find(part), 0)]).split()
+    return before[-1] if before else ""
 
 
 def _ends_with_mark(part: str, text: str) -> bool:
