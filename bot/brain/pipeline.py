@@ -155,8 +155,8 @@ class Brain:
         the same answer ask how one total splits, which that answer does not give."""
         asking = [(p, r) for p, r in zip(parts, results, strict=True) if self._parse(p).qtype]
         counts = len(asking) >= 2 and all(self._parse(p).qtype == "count" for p, _ in asking)
-        topics = {r.topic for _, r in asking}
-        topic = self.topics.get(next(iter(topics))) if len(topics) == 1 else None
+        topics = {r.topic or "" for _, r in asking}
+        topic = self.topics.get(topics.pop()) if len(topics) == 1 else None
         if not counts or topic is None or not all(r.answered for _, r in asking):
             return None
         if not self._contrasted([p for p, _ in asking], text):
