@@ -116,16 +116,22 @@ def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:
     return short and bare and bool(anchored) and all(lexicon.is_area(c) for c in anchored)
 
 
+def _turns_away(parsed: Parsed, own_subject: bool) -> bool:
+    """ "tell me a joke", "by the way, ...", "یہ بتاؤ، اگلا فٹبال ورلڈ کپ کون جیتے گا" (its
+    own words are its subject): not about the last answer, whatever pronoun it has."""
+    if (OFF_TOPIC in parsed.concepts and not own_subject) or NEW_TOPIC in parsed.concepts:
+        return True
+    return len(parsed.foreign) >= CONFIG.foreign_subject_words and not parsed.follow_up
+
+
 def _leans_back(
     parsed: Parsed,
     own_subject: bool,
     stands_alone: Callable[[Parsed], bool],
     people: list[str],
 ) -> bool:
-    if (OFF_TOPIC in parsed.concepts and not own_subject) or NEW_TOPIC in parsed.concepts:
-        return False  # "tell me a joke", "by the way, ..." are not about the last answer
-    if len(parsed.foreign) >= CONFIG.foreign_subject_words and not parsed.follow_up:
-        return False  # "یہ بتاؤ، اگلا فٹبال ورلڈ کپ کون جیتے گا": its own words are its subject
+    if _turns_away(parsed, own_subject):
+        return False
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
     if parsed.person_pronoun and not parsed.subject - set(people):
@@ -135,8 +141,8 @@ def _leans_back(
     return bool(parsed.qtype) and not stands_alone(parsed)
 
 
-RECORD_WIDE = ("when", "where")
-PERSON_OR_REASON = ("who", "why")  # every event of the record shares its date and place
+RECORD_WIDE = ("when", "where")  # every event of the record shares its date and place
+PERSON_OR_REASON = ("who", "why")
 
 
 def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bool) -> Parsed:
@@ -148,14 +154,7 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
     pointing = parsed.thing_pronoun or parsed.group_pronoun
     if parsed.group_pronoun:  # "how many of them are named": them = the same documents
         _borrow(concepts, _frame(previous, lexicon))
-    if _keeps_subject(parsed, own_subject, pointing):
-        # "how many?", "why?", "and when?", "who set it?": same subject, new question
-        _borrow(concepts, {c: w for c, w in previous.items() if not c.endswith("_q")})
-    elif (
-        pointing and _asks_of_it(parsed) and lexicon.points_alone(parsed)
-    ):  # "who signed it?": "it" is the last subject
-        kept = {c: w * CONFIG.inherited_weight for c, w in previous.items() if not c.endswith("_q")}
-        _borrow(concepts, kept)
+    _borrow(concepts, _subject_kept(parsed, previous, lexicon, own_subject, pointing))
     qtype = parsed.qtype
     borrowed = _borrows_kind(parsed, context, lexicon)
     if borrowed and context.last_qtype:
@@ -169,6 +168,20 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
         _borrow(concepts, {c: w * CONFIG.inherited_weight for c, w in frame.items()})
     lent = frozenset(concepts) - frozenset(parsed.concepts)
     return replace(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
+
+
+def _subject_kept(
+    parsed: Parsed, previous: dict[str, float], lexicon: Lexicon, own_subject: bool, pointing: bool
+) -> dict[str, float]:
+    """The last subject, as this message borrows it: whole for "how many?", "why?", "and
+    when?", "who set it?"; at half weight beside the act a short who/why question names
+    ("who signed it?": "it" is still the last subject)."""
+    subject = {c: w for c, w in previous.items() if not c.endswith("_q")}
+    if _keeps_subject(parsed, own_subject, pointing):
+        return subject
+    if pointing and _asks_of_it(parsed) and lexicon.points_alone(parsed):
+        return {c: w * CONFIG.inherited_weight for c, w in subject.items()}
+    return {}
 
 
 def _borrows_kind(parsed: Parsed, context: Context, lexicon: Lexicon) -> bool:

@@ -460,11 +460,7 @@ def unknown_object(case: Case) -> Answer | None:
     lexicon = case.brain.lexicon
     what_about = {c for c in case.best.matched & parsed.subject if not lexicon.implies_kind(c)}
     only_by_kind = not what_about  # "best biryani in Islamabad": the city only sets a place
-    # "was there a business forum with Pakistani companies?": one word of the topic, two
-    # things it does not know: the question is about those
-    outnumbered = len(what_about) <= 1 and len(case.unknown) >= 2
-    outnumbered = outnumbered and parsed.qtype is not None
-    outnumbered = outnumbered and (parsed.qtype == "yes_no" or len(_named(case)) <= 1)
+    outnumbered = _outnumbered(case, what_about)
     asked_about = parsed.objects if topic.kind not in ("area", "unnamed") else []
     unknown = case.unknown or (foreign_subject(parsed) if only_by_kind else ())
     if not topic.answered or not (asked_about or (unknown and (only_by_kind or outnumbered))):
@@ -474,6 +470,16 @@ def unknown_object(case: Case) -> Answer | None:
         compose.not_mentioned(words, compose.what_it_says(topic)),
         case.conf * 0.8,
     )
+
+
+def _outnumbered(case: Case, what_about: set[str]) -> bool:
+    """ "was there a business forum with Pakistani companies?", "what penalty applies for
+    breach of a tenancy contract?": one word of the topic, two or more things it does not
+    know: the question is about those (not a claim to check, nor two record things named)."""
+    parsed = case.parsed
+    if len(what_about) > 1 or len(case.unknown) < 2 or parsed.qtype is None:
+        return False
+    return parsed.qtype == "yes_no" or len(_named(case)) <= 1
 
 
 def _named(case: Case) -> set[str]:

@@ -258,10 +258,7 @@ class Lexicon:
                 if concept_id in self.info:
                     self._add_aliases(concept_id, words)
         self._people = [p.id for p in record.people]
-        named = record.agreements.named
-        # an agreement whose only source is the line naming it: the record has nothing more
-        self._named_only = frozenset(a.id for a in named if len(a.sources) <= 1)
-        self._areas = {a.id for a in named} | {u.id for u in record.agreements.unnamed}
+        self._load_areas(record)
         self._frame_phrases()
         self._figures_in = self._figures_by_unit(record)
         self._gap_concepts = {c for gap in record.gaps for group in gap.about for c in group}
@@ -270,6 +267,12 @@ class Lexicon:
         self.count_concepts = frozenset(self._exact.get(str(record.agreements.total), ()))
         self._smalltalk_free = {f"{q}_q" for q in language.question_types}
         self._country_people = self._people_of_countries(record.people)
+
+    def _load_areas(self, record: Record) -> None:
+        named = record.agreements.named
+        # an agreement whose only source is the line naming it: the record has nothing more
+        self._named_only = frozenset(a.id for a in named if len(a.sources) <= 1)
+        self._areas = {a.id for a in named} | {u.id for u in record.agreements.unnamed}
 
     def _add_concept(self, name: str, concept: ConceptDef, anchor: bool, from_record: bool) -> None:
         """One concept of a knowledge file: how much it weighs, its aliases, and the kind of
