@@ -155,6 +155,14 @@ def test_how_many_of_one_kind_and_how_many_of_another_asks_a_split(brain: Brain)
     assert ask(brain, "how many deals were signed and how many deals in total?").answered
 
 
+def test_a_claimed_year_for_the_target_is_corrected_by_next_year(brain: Brain) -> None:
+    """The record says "by next year" and gives no calendar year: a claim of another year
+    is corrected (an answer); asked which year, the reply says the record gives none."""
+    claim = ask(brain, "Sharif set the trade target for 2035, didn't he?")
+    assert claim.answered and "next year" in claim.text
+    assert not ask(brain, "which calendar year is the trade target for?").answered
+
+
 def test_who_signed_them_is_the_two_leaders_but_which_ministers_is_not_given(
     brain: Brain,
 ) -> None:
