@@ -160,6 +160,11 @@ class Language(Strict, LanguageMethods):
         "missing topics; for languages in Latin letters, whose unknown words would be",
     )
     common_nouns: str = ""  # whitespace-separated; see the comment in language.yaml
+    acronyms: dict[str, str] = Field(
+        default={},
+        description="a word written in capitals -> the words it stands for ('UN' -> 'united "
+        "nations'), matched as written: in lower case it may be another word ('un' in Urdu)",
+    )
     grammar: Grammar = Grammar()
 
     @field_validator("concepts")

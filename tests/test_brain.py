@@ -163,6 +163,21 @@ def test_a_claimed_year_for_the_target_is_corrected_by_next_year(brain: Brain) -
     assert not ask(brain, "which calendar year is the trade target for?").answered
 
 
+def test_an_acronym_is_read_as_written(brain: Brain) -> None:
+    """ "the UN" in capitals is the United Nations; "un" in lower case is Urdu ("them")."""
+    un = ask(brain, "UN?")
+    assert un.answered and un.topic == "peacekeeping"
+    assert "peacekeeping" not in ask(brain, "un ke saath kya hua").text
+
+
+def test_which_of_the_agreements_is_answered_by_the_area(brain: Brain) -> None:
+    """ "Which of the agreements involves the UN?" asks which agreement: the area answers;
+    "which minister signed the railway memorandum?" asks of a minister, never given."""
+    which = ask(brain, "Which one of the agreements is about the UN?")
+    assert which.answered and which.topic == "peacekeeping"
+    assert not ask(brain, "Какой министр подписывал меморандум по железной дороге?").answered
+
+
 def test_who_signed_them_is_the_two_leaders_but_which_ministers_is_not_given(
     brain: Brain,
 ) -> None:

@@ -39,6 +39,9 @@ class BrainConfig:
     tag_words: int = 3  # "didn't he?", "isn't it?": a yes/no tag after a claim, not a question
     guess_words: int = 5  # "..., was it the president?": a guess at the question before
     pronoun_question_words: int = 6  # "who signed it?": up to this long, "it" is the subject
+    frame_reach: int = (
+        4  # "which of the agreements ...": a deal word this near "which" asks of deals
+    )
     detail_reach: int = 3  # a detail word this near the question word is what is asked
     negation_reach: int = 3  # "not the rail one, ...": a negation this near the start denies
     # context: what a follow-up borrows

@@ -330,13 +330,18 @@ def lacking_detail(case: Case) -> Answer | None:
 def _which_agreement(case: Case) -> bool:
     """ "Which agreement covers ships?": the area itself is the answer (but "which port?"
     asks a detail of the area, which the record does not give)."""
-    parsed = case.parsed
+    parsed, lexicon = case.parsed, case.brain.lexicon
+    if case.topic.kind != "area" or parsed.qtype != "list":
+        return False
     frame = parsed.where.get(AREA_FRAME, [])
-    return (
-        case.topic.kind == "area"
-        and parsed.qtype == "list"
-        and any(0 < i - parsed.qtype_at <= 2 for i in frame)
+    after = sorted(
+        (i, c) for c in parsed.subject for i in parsed.where.get(c, []) if i > parsed.qtype_at
     )
+    # what "which" asks of comes first: "which of the agreements ...", not "which minister
+    # signed the railway memorandum?"
+    head = after[0][1] if after else ""
+    asks_of_deals = head == AREA_FRAME or lexicon.is_area(head)
+    return asks_of_deals and any(0 < i - parsed.qtype_at <= CONFIG.frame_reach for i in frame)
 
 
 def asks_a_detail(case: Case) -> Answer | Redirect | None:

@@ -211,6 +211,11 @@ class Lexicon:
         self._load_question_words(knowledge.language)
         self._load_vocabulary(knowledge)
         self._corrections: dict[str, str] = {}
+        acronyms = knowledge.language.acronyms
+        self._acronyms = (
+            re.compile(r"\b(" + "|".join(map(re.escape, acronyms)) + r")\b") if acronyms else None
+        )
+        self._expansions = dict(acronyms)
         # each word as read (corrected and stemmed), kept: questions reuse most words
         self._tokens: dict[str, Token] = {}
         self._word_matches: dict[str, set[str]] = {}  # see _match_word
@@ -509,6 +514,8 @@ class Lexicon:
     def tokens(self, text: str) -> list[Token]:
         out = []
         known = self._tokens
+        if self._acronyms is not None:  # "the UN": as written, before lower case
+            text = self._acronyms.sub(lambda m: f" {self._expansions[m.group(1)]} ", text)
         for surface in normalise(text).split()[: CONFIG.max_words]:
             token = known.get(surface)
             if token is None:
