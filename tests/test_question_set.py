@@ -53,6 +53,8 @@ SETS = [
     "questions_blind27.yaml",
     "questions_blind28.yaml",  # round 7 first looks 93.8% and 98.1%
     "questions_blind29.yaml",
+    "questions_blind30.yaml",  # round 8 first looks 91.2% and 91.2%
+    "questions_blind31.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -84,6 +86,8 @@ FLOORS = {
     "questions_blind27.yaml": 0.91,
     "questions_blind28.yaml": 0.93,
     "questions_blind29.yaml": 0.98,
+    "questions_blind30.yaml": 0.91,
+    "questions_blind31.yaml": 0.91,
 }
 
 
@@ -109,11 +113,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 34 of about 367 get a record fact.
-    Never more."""
+    "UN peacekeeping jobs", "railways in India"); today 35 of 445 get a record fact (32 of
+    the 367 that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 34, answered
+    assert len(answered) <= 35, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -143,6 +147,7 @@ CONVERSATIONS = {
     "conversations15.yaml": 0.89,  # round 5: 89.7% on first look
     "conversations16.yaml": 0.90,  # round 6: 90.0% on first look
     "conversations17.yaml": 0.90,  # round 7: 90.5% on first look
+    "conversations18.yaml": 0.93,  # round 8: 93.9% on first look
 }
 
 
