@@ -34,6 +34,15 @@ from knowledge.store import open_store  # noqa: E402
 QUESTION = "how many agreements?"
 
 
+def labelled_questions() -> list[str]:
+    """Every single question of the labelled sets (tests/questions*.yaml), in file order."""
+    return [
+        item.q
+        for path in sorted((ROOT / "tests").glob("questions*.yaml"))
+        for item in load_items(path)
+    ]
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -83,11 +92,7 @@ def main() -> int:
     store = open_store(store_path, DEFAULT_RECORD, DEFAULT_LANGUAGE)
     brain = Brain(store.knowledge, store)
     setup = time.perf_counter() - started
-    questions = [
-        item.q
-        for path in sorted((ROOT / "tests").glob("questions*.yaml"))
-        for item in load_items(path)
-    ]
+    questions = labelled_questions()
 
     for question in questions:  # warm: first-use work is not what a question costs
         brain.answer(question, Context())

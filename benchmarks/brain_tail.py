@@ -7,7 +7,7 @@ but it keeps each question's own times: the p99 of all timings (what brain_bench
 moves with whatever else the machine runs, while each question's median over the passes,
 and the time the slowest 2% take together, move much less. ``--gc`` measures the garbage
 collector's share: ``freeze`` moves what the warm-up made into the permanent generation
-(as the application does after building the brain), ``off`` disables it. Prints figures;
+(measured: no gain, so the application does not), ``off`` disables it. Prints figures;
 asserts nothing (compare old against new runs alternately; on a busy machine ``--clock
 cpu`` counts only this thread's own CPU time, not the time other processes take the core).
 """
@@ -25,15 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.brain_bench import labelled_questions, percentile  # noqa: E402
 from bot.brain import Brain, Context  # noqa: E402
-from bot.evaluation import load_items  # noqa: E402
 from knowledge.loading import DEFAULT_LANGUAGE, DEFAULT_RECORD  # noqa: E402
 from knowledge.store import open_store  # noqa: E402
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def main() -> int:
@@ -48,11 +43,7 @@ def main() -> int:
 
     store = open_store(Path(tempfile.mkdtemp()) / "tail.db", DEFAULT_RECORD, DEFAULT_LANGUAGE)
     brain = Brain(store.knowledge, store)
-    questions = [
-        item.q
-        for path in sorted((ROOT / "tests").glob("questions*.yaml"))
-        for item in load_items(path)
-    ]
+    questions = labelled_questions()
     for question in questions:  # warm: first-use work is not what a question costs
         brain.answer(question, Context())
     if args.gc == "freeze":

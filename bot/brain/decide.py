@@ -35,12 +35,11 @@ LIST_INTENT = "agreements_list"  # a topic that lists the agreement areas the re
 COMBINABLE = {"area": "area", "unnamed": "area", "person": "person", "statement": "statement"}
 GENERIC_DEAL_CONCEPTS = frozenset({"deal", "sign", "count_word"}) | QTYPE_CONCEPTS
 CLOSED_QTYPES = (None, "yes_no", "what", "list", "how")
-RECORD_WIDE_QTYPES = ("when", "where")
+RECORD_WIDE_QTYPES = ("when", "where")  # every event of the record shares its date and place
 IDENTITY_QTYPES = ("who", "names", "list")
 PRESUMING = frozenset({"what", "why"})  # questions that take their facts for granted
 CHECKING = (None,)  # "Nazarbayev came to Islamabad, right?": a claim to check, no question word
 EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas or profiles
-# every event of the record shares its date and place
 SPECIFICS = "specifics"  # the language file's concept for "exactly", "what kind of", "именно"
 # "what exactly did he say about minerals?", "which wealth did he mention?": his words answer
 SAYING = frozenset({"say", "contents", "discuss"})
@@ -366,9 +365,9 @@ def asks_a_detail(case: Case) -> Answer | Redirect | None:
 
 
 def asks_specifics(case: Case) -> Answer | None:
-    """ "Which minerals exactly?", "what does the maritime MoU involve?": the record mentions
-    the thing only in general (an agreement area, or a concept marked ``general``), so the
-    specifics asked are not there; its general mention is what it says."""
+    """ "Which minerals exactly?", "what does the maritime MoU cover exactly?": the record
+    mentions the thing only in general (an agreement named by its area alone, or a concept
+    marked ``general``), so the specifics asked are not there; its mention is what it says."""
     parsed, topic = case.parsed, case.topic
     if parsed.qtype in (*CHECKING, "yes_no") or parsed.subject & SAYING:
         return None  # "was there one on gas, specifically?" asks whether, not which

@@ -259,7 +259,7 @@ class Brain:
         short = len(parsed.tokens) <= CONFIG.guess_words
         bare = parsed.qtype is None and len(parsed.tokens) <= CONFIG.tag_words
         # "was it the president?" names someone; "was it in Islamabad?" asks one more thing
-        someone = parsed.subject <= set(self.people_ids)
+        someone = parsed.subject <= self.people.keys()
         return short and (bare or (parsed.qtype == "yes_no" and pointing and someone))
 
     def _only_a_tag(self, part: str) -> bool:
