@@ -206,6 +206,15 @@ def test_a_qualifier_moves_who_to_the_topic_that_accounts_for_it(brain: Brain) -
     assert "Tokayev" in brain.answer("which Kazakh president came?").text
 
 
+def test_where_something_yet_to_happen_will_be_is_not_the_visits_place(brain: Brain) -> None:
+    """ "Which cities will the railway connect?": the place of the visit answers where its
+    events happened, not where a future line runs; the railway MoU is what the record says."""
+    future = brain.answer("Which cities will the railway cooperation connect?")
+    assert not future.answered and future.rule == "lacking_detail"
+    assert "railway" in future.text and "Islamabad" not in future.text
+    assert "Islamabad" in brain.answer("where was the railway deal signed?").text
+
+
 def test_a_detail_of_the_kind_asked_is_asked_wherever_it_stands(brain: Brain) -> None:
     """ "From what date does the prisoner exchange agreement come into force?": the question
     asks "when", and "come into force" is the when it asks (not the visit's date)."""

@@ -254,8 +254,10 @@ def two_questions(case: Case) -> Answer | None:
 def record_wide_kind(case: Case) -> Redirect | None:
     """ "When was the Kazakh president's visit?": the date answers it, not the visitor. Every
     event of the record shares its date and place, so a topic that gives them wins."""
-    if case.best.type_ok or case.parsed.qtype not in RECORD_WIDE_QTYPES:
+    if case.parsed.qtype not in RECORD_WIDE_QTYPES:
         return None
+    if case.best.type_ok:
+        return _unshifted(case)
     fitting = next((c for c in case.candidates if c.type_ok), None)
     if fitting is None:  # "and where?" after the agreements: the record's own place
         slots, qtype = case.brain.slots, case.parsed.qtype
@@ -270,6 +272,22 @@ def record_wide_kind(case: Case) -> Redirect | None:
             None,
         )
     return Redirect(fitting) if fitting is not None else None
+
+
+def _unshifted(case: Case) -> Redirect | None:
+    """ "Which cities will the railway connect?": the visit's place is not where something
+    yet to happen will be. A topic that won on the kind asked alone, and does not account
+    for the question's qualifier, gives way to what the question is about, whose detail
+    the record then lacks."""
+    best, parsed = case.best, case.parsed
+    if not shifted(case, best.topic) or not all(m.endswith("_q") for m in best.matched):
+        return None
+    about = [
+        c
+        for c in case.candidates
+        if c is not best and any(not m.endswith("_q") and m in parsed.subject for m in c.matched)
+    ]
+    return Redirect(about[0]) if about else None
 
 
 def qualified(case: Case) -> Redirect | None:
