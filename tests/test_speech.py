@@ -132,6 +132,10 @@ def test_a_message_that_does_not_tell_gets_the_chats_language_if_its_script_fits
     assert detector.choose("сколько?", "kk") == "kk"  # ... if it tells clearly: one word won't
     assert detector.choose("what?", "ur-Latn") == "ur-Latn"  # "ok", "great" in a Roman Urdu chat
     assert detector.choose("how did the deal go?", "ur-Latn") == "en"
+    # a sentence in Latin letters in an Urdu-script or Cyrillic chat: the asker switched
+    assert detector.choose("how was the visit", "ur") == "en"
+    assert detector.choose("how was the visit", "kk") == "en"
+    assert detector.choose("the visit?", "ur") == "ur"  # a word or two tells nothing
 
 
 def test_a_languages_words_count_also_as_typed_without_its_own_letters() -> None:

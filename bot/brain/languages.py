@@ -26,6 +26,7 @@ SCRIPTS = {  # Unicode blocks of the scripts profiles may name
 }
 CLEAR_LEAD = 2  # telling words (a letter of its own counts 2) to leave the chat's language
 NAMES_SCRIPT = "latin"  # names of people and places are typed in it whatever the language
+SENTENCE_WORDS = 3  # in the names' script, this many words with one telling word are a switch
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ class Detector:
         found = self.detect(text)
         pref = self._by_code.get(preferred or "")
         fits = pref is not None and found.script in (None, pref.script, NAMES_SCRIPT)
+        if fits and pref is not None and self._switched_to_names_script(text, found, pref):
+            return found.lang or pref.code
         if found.lang is not None and not (fits and found.lead < CLEAR_LEAD):
             return found.lang
         if pref is not None and fits:  # "ok", "great, thx" in a Roman Urdu chat: still it
@@ -146,3 +149,12 @@ class Detector:
             return found.lang
         usual = [p.code for p in self.profiles if p.script == found.script and p.default_for_script]
         return usual[0] if usual else self.profiles[0].code
+
+    @staticmethod
+    def _switched_to_names_script(text: str, found: Detected, pref: LanguageProfile) -> bool:
+        """ "thanks a lot" in an Urdu-script chat: a sentence typed in the names' script that
+        tells its language is a switch to it; a name or a word or two ("Tokayev?",
+        "award?") is not."""
+        if found.lang is None or found.script != NAMES_SCRIPT or pref.script == NAMES_SCRIPT:
+            return False
+        return len(split_words(text)) >= SENTENCE_WORDS
