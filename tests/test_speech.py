@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.brain import Brain
 from bot.brain.languages import Detector
 from bot.brain.speech import PARAGRAPH, Choice, Line, Said, Speech, Term, line
 from knowledge.loading import load_files
@@ -155,3 +156,12 @@ def test_everyday_words_tell_a_language_unless_the_default_one_has_them_too() ->
     told = Detector([en, ur], everyday={"ur-Latn": ["pe", "koi", "is"]}, common=["is"])
     assert told.detect("mining pe koi agreement").lang == "ur-Latn"
     assert told.detect("what is the agreement").lang == "en"  # "is" is English too
+
+
+def test_words_a_languages_own_files_use_tell_it_from_its_script_rival(brain: Brain) -> None:
+    """ "марапат?" (award) is Kazakh: the word is one the Kazakh files ask and answer with,
+    and the Russian ones never use; a Russian question stays Russian."""
+    assert brain.detector.detect("марапат?").lang == "kk"
+    assert brain.detector.detect("орден аты").lang == "kk"
+    assert brain.detector.detect("сколько соглашений подписали?").lang == "ru"
+    assert brain.detector.detect("декларация?").lang is None  # both languages write it

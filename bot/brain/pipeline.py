@@ -73,7 +73,7 @@ class Brain:
         self.detector = Detector(
             (pack.profile for pack in knowledge.languages.values()),
             language.grammar.plain_letters,
-            {code: words.split() for code, words in language.everyday_words.items()},
+            _telling_words(knowledge),
             [  # words the default language has too: everyday English and the record's own
                 *language.ordinary_words.split(),
                 *language.common_nouns.split(),
@@ -591,6 +591,29 @@ class Brain:
         full = compose.unique(self.source_sentence(s) for s in answer.sources)
         quotes = (compose.worth_quoting(answer.text, full),)
         return replace(answer, sources=full, quotes=quotes)
+
+
+def _telling_words(knowledge: Knowledge) -> dict[str, list[str]]:
+    """Each language's words: its everyday words in the language file, and those its own
+    files are written and asked in (texts, the record's translation, its aliases), which
+    tell it from a language of the same script ("марапат" is Kazakh). Not in the record's own
+    script: there the files of every language write the same names and loanwords ("Lahore",
+    "textile"), which tell nothing."""
+    everyday = {code: words.split() for code, words in knowledge.language.everyday_words.items()}
+    own = knowledge.languages[ENGLISH].profile.script
+    for code, pack in knowledge.languages.items():
+        if pack.profile.script == own:
+            continue
+        written = [*pack.texts.values()]
+        translation = knowledge.translations.get(code)
+        if translation is not None:
+            written += [*translation.terms.values(), *translation.examples]
+            topics = translation.topics.values()
+            written += [t for topic in topics for t in (topic.ask, topic.answer)]
+            written += [a.rstrip("*") for aliases in translation.aliases.values() for a in aliases]
+        words = [w for text in written for w in split_words(text.casefold()) if len(w) > 2]
+        everyday.setdefault(code, []).extend(words)
+    return everyday
 
 
 def _word_before(text: str, part: str) -> str:
