@@ -220,3 +220,11 @@ def test_a_detail_of_the_kind_asked_is_asked_wherever_it_stands(brain: Brain) ->
     asks "when", and "come into force" is the when it asks (not the visit's date)."""
     answer = brain.answer("From what date does the prisoner exchange agreement come into force?")
     assert not answer.answered and "4 February" not in answer.text.split("What it says")[0]
+
+
+def test_a_gap_answers_each_kind_its_answer_says_the_record_lacks(brain: Brain) -> None:
+    """The award-giver gap says the record gives neither who conferred the award nor when:
+    asked when it was conferred, that is the reply, not the visit's date."""
+    when = brain.answer("on which date was the Nishan-e-Pakistan conferred?")
+    assert not when.answered and "4 February" not in when.text
+    assert "4 February" in brain.answer("on which date did Tokayev visit?").text
