@@ -207,6 +207,15 @@ def test_a_person_after_about_is_spoken_of_unless_named_again(tiny_lexicon: Lexi
     assert tiny_lexicon.parse("about varga: what did varga say").spoken_of is None
 
 
+def test_a_person_just_after_a_word_of_saying_is_spoken_of(tiny_lexicon: Lexicon) -> None:
+    """ "what did brel say of varga", "what did he say varga did": the one after the word of
+    saying, when someone (or "he") stands before it; a mention of several words is one."""
+    assert tiny_lexicon.parse("what did brel say varga did").spoken_of == "varga"
+    assert tiny_lexicon.parse("what did he say varga did").spoken_of == "varga"
+    assert tiny_lexicon.parse("what did varga say").spoken_of is None  # no one before it
+    assert tiny_lexicon.parse("what did they say about ilsa varga").spoken_of == "varga"
+
+
 def test_what_a_negation_opening_the_message_denies_is_not_asked(tiny_lexicon: Lexicon) -> None:
     """ "not the ferry, what about fisheries": about fisheries, not the ferry; "not the ferry"
     with nothing else to ask about still is about the ferry."""

@@ -787,9 +787,20 @@ class Lexicon:
         named = sorted((i, p) for p in self._people for i in where.get(p, []))
         for k, (i, person) in enumerate(named):
             upto = named[k + 1][0] if k + 1 < len(named) else len(tokens)
-            if self._marked_as_object(tokens, i, upto) and len(where[person]) == 1:
-                return person  # named again elsewhere ("Sharif ne ... kaha"), also the speaker
+            if not _one_run(where[person]):
+                continue  # named again elsewhere ("Sharif ne ... kaha"), also the speaker
+            if self._marked_as_object(tokens, i, upto) or self._said_of(tokens, where, i):
+                return person
         return None
+
+    def _said_of(self, tokens: list[Token], where: dict[str, list[int]], i: int) -> bool:
+        """ "How did Tokayev describe the PM?", "what did he call Sharif?": the person just
+        after a word of saying, with someone (or "he") before it, is the one spoken of."""
+        said = [s for s in where.get("say", []) if 0 < i - s <= 2]
+        if not said:
+            return False
+        before = [j for p in self._people for j in where.get(p, []) if j < said[0]]
+        return bool(before) or any(t.word in self._person_pronouns for t in tokens[: said[0]])
 
     def _first_person(self, concepts: dict[str, float]) -> str | None:
         """The person named first (a country stands for its leader): usually the speaker."""
@@ -1123,6 +1134,11 @@ def _everyday_slip(word: str, words: tuple[str, ...]) -> bool:
 
 def _covered(matches: list[Match]) -> set[int]:
     return {j for m in matches for j in m.positions}
+
+
+def _one_run(places: list[int]) -> bool:
+    """Positions that are one mention ("Prime Minister Sharif" takes three words)."""
+    return max(places) - min(places) == len(places) - 1
 
 
 def _outside_phrases(tokens: list[Token], matches: list[Match]) -> list[Token]:
