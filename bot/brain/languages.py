@@ -137,18 +137,24 @@ class Detector:
         either); else the message's own if it tells at all; else the usual one for the
         script; else the first profile's (English)."""
         found = self.detect(text)
-        pref = self._by_code.get(preferred or "")
-        fits = pref is not None and found.script in (None, pref.script, NAMES_SCRIPT)
-        if fits and pref is not None and self._switched_to_names_script(text, found, pref):
-            return found.lang or pref.code
-        if found.lang is not None and not (fits and found.lead < CLEAR_LEAD):
-            return found.lang
-        if pref is not None and fits:  # "ok", "great, thx" in a Roman Urdu chat: still it
-            return pref.code
+        kept = self._chats_own(text, found, self._by_code.get(preferred or ""))
+        if kept is not None:
+            return kept
         if found.lang is not None:
             return found.lang
         usual = [p.code for p in self.profiles if p.script == found.script and p.default_for_script]
         return usual[0] if usual else self.profiles[0].code
+
+    def _chats_own(self, text: str, found: Detected, pref: LanguageProfile | None) -> str | None:
+        """The chat's language where the message's script fits it and the message does not
+        clearly tell another ("ok", "great, thx" in a Roman Urdu chat: still Roman Urdu)."""
+        if pref is None or found.script not in (None, pref.script, NAMES_SCRIPT):
+            return None
+        if self._switched_to_names_script(text, found, pref):
+            return found.lang
+        if found.lang is not None and found.lead >= CLEAR_LEAD:
+            return found.lang
+        return pref.code
 
     @staticmethod
     def _switched_to_names_script(text: str, found: Detected, pref: LanguageProfile) -> bool:
