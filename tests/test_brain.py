@@ -288,6 +288,31 @@ def test_words_of_another_script_alone_with_a_question_word_are_declined(brain: 
     assert "37" in brain.answer("Сколько соглашений подписали Пакистан и Казахстан?").text
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "send me the lyrics of the anthem",  # a kind of everyday matter, in each language
+        "بجلی کا بل بہت زیادہ آیا ہے، شکایت کہاں کروں؟",
+        "bijli ka bill bohat aya hai",
+        "напиши стих маме",
+        "маган үй тапсырмасын шығарып бер",
+    ],
+)
+def test_everyday_matters_of_each_language_are_declined(brain: Brain, message: str) -> None:
+    assert brain.answer(message).intent == "off_topic"
+
+
+def test_an_off_topic_message_in_another_script_is_declined_and_ends_the_thread(
+    brain: Brain,
+) -> None:
+    """ "как пенсию оформить" is an everyday matter (declined, not "not understood"), and
+    the next turn does not lean on the question before it."""
+    context = Context()
+    brain.answer("кто встречал токаева?", context)
+    assert brain.answer("а как пенсию оформить", context).intent == "off_topic"
+    assert brain.answer("а гимн там играли?", context).intent == "ceremony"
+
+
 def test_an_off_topic_request_does_not_lean_on_the_last_answer(brain: Brain) -> None:
     context = Context()
     brain.answer("what did they sign?", context)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.answer import Answer
 from bot.brain import cache, compose
 from bot.brain.config import CONFIG
-from bot.brain.context import Context, remember, resolve
+from bot.brain.context import OFF_TOPIC, Context, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.kinds import Slots
 from bot.brain.languages import Detector
@@ -401,7 +401,8 @@ class Brain:
         Russian) they are what the message is about, and the record does not have it."""
         foreign = any(not w.isascii() for w in parsed.neutral)  # another script, not "50k"
         tied = any(self.lexicon.is_anchor(c) for c in parsed.subject)
-        return foreign and not tied and not parsed.borrowed
+        declined = OFF_TOPIC in parsed.subject  # "как пенсию оформить": what it is, we know
+        return foreign and not tied and not parsed.borrowed and not declined
 
     def _stands_alone(self, parsed: Parsed) -> bool:
         """Whether the question alone points at a topic by what it is about (not only by
@@ -422,7 +423,7 @@ class Brain:
         record_subject = any(self.lexicon.from_record(c) for c in subject)
         anchored = any(self.lexicon.is_anchor(c) for c in subject)
         asks = parsed.qtype in (None, *GENERIC_QTYPES)  # "why he got it?" is no "got it"
-        declined = "offtopic" in subject  # "recommend a good phone": not "good"
+        declined = OFF_TOPIC in subject  # "recommend a good phone": not "good"
         if smalltalk and asks and not (record_subject or anchored or parsed.unknown or declined):
             return smalltalk[0]
         return self._parting(parsed) or (None if marked else self._acknowledgement(parsed))
@@ -460,7 +461,7 @@ class Brain:
         subject = parsed.subject
         if not any(ch.isalnum() for ch in parsed.text):
             return replace(self._reply("not_understood"), rule="no_words")
-        if "offtopic" in subject and not subject & {"deal", "sign"}:
+        if OFF_TOPIC in subject and not subject & {"deal", "sign"}:
             return replace(self._reply("off_topic"), rule="off_topic_words")
         ranked = tuple(rank(parsed, self.topic_index, self.lexicon))
         candidates = tuple(c for c in ranked if c.evidence >= CONFIG.min_evidence)
