@@ -31,6 +31,25 @@ def test_a_complete_question_stands_alone(tiny_lexicon: Lexicon) -> None:
     assert "fisheries" not in resolved.parsed.concepts
 
 
+def test_record_words_of_the_last_answer_keep_its_subject(tiny_lexicon: Lexicon) -> None:
+    """ "what did he share?" after the fisheries deal (whose answer speaks of sharing)
+    names no subject of its own: its record word is the last answer's, so it stays there;
+    a record word the last answer does not have ("cover") is a subject of its own."""
+    context = _after(tiny_lexicon, "was there a deal on fisheries")
+
+    def echoes(parsed: Parsed, topic: str) -> bool:
+        return topic == "fisheries" and parsed.record_words == ["share"]
+
+    kept = resolve(
+        tiny_lexicon.parse("what did he share"), context, tiny_lexicon, PEOPLE, _never_alone, echoes
+    )
+    assert "fisheries" in kept.parsed.concepts
+    other = resolve(
+        tiny_lexicon.parse("what did he cover"), context, tiny_lexicon, PEOPLE, _never_alone, echoes
+    )
+    assert "fisheries" not in other.parsed.concepts
+
+
 def test_a_bare_question_word_borrows_the_subject(tiny_lexicon: Lexicon) -> None:
     context = _after(tiny_lexicon, "was there a deal on fisheries")
     resolved = resolve(tiny_lexicon.parse("when?"), context, tiny_lexicon, PEOPLE, _never_alone)

@@ -49,8 +49,10 @@ def resolve(
     lexicon: Lexicon,
     people: tuple[str, ...],
     stands_alone: Callable[[Parsed], bool],
+    echoes: Callable[[Parsed, str], bool] | None = None,
 ) -> Resolved:
-    """``parsed`` as the conversation completes it; ``parsed`` itself is left unchanged."""
+    """``parsed`` as the conversation completes it; ``parsed`` itself is left unchanged.
+    ``echoes``: whether the record words a message uses are the last answer's own."""
     parsed = _the_other(parsed, context, people)
     parsed = _about_the_last(parsed, context, people)
     concepts = dict(parsed.concepts)
@@ -66,7 +68,9 @@ def resolve(
         resolved = replace(resolved, follow_up=True)  # "Visa facilitation?" = "and visas?"
     if not context.turns or not _leans_back(resolved, own_subject, stands_alone, mentioned):
         return Resolved(resolved, tuple(mentioned))
-    inherited = _inherit(resolved, context, lexicon, own_subject)
+    last = context.last_topic
+    echoed = bool(echoes and last and resolved.record_words and echoes(resolved, last))
+    inherited = _inherit(resolved, context, lexicon, own_subject, echoed)
     return Resolved(inherited, tuple(mentioned), leaned_back=True)
 
 
@@ -145,7 +149,9 @@ RECORD_WIDE = ("when", "where")  # every event of the record shares its date and
 PERSON_OR_REASON = ("who", "why")
 
 
-def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bool) -> Parsed:
+def _inherit(
+    parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bool, echoed: bool = False
+) -> Parsed:
     """What a message that leans back borrows, in order: the documents "them" points at,
     the subject it lacks, the kind of question it lacks, and the frame ("deal", "say")."""
     concepts = dict(parsed.concepts)
@@ -154,7 +160,8 @@ def _inherit(parsed: Parsed, context: Context, lexicon: Lexicon, own_subject: bo
     pointing = parsed.thing_pronoun or parsed.group_pronoun
     if parsed.group_pronoun:  # "how many of them are named": them = the same documents
         _borrow(concepts, _frame(previous, lexicon))
-    _borrow(concepts, _subject_kept(parsed, previous, lexicon, own_subject, pointing))
+    keeps = pointing or echoed  # "what did he hope for?" after his words of hope
+    _borrow(concepts, _subject_kept(parsed, previous, lexicon, own_subject, keeps))
     qtype = parsed.qtype
     borrowed = _borrows_kind(parsed, context, lexicon)
     if borrowed and context.last_qtype:

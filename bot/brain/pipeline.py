@@ -25,7 +25,7 @@ from bot.brain.retrieve import TopicIndex, rank
 from bot.brain.speech import ENGLISH, Line, Speech, line
 from bot.brain.topics import MenuGroup, Topic, build_topics, menu_groups
 from bot.brain.understand import GENERIC_QTYPES, SMALLTALK, Lexicon, Parsed, split_questions
-from bot.text import clean, normalise
+from bot.text import clean, normalise, stem
 from bot.text import words as split_words
 from knowledge.basics import normalise_quotes, split_sentences
 
@@ -51,6 +51,7 @@ class Brain:
         self.lexicon = Lexicon(knowledge)
         self._parsed: dict[str, Parsed] = {}  # see _parse
         self._words: dict[str, dict[str, float]] = {}  # see _word_concepts
+        self._topic_stems: dict[str, frozenset[str]] = {}  # see _echoes
         self.topics = build_topics(self.record)
         self.topic_index = TopicIndex.of(self.topics)
         self.menu: list[MenuGroup] = menu_groups(self.record, self.topics)  # the Topics menu
@@ -368,7 +369,9 @@ class Brain:
         smalltalk = self._smalltalk(parsed, marked)
         if smalltalk is not None:
             return replace(self._reply(smalltalk), rule="smalltalk")
-        resolved = resolve(parsed, context, self.lexicon, self.people_ids, self._stands_alone)
+        resolved = resolve(
+            parsed, context, self.lexicon, self.people_ids, self._stands_alone, self._echoes
+        )
         if self._only_foreign_words(resolved.parsed):
             return replace(self._reply("not_understood"), rule="foreign_words")
         mentioned = list(resolved.mentioned)
@@ -403,6 +406,18 @@ class Brain:
         tied = any(self.lexicon.is_anchor(c) for c in parsed.subject)
         declined = OFF_TOPIC in parsed.subject  # "как пенсию оформить": what it is, we know
         return foreign and not tied and not parsed.borrowed and not declined
+
+    def _echoes(self, parsed: Parsed, topic_id: str) -> bool:
+        """The record words of a message ("hope" in "what did he hope for?") are all words
+        of the topic just answered: the message is still about it."""
+        topic = self.topics.get(topic_id)
+        if topic is None:
+            return False
+        said = self._topic_stems.get(topic_id)
+        if said is None:
+            text = " ".join([topic.answer, *topic.sources])
+            said = self._topic_stems[topic_id] = frozenset(stem(w) for w in normalise(text).split())
+        return all(stem(w) in said for w in parsed.record_words)
 
     def _stands_alone(self, parsed: Parsed) -> bool:
         """Whether the question alone points at a topic by what it is about (not only by
@@ -495,7 +510,9 @@ class Brain:
     def _explain_part(self, part: str, context: Context) -> list[str]:
         """How one question of the message was understood, and its best topics."""
         parsed = self.lexicon.parse(part)
-        resolved = resolve(parsed, context, self.lexicon, self.people_ids, self._stands_alone)
+        resolved = resolve(
+            parsed, context, self.lexicon, self.people_ids, self._stands_alone, self._echoes
+        )
         parsed = resolved.parsed
         fixed = [f"{t.surface}->{t.word}" for t in parsed.tokens if t.surface != t.word]
         concepts = ", ".join(f"{c}={w:g}" for c, w in parsed.concepts.items())
