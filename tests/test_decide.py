@@ -228,3 +228,14 @@ def test_a_gap_answers_each_kind_its_answer_says_the_record_lacks(brain: Brain) 
     when = brain.answer("on which date was the Nishan-e-Pakistan conferred?")
     assert not when.answered and "4 February" not in when.text
     assert "4 February" in brain.answer("on which date did Tokayev visit?").text
+
+
+def test_a_claim_that_sets_the_event_elsewhere_is_corrected_first(brain: Brain) -> None:
+    """ "The 37 agreements were signed in Karachi, right?": the premise gap (the record has
+    no other city) is as well founded as the agreements, and correcting comes first; a city
+    that belongs to an area asked about ("direct flights between Karachi and Almaty") is
+    no claim about the event."""
+    claim = brain.answer("my friend said the 37 agreements were signed in Karachi, is that right?")
+    assert claim.rule in ("corrected_premise", "best_topic") and "Islamabad" in claim.text
+    flights = brain.answer("any deal on direct flights between Karachi and Almaty?")
+    assert "not among" in flights.text

@@ -81,6 +81,10 @@ class Case:
     def suggestions(self) -> tuple[str, ...]:
         return self.brain.suggestions_for(self.topic)
 
+    def others(self) -> list[Candidate]:
+        """The candidates but the best, best first (a redirect may have moved it)."""
+        return [c for c in self.candidates if c is not self.best]
+
     def with_best(self, best: Candidate) -> Case:
         """The same question decided on another topic, with its confidence recomputed."""
         others = [c for c in self.candidates if c is not best]
@@ -622,7 +626,7 @@ def corrected_premise(case: Case) -> Answer | None:
     event = next(
         (
             c
-            for c in case.candidates[1:]
+            for c in case.others()
             if c.topic.answered and c.topic.kind in EVENTS and strong_extra(c)
         ),
         None,
@@ -632,6 +636,29 @@ def corrected_premise(case: Case) -> Answer | None:
     said = [Said(gap.id), Said(event.topic.id, bare=True)]
     sources = [*gap.sources, *event.topic.sources]
     return case.reply(said, answered=True, intent=event.topic.intent, sources=sources)
+
+
+def premise_first(case: Case) -> Redirect | None:
+    """ "The 37 agreements were signed in Karachi, right?": a claim that sets the record's
+    event somewhere (or with someone) the record does not have; the premise gap it names
+    is as well founded as the event, and correcting comes first."""
+    parsed, best = case.parsed, case.best
+    if best.topic.premise or parsed.qtype not in ("yes_no", *CHECKING):
+        return None  # a claim, or a question that takes it for granted ("why in Lahore?")
+    own = parsed.subject - parsed.borrowed
+    if any(case.brain.lexicon.is_area(c) for c in own):
+        return None  # "direct flights between Almaty and Lahore": the city is the area's
+    gap = next(
+        (
+            c
+            for c in case.candidates
+            if c.topic.premise
+            and c.evidence >= best.evidence
+            and any(m in own for m in c.matched - QTYPE_CONCEPTS)
+        ),
+        None,
+    )
+    return Redirect(gap) if gap is not None else None
 
 
 def _premise_alone(case: Case) -> Answer | None:
@@ -649,6 +676,7 @@ def _premise_alone(case: Case) -> Answer | None:
 
 RULES: tuple[Rule, ...] = (
     excluding,
+    premise_first,
     corrected_premise,
     wrong_count,
     closed_list,
@@ -721,7 +749,7 @@ def ambiguity(case: Case) -> tuple[list[Topic], bool]:
     options = [best.topic]
     alike = True
     words = positions(best, parsed)
-    for other in case.candidates[1:3]:
+    for other in case.others()[:2]:
         if best.score - other.score > CONFIG.tie or best.score >= CONFIG.strong:
             break
         if other.type_ok != best.type_ok or positions(other, parsed) != words:
@@ -759,7 +787,7 @@ def combinable(case: Case) -> list[Candidate]:
         return group
     covered = set(best.matched)
     deals_asked = sum("deal" in concepts for _, concepts in parsed.spans)
-    for other in case.candidates[1:]:
+    for other in case.others():
         if best.score - other.score > CONFIG.combine_within + 1.5:
             break
         if COMBINABLE.get(other.topic.kind) != family:
