@@ -263,3 +263,14 @@ def test_the_same_question_gets_the_same_answer_whatever_the_hash_seed() -> None
         for seed in ("1", "2", "3")
     }
     assert len(texts) == 1, texts
+
+
+def test_the_last_word_of_a_question_phrase_may_name_a_thing_of_the_record(
+    brain: Brain,
+) -> None:
+    """ "which ministers" asks who and names ministers (people the record does not have);
+    "сколько лет" asks how many and names the years; "what day" names only the kind."""
+    ministers = brain.lexicon.parse("which ministers signed the MoUs?")
+    assert ministers.qtype == "who" and "other_person" in ministers.concepts
+    assert "history" in brain.lexicon.parse("сколько лет не был в пакистане").concepts
+    assert brain.lexicon.parse("what day was he welcomed").qtype == "when"

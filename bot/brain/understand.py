@@ -74,6 +74,7 @@ class QuestionWords:
     at: int  # where the first question word stands (-10: none)
     explained: frozenset[int]  # every word of a question phrase
     phrases: frozenset[int]  # words of multi-word phrases ("how big"): never concepts
+    heads: frozenset[int] = frozenset()  # ... but the last ("which ministers") may name one
 
 
 Span = tuple[str, frozenset[str]]  # words as typed -> the concepts they name
@@ -537,7 +538,7 @@ class Lexicon:
         start = self._marker_length(stems)
         kind = self._find_qtype(stems, start)
         negations = self.negation_words(tokens)
-        matches = self._matches(tokens, start, kind.phrases | negations)
+        matches = self._matches(tokens, start, kind.phrases | negations, kind.heads)
         negated, denied = self._denial(tokens, matches)  # "not the award, what did he say?"
         said = [m for m in matches if not m.title and m.at not in negated]
         concepts = self._weights(said)
@@ -603,20 +604,32 @@ class Lexicon:
                     return skip + len(marker)
         return 0
 
-    def _matches(self, tokens: list[Token], start: int, skip: frozenset[int]) -> list[Match]:
+    def _matches(
+        self, tokens: list[Token], start: int, skip: frozenset[int], heads: frozenset[int]
+    ) -> list[Match]:
         """Concept and title phrases, left to right, longest first, after the marker.
-        Words of a question phrase ("how big", "which leader") ask the kind, no more."""
+        Words of a question phrase ("how big", "which leader") ask the kind, no more; but
+        its last word may also name one of the record's things ("which ministers")."""
         stems = [t.stem for t in tokens]
         found: list[Match] = []
         i = start
         while i < len(tokens):
-            match = None if i in skip else self._match_here(tokens, stems, i)
+            match = None if i in skip and i not in heads else self._match_here(tokens, stems, i)
+            if match is not None and i in skip and not self._names_a_record_thing(match):
+                match = None
             if match is None:
                 i += 1
                 continue
             found.append(match)
             i += match.length
         return found
+
+    def _names_a_record_thing(self, match: Match) -> bool:
+        """The last word of a question phrase names a thing of the record ("which
+        ministers", "сколько лет"), not one more word for the kind asked ("what day")."""
+        concepts = match.concepts
+        own = all(self.from_record(c) and not self.implies_kind(c) for c in concepts)
+        return not match.title and own
 
     def _match_here(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
         """The concept (or title) phrase starting at word i: alias phrases, then stem
@@ -866,6 +879,7 @@ class Lexicon:
             phrases=frozenset(
                 j for i, length, _ in found if length > 1 for j in range(i, i + length)
             ),
+            heads=frozenset(i + length - 1 for i, length, _ in found if length > 1),
         )
 
     def _question_phrases(self, stems: list[str], start: int) -> list[Found]:
