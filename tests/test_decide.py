@@ -239,3 +239,15 @@ def test_a_claim_that_sets_the_event_elsewhere_is_corrected_first(brain: Brain) 
     assert claim.rule in ("corrected_premise", "best_topic") and "Islamabad" in claim.text
     flights = brain.answer("any deal on direct flights between Karachi and Almaty?")
     assert "not among" in flights.text
+
+
+def test_who_signed_is_the_leaders_in_any_words_and_ministers_are_not_named(
+    brain: Brain,
+) -> None:
+    """The leaders-signed fact is about "signatories", or about signing asked who: "kis ne
+    sign kiya?", "кто их подписывал?"; "which ministers signed?" asks of people the record
+    does not name."""
+    for question in ("kis ne sign kiya?", "кто их подписывал?", "who signed them?"):
+        answer = brain.answer(question)
+        assert answer.intent == "signatories" and answer.answered, question
+    assert not brain.answer("which ministers signed the MoUs?").answered
