@@ -17,7 +17,8 @@ ru 86.4%, kk 91.0%; ``lang_blind10_*`` (at 7dc2da3) ur 85.2%, ur-Latn 80.4%, ru
 (at f6db4b9) ur 84.7%, ur-Latn 89.8%, ru 86.0%, kk 88.8%; ``lang_blind15_*`` (at dbd16b2) ur
 87.3%, ur-Latn 91.9%, ru 90.8%, kk 89.9%; ``lang_blind16_*`` (at 3e2f262) ur 84.3%, ur-Latn
 88.8%, ru 90.6%, kk 88.7%; ``lang_blind17_*`` (at d443913) ur 84.6%, ur-Latn 83.8%, ru
-85.8%, kk 85.6%. All are now development
+85.8%, kk 85.6%; ``lang_blind18_*`` (at 0f9bae5) ur 92.6%, ur-Latn 84.8%, ru 86.4%, kk
+90.0%. All are now development
 sets, held at today's level (below the 95% bar).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
 """
@@ -99,6 +100,10 @@ FLOORS = {
     "lang_blind17_ur-Latn.yaml": 0.83,
     "lang_blind17_ru.yaml": 0.85,
     "lang_blind17_kk.yaml": 0.85,
+    "lang_blind18_ur.yaml": 0.92,
+    "lang_blind18_ur-Latn.yaml": 0.84,
+    "lang_blind18_ru.yaml": 0.86,
+    "lang_blind18_kk.yaml": 0.90,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }
