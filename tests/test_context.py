@@ -210,3 +210,12 @@ def test_about_him_is_the_last_person_and_he_the_other(tiny_lexicon: Lexicon) ->
     assert parsed.about_pronoun
     resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
     assert resolved.parsed.spoken_of == "varga" and "brel" in resolved.parsed.concepts
+
+
+def test_a_terse_general_word_after_an_area_asks_of_the_deals(brain: Brain) -> None:
+    """ "culture?" after "was there a railway deal?": the record mentions culture only in
+    general, as one of the fields the 37 documents cover; that is what is asked."""
+    context = Context()
+    brain.answer("was there a railway deal?", context)
+    answer = brain.answer("culture?", context)
+    assert answer.answered and "cultur" in answer.text

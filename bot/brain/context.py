@@ -117,7 +117,9 @@ def _terse_area(parsed: Parsed, lexicon: Lexicon) -> bool:
     asks_yes_no = parsed.qtype == "yes_no" and not parsed.neutral  # "was there one on X?"
     short = len(parsed.tokens) <= (CONFIG.terse_area_words + 2 * asks_yes_no)
     bare = not parsed.qtype or asks_yes_no
-    return short and bare and bool(anchored) and all(lexicon.is_area(c) for c in anchored)
+    # "culture?" after an area: what the record mentions only in general counts too
+    covered = all(lexicon.is_area(c) or lexicon.is_general(c) for c in anchored)
+    return short and bare and bool(anchored) and covered
 
 
 def _turns_away(parsed: Parsed, own_subject: bool) -> bool:
