@@ -219,3 +219,13 @@ def test_a_terse_general_word_after_an_area_asks_of_the_deals(brain: Brain) -> N
     brain.answer("was there a railway deal?", context)
     answer = brain.answer("culture?", context)
     assert answer.answered and "cultur" in answer.text
+
+
+def test_a_follow_up_asking_for_the_total_asks_of_all_the_deals(brain: Brain) -> None:
+    """ "and how many were signed in total?" after the railway MoU asks for all 37, not how
+    many railway ones; "how many of them in total?" still points at the last thing."""
+    totals = ("and how many were signed in total?", "а всего сколько документов подписали?")
+    for follow_up in totals:
+        context = Context()
+        brain.answer("was there a railway deal?", context)
+        assert "37" in brain.answer(follow_up, context).text, follow_up

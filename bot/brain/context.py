@@ -19,6 +19,7 @@ AREA_FRAME = "deal"  # the language file's concept for agreements: what an area 
 OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
 THE_OTHER = "the_other"  # the language file's concept for "the other leader"
 NEW_TOPIC = "new_topic"  # ... and for "by the way": a new subject, not a follow-up
+TOTAL = "count_word"  # ... and for "in total", "overall", "всего": the whole, not the last part
 
 
 @dataclass
@@ -163,7 +164,10 @@ def _inherit(
     if parsed.group_pronoun:  # "how many of them are named": them = the same documents
         _borrow(concepts, _frame(previous, lexicon))
     keeps = pointing or echoed  # "what did he hope for?" after his words of hope
-    _borrow(concepts, _subject_kept(parsed, previous, lexicon, own_subject, keeps))
+    if TOTAL in parsed.concepts and not pointing:  # "and how many in total?": all 37
+        _borrow(concepts, _frame(previous, lexicon))
+    else:
+        _borrow(concepts, _subject_kept(parsed, previous, lexicon, own_subject, keeps))
     qtype = parsed.qtype
     borrowed = _borrows_kind(parsed, context, lexicon)
     if borrowed and context.last_qtype:
