@@ -39,7 +39,11 @@ async def typing_shown(
     after: float = SHOW_AFTER,
     action: str = ChatAction.TYPING,
 ) -> AsyncIterator[None]:
-    """Show ``action`` in the chat while the body runs, once it has run ``after`` seconds."""
+    """Show ``action`` in the chat while the body runs, once it has run ``after`` seconds
+    (never for an update with no chat to show it in)."""
+    if not chat_id:
+        yield
+        return
     done = asyncio.Event()
     task = asyncio.create_task(_show_until(bot, chat_id, done, after, action))
     try:
