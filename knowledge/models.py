@@ -131,6 +131,12 @@ class Grammar(Strict):
         "for 'e': kitnay = kitne, kisnay = kisne): an unknown word is read with the other "
         "ending when that makes a known word",
     )
+    what_inside: list[Word] = Field(
+        default=[],
+        description="yes/no words that ask 'what' inside a sentence, neither first nor last "
+        "(Roman Urdu 'Tokayev ne kya kaha?' asks what he said; 'kya woh aaye?' and "
+        "'woh aaye kya?' ask whether)",
+    )
     yes_no_anywhere: list[Word] = Field(
         default=[],
         description="words that ask yes or no wherever they stand ('any', Russian 'ли', the "

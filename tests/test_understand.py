@@ -274,3 +274,12 @@ def test_the_last_word_of_a_question_phrase_may_name_a_thing_of_the_record(
     assert ministers.qtype == "who" and "other_person" in ministers.concepts
     assert "history" in brain.lexicon.parse("сколько лет не был в пакистане").concepts
     assert brain.lexicon.parse("what day was he welcomed").qtype == "when"
+
+
+def test_a_yes_no_word_inside_a_roman_urdu_sentence_asks_what(brain: Brain) -> None:
+    """ "Tokayev ne Shehbaz ko kya kaha?" asks what he said; "kya" first or last asks
+    whether ("kya Tokayev aaye the?", "Tokayev aaye the kya?")."""
+    parse = brain.lexicon.parse
+    assert parse("Tokayev ne Shehbaz ko kya kaha?").qtype == "what"
+    assert parse("kya Tokayev aaye the?").qtype == "yes_no"
+    assert parse("Tokayev aaye the kya?").qtype == "yes_no"

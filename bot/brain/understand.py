@@ -50,6 +50,7 @@ class Shape:
     setting_words: frozenset[str]
     group_pronouns: frozenset[str]
     yes_no_anywhere: frozenset[str] = frozenset()
+    what_inside: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
@@ -230,6 +231,7 @@ class Lexicon:
             setting_words=frozenset(normalise(w) for w in grammar.setting_words),
             group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
             yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
+            what_inside=frozenset(stem(normalise(w)) for w in grammar.what_inside),
             markers_after=frozenset(normalise(w) for w in grammar.markers_after),
             additive_words=frozenset(normalise(w) for w in grammar.additive_words),
             negations=frozenset(normalise(w) for w in grammar.negations),
@@ -873,7 +875,7 @@ class Lexicon:
         if found:  # "did he ... when he got there", "what welcome ... when he arrived"
             found = found[:1] + [f for f in found[1:] if not _clause_after_opening(f, stems, start)]
         return QuestionWords(
-            qtype=_choose_kind(found, stems, start, self.grammar.yes_no_anywhere),
+            qtype=_choose_kind(found, stems, start, self.grammar),
             at=at,
             explained=frozenset(j for i, length, _ in found for j in range(i, i + length)),
             phrases=frozenset(
@@ -1213,12 +1215,10 @@ def _clause_after_opening(f: Found, stems: list[str], start: int) -> bool:
     )
 
 
-def _choose_kind(
-    found: list[Found], stems: list[str], start: int, anywhere: frozenset[str]
-) -> str | None:
+def _choose_kind(found: list[Found], stems: list[str], start: int, shape: Shape) -> str | None:
     """The kind of question: an opening "is/did" unless something specific is asked, then
     the first specific kind, then the first generic one; "any ...", "... ли", "... ма?" ask
-    yes or no wherever they stand."""
+    yes or no wherever they stand, and "kya" inside a sentence asks what."""
     specific = [f for f in found if f[2] not in GENERIC_QTYPES]
     generic = [f for f in found if f[2] in GENERIC_QTYPES and f[2] != "yes_no"]
     if not specific and _opens_with_yes_no(found, start, generic):
@@ -1226,7 +1226,10 @@ def _choose_kind(
     first = specific or generic
     if first:
         return first[0][2]
-    if any(f[2] == "yes_no" and stems[f[0]] in anywhere for f in found):
+    inside = range(start + 1, len(stems) - 1)
+    if any(f[2] == "yes_no" and stems[f[0]] in shape.what_inside and f[0] in inside for f in found):
+        return "what"  # "Tokayev ne Shehbaz ko kya kaha?"
+    if any(f[2] == "yes_no" and stems[f[0]] in shape.yes_no_anywhere for f in found):
         return "yes_no"
     return None
 
