@@ -251,3 +251,10 @@ def test_who_signed_is_the_leaders_in_any_words_and_ministers_are_not_named(
         answer = brain.answer(question)
         assert answer.intent == "signatories" and answer.answered, question
     assert not brain.answer("which ministers signed the MoUs?").answered
+
+
+def test_a_claim_that_the_signing_was_in_the_guests_capital_is_corrected(brain: Brain) -> None:
+    """ "Why did Sharif fly to Astana to sign?": the record sets the signing in Islamabad."""
+    answer = brain.answer("Why did Shehbaz Sharif fly to Astana for this signing?")
+    assert answer.answered and "Islamabad" in answer.text
+    assert "Islamabad" in brain.answer("Зачем Шахбаз Шариф летал в Астану?").text
