@@ -257,4 +257,4 @@ def test_a_claim_that_the_signing_was_in_the_guests_capital_is_corrected(brain: 
     """ "Why did Sharif fly to Astana to sign?": the record sets the signing in Islamabad."""
     answer = brain.answer("Why did Shehbaz Sharif fly to Astana for this signing?")
     assert answer.answered and "Islamabad" in answer.text
-    assert "Islamabad" in brain.answer("Зачем Шахбаз Шариф летал в Астану?").text
+    assert "Исламабад" in brain.answer("Зачем Шахбаз Шариф летал в Астану?").text
