@@ -54,14 +54,13 @@ def resolve(
     """``parsed`` as the conversation completes it; ``parsed`` itself is left unchanged."""
     parsed = _the_other(parsed, context, people)
     parsed = _about_the_last(parsed, context, people)
-    concepts = dict(parsed.concepts)
-    mentioned = [p for p in people if p in concepts]
+    mentioned = [p for p in people if p in parsed.concepts]
     speaker = _speaker_from_context(parsed, mentioned, context)
-    if speaker is not None:
-        concepts[speaker] = 1.0
-        mentioned = [speaker, *mentioned]
     own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
-    resolved = evolve(parsed, concepts=concepts)
+    resolved = parsed  # a copy only when something is added: no reader changes a parse
+    if speaker is not None:
+        resolved = evolve(parsed, concepts={**parsed.concepts, speaker: 1.0})
+        mentioned = [speaker, *mentioned]
     resolved = _speaker_on_subject(resolved, mentioned, lexicon)
     if context.turns and _terse_area(resolved, lexicon):
         resolved = evolve(resolved, follow_up=True)  # "Visa facilitation?" = "and visas?"
