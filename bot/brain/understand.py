@@ -343,6 +343,7 @@ class Lexicon:
         # the frequent inflections themselves, so they need no stemming at start-up.
         self._seen_rare: set[str] = set()
         self._near_prefixes: dict[str, set[str]] = {}
+        self._slips: dict[str, bool] = {}  # see _a_slip
         self._ordinary = set(language.ordinary_words.split()).union(
             *(words.split() for words in language.everyday_words.values())
         )
@@ -707,7 +708,7 @@ class Lexicon:
             return "neutral"  # "begin", "besides": ordinary words, not missing topics
         if not is_latin(token.surface):
             return "neutral"  # no word list tells a Russian or Urdu word from a name
-        if self._garbled(token.surface) or self._slip_of_everyday(token.surface):
+        if self._a_slip(token.surface):
             return "neutral"  # "protecshun", "visted": a slip, not a missing topic
         return "unknown"
 
@@ -963,6 +964,16 @@ class Lexicon:
                     found.add(concept)
         self._near_prefixes[word] = found
         return found
+
+    def _a_slip(self, word: str) -> bool:
+        """Garbled or an everyday word mistyped; kept, as the words read are (see tokens):
+        each asks rapidfuzz across hundreds of words."""
+        known = self._slips.get(word)
+        if known is None:
+            if len(self._slips) >= KEPT_TOKENS:
+                self._slips.clear()
+            known = self._slips[word] = self._garbled(word) or self._slip_of_everyday(word)
+        return known
 
     def _garbled(self, word: str) -> bool:
         """A word a few slips away from one of ours (beyond what ``correct`` dares to fix):
