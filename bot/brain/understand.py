@@ -219,6 +219,7 @@ class Lexicon:
         # each word as read (corrected and stemmed), kept: questions reuse most words
         self._tokens: dict[str, Token] = {}
         self._word_matches: dict[str, set[str]] = {}  # see _match_word
+        self._inert: dict[str, bool] = {}  # see _starts_nothing
         self._starts_of: dict[str, Starts] = {}  # see may_name
         grammar = knowledge.language.grammar
         self.grammar = Shape(
@@ -611,13 +612,31 @@ class Lexicon:
         found: list[Match] = []
         i = start
         while i < len(tokens):
-            match = None if i in skip else self._match_here(tokens, stems, i)
+            inert = i in skip or self._starts_nothing(tokens[i])
+            match = None if inert else self._match_here(tokens, stems, i)
             if match is None:
                 i += 1
                 continue
             found.append(match)
             i += match.length
         return found
+
+    def _starts_nothing(self, token: Token) -> bool:
+        """No title, phrase or word alias starts with this word, wherever it stands (most
+        words: "the", "my", "shop"), so ``_match_here`` would find nothing; kept per word,
+        as the words read are (see tokens)."""
+        inert = self._inert.get(token.word)
+        if inert is None:
+            inert = (
+                token.stem not in self._title_reach
+                and token.stem not in self._phrase_reach
+                and token.word not in self._prefix_phrases
+                and not self._match_word(token)
+            )
+            if len(self._inert) >= KEPT_TOKENS:
+                self._inert.clear()
+            self._inert[token.word] = inert
+        return inert
 
     def _match_here(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
         """The concept (or title) phrase starting at word i: alias phrases, then stem
