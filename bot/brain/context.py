@@ -10,9 +10,10 @@ for "when?", the kind of question for "and railways?", the person for "he".
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from bot.brain.config import CONFIG
+from bot.brain.frozen import evolve
 from bot.brain.understand import Lexicon, Parsed
 
 AREA_FRAME = "deal"  # the language file's concept for agreements: what an area is one of
@@ -56,17 +57,16 @@ def resolve(
     ``echoes``: whether the record words a message uses are the last answer's own."""
     parsed = _the_other(parsed, context, people)
     parsed = _about_the_last(parsed, context, people)
-    concepts = dict(parsed.concepts)
-    mentioned = [p for p in people if p in concepts]
+    mentioned = [p for p in people if p in parsed.concepts]
     speaker = _speaker_from_context(parsed, mentioned, context)
-    if speaker is not None:
-        concepts[speaker] = 1.0
-        mentioned = [speaker, *mentioned]
     own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
-    resolved = replace(parsed, concepts=concepts)
+    resolved = parsed  # a copy only when something is added: no reader changes a parse
+    if speaker is not None:
+        resolved = evolve(parsed, concepts={**parsed.concepts, speaker: 1.0})
+        mentioned = [speaker, *mentioned]
     resolved = _speaker_on_subject(resolved, mentioned, lexicon)
     if context.turns and _terse_area(resolved, lexicon):
-        resolved = replace(resolved, follow_up=True)  # "Visa facilitation?" = "and visas?"
+        resolved = evolve(resolved, follow_up=True)  # "Visa facilitation?" = "and visas?"
     if not context.turns or not _leans_back(resolved, own_subject, stands_alone, mentioned):
         return Resolved(resolved, tuple(mentioned))
     last = context.last_topic
@@ -83,7 +83,7 @@ def _the_other(parsed: Parsed, context: Context, people: tuple[str, ...]) -> Par
         return parsed
     concepts = {c: w for c, w in parsed.concepts.items() if c != THE_OTHER}
     concepts[others[0]] = 1.0
-    return replace(parsed, concepts=concepts, follow_up=True)
+    return evolve(parsed, concepts=concepts, follow_up=True)
 
 
 def _about_the_last(parsed: Parsed, context: Context, people: tuple[str, ...]) -> Parsed:
@@ -97,7 +97,7 @@ def _about_the_last(parsed: Parsed, context: Context, people: tuple[str, ...]) -
     if named and named != others:
         return parsed
     concepts = {**parsed.concepts, others[0]: 1.0, last: 1.0}
-    return replace(parsed, concepts=concepts, spoken_of=last, first_person=others[0])
+    return evolve(parsed, concepts=concepts, spoken_of=last, first_person=others[0])
 
 
 def _speaker_from_context(parsed: Parsed, mentioned: list[str], context: Context) -> str | None:
@@ -180,7 +180,7 @@ def _inherit(
             frame.setdefault(AREA_FRAME, 1.0)  # after an area, "and education?" asks of deals
         _borrow(concepts, {c: w * CONFIG.inherited_weight for c, w in frame.items()})
     lent = frozenset(concepts) - frozenset(parsed.concepts)
-    return replace(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
+    return evolve(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
 
 
 def _subject_kept(
@@ -240,7 +240,7 @@ def _speaker_on_subject(parsed: Parsed, mentioned: list[str], lexicon: Lexicon) 
     if not any(t.word in lexicon.grammar.object_markers for t in between):
         return parsed
     speaker = mentioned[0] if first < second else mentioned[1]
-    return replace(parsed, concepts={**parsed.concepts, "say": 1.0}, first_person=speaker)
+    return evolve(parsed, concepts={**parsed.concepts, "say": 1.0}, first_person=speaker)
 
 
 def remember(context: Context, parsed: Parsed, topic: str | None, person: str | None) -> None:

@@ -10,13 +10,14 @@ record does not say. Rules refer to concepts only through what the knowledge fil
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.brain import compose
 from bot.brain.config import CONFIG
 from bot.brain.context import AREA_FRAME, OFF_TOPIC
+from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
 from bot.brain.speech import Line, Piece, Said, Speech, Term, line
@@ -89,7 +90,7 @@ class Case:
         """The same question decided on another topic, with its confidence recomputed."""
         others = [c for c in self.candidates if c is not best]
         conf = compose.confidence(best, others[0] if others else None)
-        return replace(self, best=best, conf=conf)
+        return evolve(self, best=best, conf=conf)
 
     def reply(
         self,
@@ -133,8 +134,8 @@ def decide(case: Case) -> Answer:
         if isinstance(verdict, Redirect):
             case = case.with_best(verdict.to)
         elif verdict is not None:
-            return replace(verdict, rule=rule.__name__)
-    return replace(case.reply(), rule="best_topic")
+            return evolve(verdict, rule=rule.__name__)
+    return evolve(case.reply(), rule="best_topic")
 
 
 # -- rules, in the order they are tried ---------------------------------------------------

@@ -10,7 +10,6 @@ clear match ends in "the record does not say" or "I can help with...".
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from bot.brain import cache, compose
 from bot.brain.config import CONFIG
 from bot.brain.context import OFF_TOPIC, Context, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
+from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
 from bot.brain.languages import Detector
 from bot.brain.retrieve import TopicIndex, rank
@@ -172,7 +172,7 @@ class Brain:
             answered=False,
             intent="not_in_record",
         )
-        return replace(answer, rule="split_asked")
+        return evolve(answer, rule="split_asked")
 
     def _contrasted(self, parts: list[str], text: str) -> bool:
         """ "how many were MoUs and how many agreements": the same kind of thing, named by
@@ -191,7 +191,7 @@ class Brain:
         speech = self.speeches.get(lang, self.speech)
         if not answer.said or speech.lang == answer.lang:
             return answer
-        return replace(
+        return evolve(
             answer,
             text=speech.render(answer.said),
             suggestions=tuple(self._suggestion_in(s, speech) for s in answer.suggestions),
@@ -368,12 +368,12 @@ class Brain:
         parsed = self._parse(text)
         smalltalk = self._smalltalk(parsed, marked)
         if smalltalk is not None:
-            return replace(self._reply(smalltalk), rule="smalltalk")
+            return evolve(self._reply(smalltalk), rule="smalltalk")
         resolved = resolve(
             parsed, context, self.lexicon, self.people_ids, self._stands_alone, self._echoes
         )
         if self._only_foreign_words(resolved.parsed):
-            return replace(self._reply("not_understood"), rule="foreign_words")
+            return evolve(self._reply("not_understood"), rule="foreign_words")
         mentioned = list(resolved.mentioned)
         result = self._decide(resolved.parsed, mentioned)
         person = self.topics[result.topic].person if result.topic in self.topics else None
@@ -475,14 +475,14 @@ class Brain:
     def _decide(self, parsed: Parsed, mentioned: list[str]) -> Answer:
         subject = parsed.subject
         if not any(ch.isalnum() for ch in parsed.text):
-            return replace(self._reply("not_understood"), rule="no_words")
+            return evolve(self._reply("not_understood"), rule="no_words")
         if OFF_TOPIC in subject and not subject & {"deal", "sign"}:
-            return replace(self._reply("off_topic"), rule="off_topic_words")
+            return evolve(self._reply("off_topic"), rule="off_topic_words")
         ranked = tuple(rank(parsed, self.topic_index, self.lexicon))
         candidates = tuple(c for c in ranked if c.evidence >= CONFIG.min_evidence)
         if not candidates:
             answer = self._fallback(parsed)
-            return replace(answer, rule=f"no_topic:{answer.intent}")
+            return evolve(answer, rule=f"no_topic:{answer.intent}")
         runner_up = candidates[1] if len(candidates) > 1 else None
         case = Case(
             brain=self.view,
@@ -608,7 +608,7 @@ class Brain:
             return answer
         full = compose.unique(self.source_sentence(s) for s in answer.sources)
         quotes = (compose.worth_quoting(answer.text, full),)
-        return replace(answer, sources=full, quotes=quotes)
+        return evolve(answer, sources=full, quotes=quotes)
 
 
 def _telling_words(knowledge: Knowledge) -> dict[str, list[str]]:

@@ -66,13 +66,16 @@ def _about_terms(topic: Topic, concepts: dict[str, float]) -> list[float] | None
             return None
         fresh = [c for c in present if c not in used]
         if fresh:  # one word can satisfy two groups, but only counts once
-            later = topic.later[at]
             # the heaviest; on a tie, one no later group needs, then by name: never a
-            # set's order, which follows the hash seed
-            best = min(fresh, key=lambda c: (-concepts[c], c in later, c))
+            # set's order, which follows the hash seed (one alone needs no comparing)
+            best = fresh[0] if len(fresh) == 1 else _heaviest(fresh, concepts, topic.later[at])
             used.add(best)
             terms.append(CONFIG.about_weight * concepts[best])
     return terms
+
+
+def _heaviest(fresh: list[str], concepts: dict[str, float], later: frozenset[str]) -> str:
+    return min(fresh, key=lambda c: (-concepts[c], c in later, c))
 
 
 def _signal_terms(topic: Topic, concepts: dict[str, float]) -> list[float]:

@@ -221,6 +221,7 @@ class Lexicon:
         # each word as read (corrected and stemmed), kept: questions reuse most words
         self._tokens: dict[str, Token] = {}
         self._word_matches: dict[str, set[str]] = {}  # see _match_word
+        self._inert: dict[str, bool] = {}  # see _starts_nothing
         self._starts_of: dict[str, Starts] = {}  # see may_name
         grammar = knowledge.language.grammar
         self.grammar = Shape(
@@ -346,6 +347,7 @@ class Lexicon:
         # the frequent inflections themselves, so they need no stemming at start-up.
         self._seen_rare: set[str] = set()
         self._near_prefixes: dict[str, set[str]] = {}
+        self._slips: dict[str, bool] = {}  # see _a_slip
         self._ordinary = set(language.ordinary_words.split()).union(
             *(words.split() for words in language.everyday_words.values())
         )
@@ -616,7 +618,8 @@ class Lexicon:
         found: list[Match] = []
         i = start
         while i < len(tokens):
-            match = None if i in skip and i not in heads else self._match_here(tokens, stems, i)
+            inert = (i in skip and i not in heads) or self._starts_nothing(tokens[i])
+            match = None if inert else self._match_here(tokens, stems, i)
             if match is not None and i in skip and not self._names_a_record_thing(match):
                 match = None
             if match is None:
@@ -632,6 +635,23 @@ class Lexicon:
         concepts = match.concepts
         own = all(self.from_record(c) and not self.implies_kind(c) for c in concepts)
         return not match.title and own
+
+    def _starts_nothing(self, token: Token) -> bool:
+        """No title, phrase or word alias starts with this word, wherever it stands (most
+        words: "the", "my", "shop"), so ``_match_here`` would find nothing; kept per word,
+        as the words read are (see tokens)."""
+        inert = self._inert.get(token.word)
+        if inert is None:
+            inert = (
+                token.stem not in self._title_reach
+                and token.stem not in self._phrase_reach
+                and token.word not in self._prefix_phrases
+                and not self._match_word(token)
+            )
+            if len(self._inert) >= KEPT_TOKENS:
+                self._inert.clear()
+            self._inert[token.word] = inert
+        return inert
 
     def _match_here(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
         """The concept (or title) phrase starting at word i: alias phrases, then stem
@@ -722,7 +742,7 @@ class Lexicon:
             return "neutral"  # "begin", "besides": ordinary words, not missing topics
         if not is_latin(token.surface):
             return "neutral"  # no word list tells a Russian or Urdu word from a name
-        if self._garbled(token.surface) or self._slip_of_everyday(token.surface):
+        if self._a_slip(token.surface):
             return "neutral"  # "protecshun", "visted": a slip, not a missing topic
         return "unknown"
 
@@ -990,6 +1010,16 @@ class Lexicon:
                     found.add(concept)
         self._near_prefixes[word] = found
         return found
+
+    def _a_slip(self, word: str) -> bool:
+        """Garbled or an everyday word mistyped; kept, as the words read are (see tokens):
+        each asks rapidfuzz across hundreds of words."""
+        known = self._slips.get(word)
+        if known is None:
+            if len(self._slips) >= KEPT_TOKENS:
+                self._slips.clear()
+            known = self._slips[word] = self._garbled(word) or self._slip_of_everyday(word)
+        return known
 
     def _garbled(self, word: str) -> bool:
         """A word a few slips away from one of ours (beyond what ``correct`` dares to fix):
