@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from knowledge.models import (
         Area,
         ConceptDef,
+        Grammar,
         Language,
         Person,
         Record,
@@ -223,21 +224,7 @@ class Lexicon:
         self._word_matches: dict[str, set[str]] = {}  # see _match_word
         self._inert: dict[str, bool] = {}  # see _starts_nothing
         self._starts_of: dict[str, Starts] = {}  # see may_name
-        grammar = knowledge.language.grammar
-        self.grammar = Shape(
-            question_starts=tuple(normalise(w) for w in grammar.question_starts),
-            join_words=frozenset(normalise(w) for w in grammar.join_words),
-            object_markers=frozenset(normalise(w) for w in grammar.object_markers),
-            relative_words=frozenset(stem(normalise(w)) for w in grammar.relative_words),
-            setting_words=frozenset(normalise(w) for w in grammar.setting_words),
-            group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
-            yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
-            what_inside=frozenset(stem(normalise(w)) for w in grammar.what_inside),
-            markers_after=frozenset(normalise(w) for w in grammar.markers_after),
-            additive_words=frozenset(normalise(w) for w in grammar.additive_words),
-            negations=frozenset(normalise(w) for w in grammar.negations),
-            negations_after=frozenset(normalise(w) for w in grammar.negations_after),
-        )
+        self.grammar = _shape(knowledge.language.grammar)
         # the longest phrase each first word starts: most words start none, and are passed
         # after one look-up instead of one per phrase length
         self._phrase_reach = _reach(self._phrases)
@@ -1245,6 +1232,24 @@ def _clause_after_opening(f: Found, stems: list[str], start: int) -> bool:
     )
 
 
+def _shape(grammar: Grammar) -> Shape:
+    """The language file's function words, normalised once."""
+    return Shape(
+        question_starts=tuple(normalise(w) for w in grammar.question_starts),
+        join_words=frozenset(normalise(w) for w in grammar.join_words),
+        object_markers=frozenset(normalise(w) for w in grammar.object_markers),
+        relative_words=frozenset(stem(normalise(w)) for w in grammar.relative_words),
+        setting_words=frozenset(normalise(w) for w in grammar.setting_words),
+        group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
+        yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
+        what_inside=frozenset(stem(normalise(w)) for w in grammar.what_inside),
+        markers_after=frozenset(normalise(w) for w in grammar.markers_after),
+        additive_words=frozenset(normalise(w) for w in grammar.additive_words),
+        negations=frozenset(normalise(w) for w in grammar.negations),
+        negations_after=frozenset(normalise(w) for w in grammar.negations_after),
+    )
+
+
 def _choose_kind(found: list[Found], stems: list[str], start: int, shape: Shape) -> str | None:
     """The kind of question: an opening "is/did" unless something specific is asked, then
     the first specific kind, then the first generic one; "any ...", "... ли", "... ма?" ask
@@ -1256,12 +1261,19 @@ def _choose_kind(found: list[Found], stems: list[str], start: int, shape: Shape)
     first = specific or generic
     if first:
         return first[0][2]
-    inside = range(start + 1, len(stems) - 1)
-    if any(f[2] == "yes_no" and stems[f[0]] in shape.what_inside and f[0] in inside for f in found):
+    if _asks_what_inside(found, stems, start, shape):
         return "what"  # "Tokayev ne Shehbaz ko kya kaha?"
     if any(f[2] == "yes_no" and stems[f[0]] in shape.yes_no_anywhere for f in found):
         return "yes_no"
     return None
+
+
+def _asks_what_inside(found: list[Found], stems: list[str], start: int, shape: Shape) -> bool:
+    """A yes/no word that asks what inside a sentence, neither first nor last."""
+    inside = range(start + 1, len(stems) - 1)
+    return any(
+        f[2] == "yes_no" and stems[f[0]] in shape.what_inside and f[0] in inside for f in found
+    )
 
 
 def _opens_with_yes_no(found: list[Found], start: int, generic: list[Found]) -> bool:
