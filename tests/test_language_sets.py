@@ -18,7 +18,8 @@ ru 86.4%, kk 91.0%; ``lang_blind10_*`` (at 7dc2da3) ur 85.2%, ur-Latn 80.4%, ru
 87.3%, ur-Latn 91.9%, ru 90.8%, kk 89.9%; ``lang_blind16_*`` (at 3e2f262) ur 84.3%, ur-Latn
 88.8%, ru 90.6%, kk 88.7%; ``lang_blind17_*`` (at d443913) ur 84.6%, ur-Latn 83.8%, ru
 85.8%, kk 85.6%; ``lang_blind18_*`` (at 0f9bae5) ur 92.6%, ur-Latn 84.8%, ru 86.4%, kk
-90.0%. All are now development
+90.0%; ``lang_blind19_*`` (at 49fad52) ur 90.7%, ur-Latn 89.1%, ru 84.4%, kk 89.9%. All are
+now development
 sets, held at today's level (below the 95% bar).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
 """
@@ -104,6 +105,10 @@ FLOORS = {
     "lang_blind18_ur-Latn.yaml": 0.84,
     "lang_blind18_ru.yaml": 0.86,
     "lang_blind18_kk.yaml": 0.90,
+    "lang_blind19_ur.yaml": 0.90,
+    "lang_blind19_ur-Latn.yaml": 0.89,
+    "lang_blind19_ru.yaml": 0.84,
+    "lang_blind19_kk.yaml": 0.89,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }
