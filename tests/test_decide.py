@@ -258,3 +258,11 @@ def test_a_claim_that_the_signing_was_in_the_guests_capital_is_corrected(brain: 
     answer = brain.answer("Why did Shehbaz Sharif fly to Astana for this signing?")
     assert answer.answered and "Islamabad" in answer.text
     assert "Исламабад" in brain.answer("Зачем Шахбаз Шариф летал в Астану?").text
+
+
+def test_where_asked_of_what_someone_mentioned_is_a_place_in_their_words(brain: Brain) -> None:
+    """ "Which place did Sharif mention when he talked about peace?" asks a place named in
+    his words (Gaza), not where the visit was; "where did he say it?" still is the visit's."""
+    mentioned = brain.answer("Which place did Shehbaz Sharif mention when he talked about peace?")
+    assert mentioned.answered and "Gaza" in mentioned.text
+    assert "Islamabad" in brain.answer("where did Sharif say it?").text

@@ -285,7 +285,10 @@ def _unshifted(case: Case) -> Redirect | None:
     for the question's qualifier, gives way to what the question is about, whose detail
     the record then lacks."""
     best, parsed = case.best, case.parsed
-    if not shifted(case, best.topic) or not all(m.endswith("_q") for m in best.matched):
+    # "what place did Sharif mention when he talked about peace?": a place in his words
+    # (but "where did he say it?" asks where he spoke: the record's place)
+    spoken = bool(parsed.subject & (SAYING - {"say"}))
+    if not (shifted(case, best.topic) or spoken) or not all(m.endswith("_q") for m in best.matched):
         return None
     about = [
         c
