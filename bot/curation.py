@@ -22,6 +22,7 @@ def warnings(knowledge: Knowledge) -> list[str]:
     return [
         *_everyday_aliases(knowledge),
         *_shared_aliases(knowledge),
+        *_swallowing_stems(knowledge),
         *_misrouted_asks(knowledge),
     ]
 
@@ -79,6 +80,45 @@ def _shared_aliases(knowledge: Knowledge) -> Iterator[str]:
                 f"alias {alias!r} is shared by {', '.join(sorted(places))}: a question using it "
                 "matches all of them; keep it in one place"
             )
+
+
+def _all_aliases(knowledge: Knowledge) -> Iterator[tuple[str, str]]:
+    """(where, alias) for the record's aliases and those of its translations."""
+    yield from _record_aliases(knowledge)
+    for code, translation in sorted(knowledge.translations.items()):
+        for concept, aliases in translation.aliases.items():
+            for alias in aliases:
+                yield f"translation {code} aliases.{concept}", alias
+
+
+def _swallowing_stems(knowledge: Knowledge) -> Iterator[str]:
+    """A stem alias ("поезд*", railway) that also starts another concept's word ("поездк*",
+    a trip) matches that word too: "до этой поездки" was read as a railway question."""
+    aliases = [(where, normalise(alias.rstrip("*"))) for where, alias in _all_aliases(knowledge)]
+    prefixes = sorted(
+        {(where, normalise(a[:-1])) for where, a in _all_aliases(knowledge) if a.endswith("*")}
+    )
+    for where, prefix in prefixes:
+        owner = _owner(where)
+        caught = sorted(
+            {
+                a
+                for w, a in aliases
+                if " " not in a and a != prefix and a.startswith(prefix) and _owner(w) != owner
+            }
+        )
+        if caught:
+            shown = ", ".join(map(repr, caught[:3]))
+            yield (
+                f"{where}: alias {prefix + '*'!r} also matches {shown} of another concept; "
+                "list its forms instead of a stem"
+            )
+
+
+def _owner(where: str) -> str:
+    """The concept a place in the files names ("concepts.visit" and "translation ru
+    aliases.visit" are one concept)."""
+    return where.rsplit(".", 1)[-1]
 
 
 def _misrouted_asks(knowledge: Knowledge) -> Iterator[str]:

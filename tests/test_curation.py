@@ -51,3 +51,18 @@ def test_an_ask_answered_as_something_else_is_named(
     )
     found = warnings(load_files(record, tiny_language_path))
     assert any(w.startswith("award: its ask") for w in found), found
+
+
+def test_a_stem_alias_that_starts_another_concepts_word_is_named(
+    tmp_path: Path, tiny_language_path: Path
+) -> None:
+    """ "tour*" for tourism would also take "tourney", a word of the visit: named, with
+    the words it takes; a stem no other concept's word starts with is not."""
+    record = _record(
+        tmp_path,
+        ("aliases: [visit, trip, came]", "aliases: [visit, trip, came, tourney]"),
+        ("aliases: [tourism, tourists, tourist]", "aliases: [tourism, tourists, \"tour*\"]"),
+    )
+    found = warnings(load_files(record, tiny_language_path))
+    assert any("alias 'tour*' also matches 'tourney'" in w for w in found), found
+    assert not any("'tourism'" in w and "also matches" in w for w in found), found
