@@ -61,7 +61,7 @@ def test_a_stem_alias_that_starts_another_concepts_word_is_named(
     record = _record(
         tmp_path,
         ("aliases: [visit, trip, came]", "aliases: [visit, trip, came, tourney]"),
-        ("aliases: [tourism, tourists, tourist]", "aliases: [tourism, tourists, \"tour*\"]"),
+        ("aliases: [tourism, tourists, tourist]", 'aliases: [tourism, tourists, "tour*"]'),
     )
     found = warnings(load_files(record, tiny_language_path))
     assert any("alias 'tour*' also matches 'tourney'" in w for w in found), found
