@@ -283,3 +283,14 @@ def test_a_yes_no_word_inside_a_roman_urdu_sentence_asks_what(brain: Brain) -> N
     assert parse("Tokayev ne Shehbaz ko kya kaha?").qtype == "what"
     assert parse("kya Tokayev aaye the?").qtype == "yes_no"
     assert parse("Tokayev aaye the kya?").qtype == "yes_no"
+
+
+def test_an_object_marker_names_the_first_word_after_it_not_a_later_one(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "about India" names India; in "about the ferry trying to ..." the marker named the
+    ferry, and "trying" is no missing topic of its own."""
+    assert tiny_lexicon.parse("what did brel say about india").objects == ["india"]
+    assert tiny_lexicon.parse("what did brel say about the gizmo").objects == ["gizmo"]
+    later = tiny_lexicon.parse("what did brel say about the ferry gizmo")
+    assert "gizmo" not in later.objects

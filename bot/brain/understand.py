@@ -722,8 +722,7 @@ class Lexicon:
             return None  # a word of some alias, just not one matched here
         if len(token.surface) < 3 and is_latin(token.surface):
             return None
-        before = {t.word for t in tokens[max(0, i - 3) : i]}
-        if before & self.grammar.object_markers:  # "about India"
+        if self._after_marker(tokens, i):  # "about India", "about the war"
             return "object"
         if self.is_ordinary(token):
             return "neutral"  # "begin", "besides": ordinary words, not missing topics
@@ -732,6 +731,17 @@ class Lexicon:
         if self._a_slip(token.surface):
             return "neutral"  # "protecshun", "visted": a slip, not a missing topic
         return "unknown"
+
+    def _after_marker(self, tokens: list[Token], i: int) -> bool:
+        """Word i is what an object marker ("about") names: the first word after it but
+        stopwords ("about the war"), not a word after the thing it named ("about Pakistan
+        trying to ...")."""
+        for j in range(i - 1, max(-1, i - 4), -1):
+            if tokens[j].word in self.grammar.object_markers:
+                return True
+            if tokens[j].stem not in self._stopwords:
+                return False
+        return False
 
     def _objects(self, objects: list[str], where: dict[str, list[int]]) -> list[str]:
         """ "about the situation in Gaza": the object is Gaza, not "situation" (a record
