@@ -294,3 +294,15 @@ def test_an_object_marker_names_the_first_word_after_it_not_a_later_one(
     assert tiny_lexicon.parse("what did brel say about the gizmo").objects == ["gizmo"]
     later = tiny_lexicon.parse("what did brel say about the ferry gizmo")
     assert "gizmo" not in later.objects
+
+
+def test_an_is_inside_a_statement_asks_nothing_but_li_does(brain: Brain) -> None:
+    """ "The trade target is $5 billion by 2030, correct?" is a claim to check: its "is"
+    stands inside a statement; "Is the target $5 billion?" asks, and so does Russian "ли"
+    wherever it stands."""
+    lexicon = brain.lexicon
+    assert lexicon.asks_nothing_here(
+        lexicon.parse("The trade target is $5 billion by 2030, correct?")
+    )
+    assert not lexicon.asks_nothing_here(lexicon.parse("Is the target $5 billion?"))
+    assert not lexicon.asks_nothing_here(lexicon.parse("Встречался ли Токаев с Зардари?"))

@@ -614,7 +614,7 @@ def corrected_premise(case: Case) -> Answer | None:
     gap, parsed = case.topic, case.parsed
     additive = {t.word for t in parsed.tokens} & case.brain.lexicon.grammar.additive_words
     own = case.best.matched - parsed.borrowed  # a claim is made in the message's own words
-    claimed = parsed.qtype in CHECKING or parsed.qtype_at < 0  # no question word of its own
+    claimed = parsed.qtype in CHECKING or case.brain.lexicon.asks_nothing_here(parsed)
     checked = claimed and bool(own) and not additive  # "Zardari too?": a question
     if not gap.premise or not (parsed.qtype in PRESUMING or checked):
         return None

@@ -616,6 +616,16 @@ class Lexicon:
             i += match.length
         return found
 
+    def asks_nothing_here(self, parsed: Parsed) -> bool:
+        """No question word of its own: none, or only an "is/did" inside a statement ("the
+        target is $5 billion by 2030, correct?"), which asks only at the start."""
+        at = parsed.qtype_at
+        if at < 0:
+            return True
+        word = parsed.tokens[at].stem  # "ли", "ма" ask wherever they stand
+        asks = word in self.grammar.yes_no_anywhere
+        return at > 0 and not asks and self._qtypes.get((word,)) == "yes_no"
+
     def _names_a_record_thing(self, match: Match) -> bool:
         """The last word of a question phrase names a thing of the record ("which
         ministers", "сколько лет"), not one more word for the kind asked ("what day")."""
