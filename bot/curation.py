@@ -94,10 +94,9 @@ def _all_aliases(knowledge: Knowledge) -> Iterator[tuple[str, str]]:
 def _swallowing_stems(knowledge: Knowledge) -> Iterator[str]:
     """A stem alias ("поезд*", railway) that also starts another concept's word ("поездк*",
     a trip) matches that word too: "до этой поездки" was read as a railway question."""
-    aliases = [(where, normalise(alias.rstrip("*"))) for where, alias in _all_aliases(knowledge)]
-    prefixes = sorted(
-        {(where, normalise(a[:-1])) for where, a in _all_aliases(knowledge) if a.endswith("*")}
-    )
+    written = list(_all_aliases(knowledge))
+    aliases = [(where, normalise(alias.rstrip("*"))) for where, alias in written]
+    prefixes = sorted({(where, normalise(a[:-1])) for where, a in written if a.endswith("*")})
     for where, prefix in prefixes:
         owner = _owner(where)
         caught = sorted(

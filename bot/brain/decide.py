@@ -292,8 +292,8 @@ def _unshifted(case: Case) -> Redirect | None:
         return None
     about = [
         c
-        for c in case.candidates
-        if c is not best and any(not m.endswith("_q") and m in parsed.subject for m in c.matched)
+        for c in case.others()
+        if any(not m.endswith("_q") and m in parsed.subject for m in c.matched)
     ]
     return Redirect(about[0]) if about else None
 
@@ -648,7 +648,7 @@ def premise_first(case: Case) -> Redirect | None:
     is as well founded as the event, and correcting comes first."""
     parsed, best = case.parsed, case.best
     if best.topic.premise or parsed.qtype not in ("yes_no", *CHECKING):
-        return None  # a claim, or a question that takes it for granted ("why in Lahore?")
+        return None  # a claim ("..., right?") or a yes/no question ("was it in Lahore?")
     own = parsed.subject - parsed.borrowed
     if any(case.brain.lexicon.is_area(c) for c in own):
         return None  # "direct flights between Almaty and Lahore": the city is the area's
