@@ -131,6 +131,12 @@ class Grammar(Strict):
         "for 'e': kitnay = kitne, kisnay = kisne): an unknown word is read with the other "
         "ending when that makes a known word",
     )
+    counted_generic: list[Word] = Field(
+        default=[],
+        description="nouns after 'how many' that say nothing of what is counted ('how many "
+        "things did they sign?', 'how many kinds of agreements?'): the noun after them, if "
+        "any, is what is counted",
+    )
     what_inside: list[Word] = Field(
         default=[],
         description="yes/no words that ask 'what' inside a sentence, neither first nor last "

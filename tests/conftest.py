@@ -74,6 +74,7 @@ follow_up_markers: [and, what about]
 grammar:
   object_markers: [about, "on"]
   negations: [not]
+  counted_generic: [things]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]
 pronouns: {person: [he, him], thing: [it, this]}

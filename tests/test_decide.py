@@ -266,3 +266,14 @@ def test_where_asked_of_what_someone_mentioned_is_a_place_in_their_words(brain: 
     mentioned = brain.answer("Which place did Shehbaz Sharif mention when he talked about peace?")
     assert mentioned.answered and "Gaza" in mentioned.text
     assert "Islamabad" in brain.answer("where did Sharif say it?").text
+
+
+def test_a_figure_answers_how_many_only_of_what_it_counts(brain: Brain) -> None:
+    """A topic's figure counts its own thing: 23 years, 37 documents; asked to count
+    another thing, the record lacks that figure (and says so, with what it does say)."""
+    people = brain.answer("how many people came with Tokayev?")
+    assert not people.answered and people.text.startswith("The record does not say how many")
+    valid = brain.answer("for how many years are these MoUs valid?")
+    assert not valid.answered and "37" in valid.text  # what it says follows
+    assert "23" in brain.answer("how many years since a Kazakh president came?").text
+    assert brain.answer("how many things did they sign?").text.startswith("37")

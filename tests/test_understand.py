@@ -306,3 +306,20 @@ def test_an_is_inside_a_statement_asks_nothing_but_li_does(brain: Brain) -> None
     )
     assert not lexicon.asks_nothing_here(lexicon.parse("Is the target $5 billion?"))
     assert not lexicon.asks_nothing_here(lexicon.parse("Встречался ли Токаев с Зардари?"))
+
+
+def test_what_how_many_counts_is_the_noun_after_it(tiny_lexicon: Lexicon) -> None:
+    assert tiny_lexicon.parse("how many agreements").counted == {"deal"}
+    assert tiny_lexicon.parse("how many of the agreements").counted == {"deal"}
+    assert tiny_lexicon.parse("how many things did they sign").counted == {"sign"}
+    assert tiny_lexicon.parse("how many").counted is None  # nothing named: nothing to check
+    assert tiny_lexicon.parse("when did they sign").counted is None  # no count asked
+
+
+def test_a_noun_no_concept_names_counts_what_the_record_may_lack(brain: Brain) -> None:
+    # the real files: "people" is an everyday English noun that no concept names
+    assert brain.lexicon.parse("how many people came with Tokayev?").counted == frozenset()
+    # a unit inside the question phrase ("сколько лет") is counted by the record's figures
+    assert brain.lexicon.parse("сколько лет не было визита?").counted is None
+    # a verb of another script after the count word counts nothing ("how much will it be")
+    assert brain.lexicon.parse("сауда канша болады").counted is None

@@ -29,6 +29,7 @@ class BrainConfig:
     max_words: int = 80  # words of a message that are read
     acknowledgement_words: int = 3  # "roger that", "cheers": this short and naming nothing
     counted_figure_weight: float = 1.0  # "how many years": the record's figure in years
+    counted_reach: int = 3  # "how many new railway deals": the nouns counted after "how many"
     everyday_slip_min: int = 5  # a word this long one slip from an everyday word is that word
     fuzzy_stem_min: int = 6  # a stem alias this long forgives one slip in a word of another script
     # decide: close calls

@@ -352,6 +352,25 @@ def lacking_detail(case: Case) -> Answer | None:
     return case.not_in_record(compose.missing_detail(case.topic, parsed.qtype))
 
 
+def counts_it(case: Case, topic: Topic) -> bool:
+    """ "How many people came?", "for how many years are the MoUs valid?": a figure of the
+    topic counts what it counts (years since the last visit, documents), not whatever the
+    question counts; so the thing counted must be one the topic accounts for, or that its
+    answer names ("how many agreements?" of the visit's overview, which gives 37)."""
+    counted = case.parsed.counted
+    if counted is None or counted & topic.accounts_for:
+        return True
+    return bool(counted & case.brain.lexicon.names_in(topic.answer))
+
+
+def counted_elsewhere(case: Case) -> Answer | None:
+    """A topic that answers "how many" counts its own thing: asked to count another ("how
+    many students?" of the visit), the record lacks that figure."""
+    if case.parsed.qtype != "count" or not case.topic.answered or counts_it(case, case.topic):
+        return None
+    return case.not_in_record(compose.missing_detail(case.topic, "count"))
+
+
 def _which_agreement(case: Case) -> bool:
     """ "Which agreement covers ships?": the area itself is the answer (but "which port?"
     asks a detail of the area, which the record does not give)."""
@@ -691,6 +710,7 @@ RULES: tuple[Rule, ...] = (
     record_wide_kind,
     qualified,
     lacking_detail,
+    counted_elsewhere,
     asks_a_detail,
     asks_specifics,
     asked_about_mentions,
@@ -723,7 +743,7 @@ def answers_by_its_words(case: Case) -> bool:
     # "who said trade will reach a billion?": a tense or a unit shifts a date or a figure,
     # never who said it
     moved = qtype not in ("who", "names") and shifted(case, topic)
-    return not moved and case.brain.slots.provides(topic.answer, qtype)
+    return not moved and counts_it(case, topic) and case.brain.slots.provides(topic.answer, qtype)
 
 
 def shifted(case: Case, topic: Topic) -> bool:

@@ -52,6 +52,7 @@ class Shape:
     group_pronouns: frozenset[str]
     yes_no_anywhere: frozenset[str] = frozenset()
     what_inside: frozenset[str] = frozenset()
+    counted_generic: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
@@ -77,6 +78,7 @@ class QuestionWords:
     explained: frozenset[int]  # every word of a question phrase
     phrases: frozenset[int]  # words of multi-word phrases ("how big"): never concepts
     heads: frozenset[int] = frozenset()  # ... but the last ("which ministers") may name one
+    counted_at: int = -1  # the word after "how many": what is counted, if a noun stands there
 
 
 Span = tuple[str, frozenset[str]]  # words as typed -> the concepts they name
@@ -142,6 +144,9 @@ class Parsed:
     spoken_of: str | None = None  # a person the question is about ("about Sharif"): no speaker
     denied: frozenset[str] = frozenset()  # "not the award, ...": concepts it is not about
     about_pronoun: bool = False  # "what did he say about him?": "him" is spoken of
+    # "how many people ...?": the concepts of what is counted; empty when a noun no concept
+    # names is counted; None when no noun follows the count word ("how many did they sign?")
+    counted: frozenset[str] | None = None
 
     def near(self, word: str, concept: str, distance: int = 2) -> bool:
         """Whether ``word`` stands within ``distance`` words of where ``concept`` was said."""
@@ -224,6 +229,7 @@ class Lexicon:
         self._word_matches: dict[str, set[str]] = {}  # see _match_word
         self._inert: dict[str, bool] = {}  # see _starts_nothing
         self._starts_of: dict[str, Starts] = {}  # see may_name
+        self._names_in: dict[str, frozenset[str]] = {}  # see names_in: one per topic
         self.grammar = _shape(knowledge.language.grammar)
         # the longest phrase each first word starts: most words start none, and are passed
         # after one look-up instead of one per phrase length
@@ -569,7 +575,69 @@ class Lexicon:
             spoken_of=self._spoken_of(tokens, where),
             denied=denied,
             about_pronoun=self._about_pronoun(tokens),
+            counted=self._counted(tokens, kind.counted_at, said) if kind.qtype == "count" else None,
         )
+
+    def _counted(self, tokens: list[Token], at: int, said: list[Match]) -> frozenset[str] | None:
+        """What "how many" counts: the concepts of the nouns after it, stopwords aside ("how
+        many of the MoUs", "how many 'historic' MoUs"), with the record's figures in a unit
+        ("how many years": 23); a noun no concept names counts something the record may not
+        count ("how many people"); an everyday word, a verb or nothing counts nothing said.
+        A unit inside the question phrase ("сколько лет") is counted by ``_counted_figures``."""
+        if at <= 0 or self._names_anything(tokens[at - 1]):
+            return None
+        skipped = self._stopwords | self.grammar.counted_generic
+        while at < len(tokens) and tokens[at].stem in skipped:
+            at += 1
+        concepts: set[str] = set()
+        noun = False
+        for i in range(at, min(at + CONFIG.counted_reach, len(tokens))):
+            named = next((m for m in said if i in m.positions), None)
+            things = self._things_named(named.concepts) if named else set()
+            if self.is_ordinary(tokens[i]) or not (things or self._a_noun(tokens, i)):
+                break
+            noun = True
+            concepts |= things
+        if not noun:
+            return None
+        units = [c for c in concepts if c in self._figures_in]
+        return frozenset(concepts.union(*(self._figures_in[u] for u in units)))
+
+    def _things_named(self, concepts: Iterable[str]) -> set[str]:
+        """Concepts that name what is counted: not a tense ("болады"), nor a word for the
+        kind of answer ("ақшаға": money asks how much); a unit ("years") counts."""
+        return {
+            c
+            for c in concepts
+            if c in self._figures_in
+            or not (c.endswith("_q") or self.is_qualifier(c) or self.implies_kind(c))
+        }
+
+    def names_in(self, text: str) -> frozenset[str]:
+        """The concepts a text of the record names (a topic's answer), read once."""
+        found = self._names_in.get(text)
+        if found is None:
+            found = self._names_in[text] = frozenset(self.parse(text).subject)
+        return found
+
+    def _names_anything(self, token: Token) -> bool:
+        return bool(self._phrases.get((token.stem,)) or self._match_word(token))
+
+    def _a_noun(self, tokens: list[Token], i: int) -> bool:
+        """A word no concept took that names a thing: one of the record's ("delegation") or
+        an everyday English noun ("people", "students"), not a word of Roman Urdu ("kitne
+        arsay": a span of time) nor of another script, where no word list tells a noun from
+        a verb."""
+        token = tokens[i]
+        if not is_latin(token.surface) or token.word.isdigit():
+            return False
+        kind = self._leftover_kind(tokens, i)
+        if kind == "record":
+            return True
+        pronoun = token.word in self._person_pronouns or token.word in self._thing_pronouns
+        quiet = kind is None and token.stem in self._quiet_stems and not pronoun
+        noun = kind in ("unknown", "object") or quiet
+        return noun and token.stem not in self._stopwords and self.is_common(token.word)
 
     def _counted_figures(self, said: list[Match], concepts: dict[str, float]) -> None:
         """ "How many years ...?" counts a unit of measure: it asks for the record's figure in
@@ -909,6 +977,8 @@ class Lexicon:
                 j for i, length, _ in found if length > 1 for j in range(i, i + length)
             ),
             heads=frozenset(i + length - 1 for i, length, _ in found if length > 1),
+            # the last: "not the number of MoUs, the number of years"
+            counted_at=next((i + length for i, length, q in reversed(found) if q == "count"), -1),
         )
 
     def _question_phrases(self, stems: list[str], start: int) -> list[Found]:
@@ -1263,6 +1333,7 @@ def _shape(grammar: Grammar) -> Shape:
         group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
         yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
         what_inside=frozenset(stem(normalise(w)) for w in grammar.what_inside),
+        counted_generic=frozenset(stem(normalise(w)) for w in grammar.counted_generic),
         markers_after=frozenset(normalise(w) for w in grammar.markers_after),
         additive_words=frozenset(normalise(w) for w in grammar.additive_words),
         negations=frozenset(normalise(w) for w in grammar.negations),
