@@ -355,3 +355,10 @@ def test_a_record_word_no_topic_has_is_quoted_not_declined(brain: Brain) -> None
     the reply quotes a sentence of the record that has the word, not "not in the record"."""
     answer = brain.answer("culture?")
     assert answer.intent == "quote" and "cultur" in answer.text.casefold()
+
+
+def test_who_presented_the_guard_of_honour_is_the_contingent_not_the_host(brain: Brain) -> None:
+    """The reception and the guard of honour are two facts with two answers to "who?"."""
+    assert "contingent" in brain.answer("who presented the guard of honour?").text
+    assert "Sharif" in brain.answer("who received Tokayev?").text
+    assert "contingent" not in brain.answer("who received Tokayev?").text
