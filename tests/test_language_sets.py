@@ -19,7 +19,8 @@ ru 86.4%, kk 91.0%; ``lang_blind10_*`` (at 7dc2da3) ur 85.2%, ur-Latn 80.4%, ru
 88.8%, ru 90.6%, kk 88.7%; ``lang_blind17_*`` (at d443913) ur 84.6%, ur-Latn 83.8%, ru
 85.8%, kk 85.6%; ``lang_blind18_*`` (at 0f9bae5) ur 92.6%, ur-Latn 84.8%, ru 86.4%, kk
 90.0%; ``lang_blind19_*`` (at 49fad52) ur 90.7%, ur-Latn 89.1%, ru 84.4%, kk 89.9%;
-``lang_blind20_*`` (at 2a82cb5) ur 86.3%, ur-Latn 88.6%, ru 82.4%, kk 87.3%. All are now
+``lang_blind20_*`` (at 2a82cb5) ur 86.3%, ur-Latn 88.6%, ru 82.4%, kk 87.3%; ``lang_blind21_*``
+(at 1c38a0a) ur 92.4%, ur-Latn 86.0%, ru 84.6%, kk 89.5%. All are now
 development
 sets, held at today's level (below the 95% bar).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
@@ -114,6 +115,10 @@ FLOORS = {
     "lang_blind20_ur-Latn.yaml": 0.88,
     "lang_blind20_ru.yaml": 0.82,
     "lang_blind20_kk.yaml": 0.87,
+    "lang_blind21_ur.yaml": 0.92,
+    "lang_blind21_ur-Latn.yaml": 0.86,
+    "lang_blind21_ru.yaml": 0.84,
+    "lang_blind21_kk.yaml": 0.89,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }
