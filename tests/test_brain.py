@@ -362,3 +362,11 @@ def test_who_presented_the_guard_of_honour_is_the_contingent_not_the_host(brain:
     assert "contingent" in brain.answer("who presented the guard of honour?").text
     assert "Sharif" in brain.answer("who received Tokayev?").text
     assert "contingent" not in brain.answer("who received Tokayev?").text
+
+
+def test_a_preamble_before_a_colon_sets_the_scene_and_is_no_missing_topic(brain: Brain) -> None:
+    """ "For my thesis: ...": who asks and why is no subject the record lacks."""
+    answer = brain.answer("Checking a figure before it goes out on the wire: how many deals?")
+    assert answer.answered and answer.text.startswith("37") and "wire" not in answer.text
+    # a preamble that names the subject stays: the question after it has none of its own
+    assert "Nishan" in brain.answer("Tokayev's award: when was it given?").text

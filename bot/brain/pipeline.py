@@ -10,6 +10,7 @@ clear match ends in "the record does not say" or "I can help with...".
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,7 @@ DECLINES = ("off_topic", "not_understood", "empty")
 GUESSED = ("who", "names", "list", "where", "when")  # questions a short guess may follow
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
+_PREAMBLE = re.compile(r"([^:?]{3,}):\s+")  # "For my thesis: ...": words, a colon, a space
 KEPT_WORDS = 10_000  # words whose concepts are kept (see _word_concepts); then forgotten
 
 
@@ -213,6 +215,7 @@ class Brain:
         article only says Feb 4", "... asking for a friend") is not one of its own: it has
         no question word and no question mark. What comes before the first question stays:
         it often names the subject ("and Tokayev, what did he say?")."""
+        text = self._without_preamble(text)
         parts = split_questions(text, self.lexicon.grammar)
         if len(parts) <= 1:
             return parts
@@ -224,6 +227,19 @@ class Brain:
         asking = [self._asks(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
+
+    def _without_preamble(self, text: str) -> str:
+        """ "For my thesis: what was ...?", "Radio caller from Multan wants to know: was
+        there ...?": words before a colon that ask nothing set the scene (who asks and why),
+        and are no missing topic; the question after the colon stands alone when it names a
+        subject of its own. A preamble naming the subject ("Tokayev's award: when?") stays."""
+        found = _PREAMBLE.match(text)
+        if found is None:
+            return text
+        before, rest = self._parse(found.group(1)), text[found.end() :]
+        if before.qtype_at >= 0 or not self._asks(rest, rest) or not self._parse(rest).subject:
+            return text
+        return rest
 
     def _with_tags_joined(self, parts: list[str], text: str) -> list[str]:
         """A tag joins the part before it, which it turns into a question ("They signed 73
