@@ -140,6 +140,11 @@ def missing_detail(topic: Topic, qtype: str | None) -> list[Piece]:
     return [Line(f"no_detail.{kind}"), *what_it_says(topic)]
 
 
+def no_such_count(topic: Topic) -> list[Piece]:
+    """ "How many people came?": the record's figures count other things (23 years)."""
+    return [Line("no_detail.counted"), *what_it_says(topic)]
+
+
 def what_it_says(topic: Topic, *, bare: bool = True) -> list[Piece]:
     return [Line("what_it_says"), Said(topic.id, bare=bare)]
 

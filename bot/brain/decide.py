@@ -349,6 +349,8 @@ def lacking_detail(case: Case) -> Answer | None:
         return None
     if parsed.borrowed_kind or answers_by_its_words(case) or _which_agreement(case):
         return case.reply()  # its own words answer the kind asked: never "does not say"
+    if not counts_it(case, case.topic):
+        return case.not_in_record(compose.no_such_count(case.topic))
     return case.not_in_record(compose.missing_detail(case.topic, parsed.qtype))
 
 
@@ -365,10 +367,11 @@ def counts_it(case: Case, topic: Topic) -> bool:
 
 def counted_elsewhere(case: Case) -> Answer | None:
     """A topic that answers "how many" counts its own thing: asked to count another ("how
-    many students?" of the visit), the record lacks that figure."""
+    many students?" of the visit), the record gives no such figure (its own figure follows,
+    as what it says: no "does not say how many" before a number)."""
     if case.parsed.qtype != "count" or not case.topic.answered or counts_it(case, case.topic):
         return None
-    return case.not_in_record(compose.missing_detail(case.topic, "count"))
+    return case.not_in_record(compose.no_such_count(case.topic))
 
 
 def _which_agreement(case: Case) -> bool:

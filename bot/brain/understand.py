@@ -594,8 +594,9 @@ class Lexicon:
         for i in range(at, min(at + CONFIG.counted_reach, len(tokens))):
             named = next((m for m in said if i in m.positions), None)
             things = self._things_named(named.concepts) if named else set()
-            if self.is_ordinary(tokens[i]) or not (things or self._a_noun(tokens, i)):
-                break
+            noun_here = bool(things) if named else self._a_noun(tokens, i)
+            if self.is_ordinary(tokens[i]) or not noun_here:
+                break  # "how many days": a unit the record gives no figure in asks how long
             noun = True
             concepts |= things
         if not noun:
