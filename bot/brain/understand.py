@@ -635,10 +635,12 @@ class Lexicon:
         kind = self._leftover_kind(tokens, i)
         if kind == "record":
             return True
-        pronoun = token.word in self._person_pronouns or token.word in self._thing_pronouns
-        quiet = kind is None and token.stem in self._quiet_stems and not pronoun
+        quiet = kind is None and token.stem in self._quiet_stems and not self._a_pronoun(token)
         noun = kind in ("unknown", "object") or quiet
         return noun and token.stem not in self._stopwords and self.is_common(token.word)
+
+    def _a_pronoun(self, token: Token) -> bool:
+        return token.word in self._person_pronouns or token.word in self._thing_pronouns
 
     def _counted_figures(self, said: list[Match], concepts: dict[str, float]) -> None:
         """ "How many years ...?" counts a unit of measure: it asks for the record's figure in
@@ -793,7 +795,7 @@ class Lexicon:
         token = tokens[i]
         if token.stem in self._stopwords:
             return None
-        if token.word in self._person_pronouns or token.word in self._thing_pronouns:
+        if self._a_pronoun(token):
             return None
         if token.stem in self._document_stems:
             return "record"
