@@ -323,3 +323,9 @@ def test_a_noun_no_concept_names_counts_what_the_record_may_lack(brain: Brain) -
     assert brain.lexicon.parse("сколько лет не было визита?").counted is None
     # a verb of another script after the count word counts nothing ("how much will it be")
     assert brain.lexicon.parse("сауда канша болады").counted is None
+
+
+def test_i_want_to_know_asks_and_is_no_errand(brain: Brain) -> None:
+    # "i want to" opens an errand the bot declines; "i want to know" asks a question
+    assert "offtopic" not in brain.lexicon.parse("I want to know who signed").concepts
+    assert "offtopic" in brain.lexicon.parse("i want to buy a ticket").concepts
