@@ -370,3 +370,10 @@ def test_a_preamble_before_a_colon_sets_the_scene_and_is_no_missing_topic(brain:
     assert answer.answered and answer.text.startswith("37") and "wire" not in answer.text
     # a preamble that names the subject stays: the question after it has none of its own
     assert "Nishan" in brain.answer("Tokayev's award: when was it given?").text
+
+
+def test_the_congratulation_is_on_the_award_not_a_list_of_remarks(brain: Brain) -> None:
+    assert "Nishan" in brain.answer("what did the PM congratulate Tokayev on?").text
+    assert "Sharif" in brain.answer("who congratulated Tokayev?").text
+    # a greeting card someone wants written is no congratulation of the record's
+    assert brain.answer("Напиши красивое поздравление маме с 8 марта").intent != "award"
