@@ -278,3 +278,14 @@ def test_a_figure_answers_how_many_only_of_what_it_counts(brain: Brain) -> None:
     assert not valid.answered and "37" in valid.text  # what it says follows
     assert "23" in brain.answer("how many years since a Kazakh president came?").text
     assert brain.answer("how many things did they sign?").text.startswith("37")
+
+
+def test_which_of_them_after_the_agreements_names_the_area(brain: Brain) -> None:
+    """ "Which of them is about ships?": "them" stands for the agreements just listed, so
+    the area is the answer, not a detail of it the record lacks."""
+    context = Context()
+    brain.answer("which agreements were signed?", context)
+    answer = brain.answer("which of them is about ships?", context)
+    assert answer.answered and "Maritime" in answer.text
+    # without the agreements before it, "which port?" still asks a detail the record lacks
+    assert not brain.answer("which port will the maritime deal use?").answered

@@ -380,7 +380,10 @@ def _which_agreement(case: Case) -> bool:
     parsed, lexicon = case.parsed, case.brain.lexicon
     if case.topic.kind != "area" or parsed.qtype != "list":
         return False
-    frame = parsed.where.get(AREA_FRAME, [])
+    frame = list(parsed.where.get(AREA_FRAME, []))
+    if AREA_FRAME in parsed.borrowed:  # "which of them is about ships?": them, the deals
+        pronouns = lexicon.grammar.group_pronouns
+        frame += [i for i, t in enumerate(parsed.tokens) if t.surface in pronouns]
     after = sorted(
         (i, c) for c in parsed.subject for i in parsed.where.get(c, []) if i > parsed.qtype_at
     )
