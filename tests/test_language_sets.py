@@ -21,7 +21,8 @@ ru 86.4%, kk 91.0%; ``lang_blind10_*`` (at 7dc2da3) ur 85.2%, ur-Latn 80.4%, ru
 90.0%; ``lang_blind19_*`` (at 49fad52) ur 90.7%, ur-Latn 89.1%, ru 84.4%, kk 89.9%;
 ``lang_blind20_*`` (at 2a82cb5) ur 86.3%, ur-Latn 88.6%, ru 82.4%, kk 87.3%; ``lang_blind21_*``
 (at 1c38a0a) ur 92.4%, ur-Latn 86.0%, ru 84.6%, kk 89.5%; ``lang_blind22_*`` (at a823502)
-ur 89.0%, ur-Latn 86.2%, ru 86.9%, kk 89.8%. All are now
+ur 89.0%, ur-Latn 86.2%, ru 86.9%, kk 89.8%; ``lang_blind23_*`` (at 7af4d25) ur 88.4%,
+ur-Latn 88.0%, ru 84.0%, kk 89.0%. All are now
 development
 sets, held at today's level (below the 95% bar).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
@@ -124,6 +125,10 @@ FLOORS = {
     "lang_blind22_ur-Latn.yaml": 0.86,
     "lang_blind22_ru.yaml": 0.86,
     "lang_blind22_kk.yaml": 0.89,
+    "lang_blind23_ur.yaml": 0.88,
+    "lang_blind23_ur-Latn.yaml": 0.87,
+    "lang_blind23_ru.yaml": 0.84,
+    "lang_blind23_kk.yaml": 0.88,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }
