@@ -71,7 +71,12 @@ def test_the_shipped_source_is_the_shared_record() -> None:
             "agreements.named.1.sources.0",
             "not found in pakistan-kazakhstan-visit.txt",
         ),
-        ("    about: [[award]]\n", "    about: [[awardz]]\n", "about", "unknown concept 'awardz'"),
+        (
+            "    about: [[award, congratulate]]\n",
+            "    about: [[awardz, congratulate]]\n",
+            "about",
+            "unknown concept 'awardz'",
+        ),
         ("  host: sharif\n", "  host: nobody\n", "visit.host", "not a person id"),
         ("scope:", "scope: [unclosed\nx:", "line", "YAML syntax error"),
     ],
