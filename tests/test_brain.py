@@ -134,13 +134,16 @@ def test_a_tag_after_a_question_is_no_question_and_one_answer_is_said_once(
 
 
 def test_a_short_guess_after_a_question_is_answered_by_the_question(brain: Brain) -> None:
-    """ "Which ports? Karachi?": the guess offers an answer, it asks nothing of its own; the
-    question's reply (the record does not say which) is the whole reply. "..., was it in
+    """ "Which ports? Karachi?", "who ...? the PM or the President?": the guess offers an
+    answer, it asks nothing of its own; the question's reply (the record does not say which)
+    is the whole reply. "..., was it in
     Islamabad?" after a who question names something else and stays a question."""
     guess = ask(brain, "which ports exactly? karachi?")
     assert not guess.answered and "\n\n" not in guess.text
     person = ask(brain, "who handed him the medal, was it the prime minister?")
     assert not person.answered and "\n\n" not in person.text
+    offered = ask(brain, "who handed him the medal? the PM or the President?")
+    assert not offered.answered and "\n\n" not in offered.text  # people offered, not asked
     more = ask(brain, "who received tokayev, and was it in islamabad?")
     assert "Sharif" in more.text and "Islamabad" in more.text
 

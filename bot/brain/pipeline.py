@@ -277,7 +277,9 @@ class Brain:
         bare = parsed.qtype is None and len(parsed.tokens) <= CONFIG.tag_words
         # "was it the president?" names someone; "was it in Islamabad?" asks one more thing
         someone = parsed.subject <= self.people.keys()
-        return short and (bare or (parsed.qtype == "yes_no" and pointing and someone))
+        # "the PM or the President?": people offered, no question word, nothing else named
+        offered = parsed.qtype is None and bool(parsed.subject) and someone and not parsed.unknown
+        return short and (bare or offered or (parsed.qtype == "yes_no" and pointing and someone))
 
     def _only_a_tag(self, part: str) -> bool:
         """ "do you know?", "didn't he?", "is it?" after a question or a claim: a yes/no tag
