@@ -137,6 +137,12 @@ class Grammar(Strict):
         "things did they sign?', 'how many kinds of agreements?'): the noun after them, if "
         "any, is what is counted",
     )
+    indefinite_after: list[Word] = Field(
+        default=[],
+        description="words that make a question word indefinite when they follow it "
+        "(Russian 'что-то', 'какой-нибудь', 'кто-либо': something, some, anyone): no "
+        "question of that kind, but one that asks yes or no, as 'any' does",
+    )
     what_inside: list[Word] = Field(
         default=[],
         description="yes/no words that ask 'what' inside a sentence, neither first nor last "

@@ -54,7 +54,7 @@ question_types:
   why: [why]
   where: [where]
   yes_no: [was there, did, was]
-  what: [what]
+  what: [what, "что"]
   who: [who]
 concepts:
   deal: {aliases: [deal, agreement]}
@@ -75,6 +75,7 @@ grammar:
   object_markers: [about, "on"]
   negations: [not]
   counted_generic: [things]
+  indefinite_after: ["то"]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]
 pronouns: {person: [he, him], thing: [it, this]}

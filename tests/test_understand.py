@@ -308,6 +308,14 @@ def test_an_is_inside_a_statement_asks_nothing_but_li_does(brain: Brain) -> None
     assert not lexicon.asks_nothing_here(lexicon.parse("Встречался ли Токаев с Зардари?"))
 
 
+def test_a_question_word_made_indefinite_asks_yes_or_no(tiny_lexicon: Lexicon) -> None:
+    """Russian "что-то подписали?" (did they sign something?) asks whether, as "any" does;
+    "что" alone asks what."""
+    assert tiny_lexicon.parse("deal что-то sign").qtype == "yes_no"
+    assert tiny_lexicon.parse("deal что то sign").qtype == "yes_no"
+    assert tiny_lexicon.parse("что deal sign").qtype == "what"
+
+
 def test_what_how_many_counts_is_the_noun_after_it(tiny_lexicon: Lexicon) -> None:
     assert tiny_lexicon.parse("how many agreements").counted == {"deal"}
     assert tiny_lexicon.parse("how many of the agreements").counted == {"deal"}

@@ -53,6 +53,7 @@ class Shape:
     yes_no_anywhere: frozenset[str] = frozenset()
     what_inside: frozenset[str] = frozenset()
     counted_generic: frozenset[str] = frozenset()
+    indefinite_after: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
@@ -996,6 +997,9 @@ class Lexicon:
                     else None
                 )
                 if qtype:
+                    after = stems[i + length] if i + length < len(stems) else ""
+                    if after in self.grammar.indefinite_after:  # "что-то": something
+                        qtype, length = "yes_no", length + 1
                     found.append((i, length, qtype))
                     i += length - 1
                     break
@@ -1337,6 +1341,7 @@ def _shape(grammar: Grammar) -> Shape:
         yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
         what_inside=frozenset(stem(normalise(w)) for w in grammar.what_inside),
         counted_generic=frozenset(stem(normalise(w)) for w in grammar.counted_generic),
+        indefinite_after=frozenset(stem(normalise(w)) for w in grammar.indefinite_after),
         markers_after=frozenset(normalise(w) for w in grammar.markers_after),
         additive_words=frozenset(normalise(w) for w in grammar.additive_words),
         negations=frozenset(normalise(w) for w in grammar.negations),
@@ -1357,9 +1362,14 @@ def _choose_kind(found: list[Found], stems: list[str], start: int, shape: Shape)
         return first[0][2]
     if _asks_what_inside(found, stems, start, shape):
         return "what"  # "Tokayev ne Shehbaz ko kya kaha?"
-    if any(f[2] == "yes_no" and stems[f[0]] in shape.yes_no_anywhere for f in found):
+    if any(f[2] == "yes_no" and _asks_anywhere(f, stems, shape) for f in found):
         return "yes_no"
     return None
+
+
+def _asks_anywhere(f: Found, stems: list[str], shape: Shape) -> bool:
+    """ "any", "ли", "что-то": yes/no words that ask wherever they stand."""
+    return stems[f[0]] in shape.yes_no_anywhere or stems[f[0] + f[1] - 1] in shape.indefinite_after
 
 
 def _asks_what_inside(found: list[Found], stems: list[str], start: int, shape: Shape) -> bool:
