@@ -105,8 +105,12 @@ def test_off_topic_is_declined_with_what_the_bot_can_do(brain: Brain, question: 
 
 
 @pytest.mark.parametrize(
-    ("message", "intent"), [("hi", "greet"), ("thanks!", "thanks"), ("what can you do", "help")]
-)
+    ("message", "intent"),
+    [("hi", "greet"), ("thanks!", "thanks"), ("what can you do", "help"),
+     # "how are you" greets, in each language (it had been declined as off-topic)
+     ("how are you?", "greet"), ("как дела?", "greet"), ("Сәлем! Қалайсың?", "greet"),
+     ("kya haal hai", "greet"), ("آپ کیسے ہیں؟", "greet")],
+)  # fmt: skip
 def test_small_talk_gets_a_friendly_reply(brain: Brain, message: str, intent: str) -> None:
     answer = ask(brain, message)
     assert answer.intent == intent
