@@ -104,6 +104,12 @@ class Grammar(Strict):
     negations_after: list[Word] = Field(
         default=[], description="the same, after what they negate ('railway nahi', 'мұнай емес')"
     )
+    negation_cues: list[Word] = Field(
+        default=[],
+        description="words after a negation that is also a question word of another language "
+        "(Russian 'не' is Kazakh 'what') that show it negates: 'не про X', 'не X, а Y'; "
+        "without one it asks",
+    )
     additive_words: list[Word] = Field(
         default=[],
         description="'also', 'too': a question about one more event, not a claim to correct",

@@ -54,7 +54,7 @@ question_types:
   why: [why]
   where: [where]
   yes_no: [was there, did, was]
-  what: [what, "что"]
+  what: [what, "что", "не"]
   who: [who]
 concepts:
   deal: {aliases: [deal, agreement]}
@@ -73,7 +73,8 @@ stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about, even
 follow_up_markers: [and, what about]
 grammar:
   object_markers: [about, "on"]
-  negations: [not]
+  negations: [not, "не"]
+  negation_cues: ["а"]
   counted_generic: [things]
   indefinite_after: ["то"]
   join_words: [and]

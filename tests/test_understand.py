@@ -226,6 +226,15 @@ def test_what_a_negation_opening_the_message_denies_is_not_asked(tiny_lexicon: L
     assert "ferry" in alone.concepts and not alone.denied
 
 
+def test_a_negation_that_is_also_a_question_word_needs_a_cue(tiny_lexicon: Lexicon) -> None:
+    """Russian "не" negates, Kazakh "не" asks what: with a cue after it ("не ferry, а
+    fisheries") it denies and asks nothing; without one it is the question word."""
+    cued = tiny_lexicon.parse("не ferry, а fisheries")
+    assert cued.denied == {"ferry"} and cued.qtype is None
+    asked = tiny_lexicon.parse("ferry не")
+    assert asked.qtype == "what" and not asked.denied
+
+
 def test_concepts_come_in_the_knowledge_files_order_not_a_sets(tiny_lexicon: Lexicon) -> None:
     """A set's order follows the hash seed; a parse must not (the same question, the same
     answer, in every process)."""

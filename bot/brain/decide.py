@@ -499,8 +499,12 @@ def unframed_area(case: Case) -> Answer | None:
 
 
 def _about_agreements(case: Case) -> bool:
-    frame = FRAME | case.brain.lexicon.agreement_words
-    return bool(frame & set(case.parsed.concepts))
+    """Words of agreements, or an area denied ("не нефть, а что-то для сельского хозяйства
+    было?": the other thing asked is an area too)."""
+    lexicon = case.brain.lexicon
+    frame = FRAME | lexicon.agreement_words
+    denied_area = any(lexicon.is_area(c) for c in case.parsed.denied)
+    return denied_area or bool(frame & set(case.parsed.concepts))
 
 
 def _related_text(case: Case, area: str) -> str:

@@ -10,7 +10,7 @@ mapped to concepts from the knowledge files, and the kind of question ("how many
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -58,6 +58,7 @@ class Shape:
     additive_words: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
     negations_after: frozenset[str] = frozenset()
+    negation_cues: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -534,8 +535,8 @@ class Lexicon:
         tokens = self.tokens(text)
         stems = [t.stem for t in tokens]
         start = self._marker_length(stems)
-        kind = self._find_qtype(stems, start)
         negations = self.negation_words(tokens)
+        kind = self._find_qtype(stems, start, negations)
         matches = self._matches(tokens, start, kind.phrases | negations, kind.heads)
         negated, denied = self._denial(tokens, matches)  # "not the award, what did he say?"
         said = [m for m in matches if not m.title and m.at not in negated]
@@ -885,9 +886,17 @@ class Lexicon:
         return bool(ahead & self.grammar.object_markers or behind & self.grammar.markers_after)
 
     def negation_words(self, tokens: list[Token]) -> set[int]:
-        """Where the negations near the start stand: they are no missing topic."""
+        """Where the negations near the start stand: they are no missing topic. One that is
+        also a question word ("не": Kazakh "what") negates only with a cue after it."""
         words = self.grammar.negations | self.grammar.negations_after
-        return {i for i, t in enumerate(tokens[: CONFIG.negation_reach + 1]) if t.word in words}
+        return {
+            i
+            for i, t in enumerate(tokens[: CONFIG.negation_reach + 1])
+            if t.word in words and (t.stem not in self._qtype_reach or self._cued(tokens, i))
+        }
+
+    def _cued(self, tokens: list[Token], i: int) -> bool:
+        return any(t.word in self.grammar.negation_cues for t in tokens[i + 1 :])
 
     @property
     def people(self) -> tuple[str, ...]:
@@ -965,10 +974,12 @@ class Lexicon:
         """Whether position i is in a phrase like "during his trip" (up to 3 words after)."""
         return any(t.word in self.grammar.setting_words for t in tokens[max(0, i - 3) : i])
 
-    def _find_qtype(self, stems: list[str], start: int) -> QuestionWords:
+    def _find_qtype(
+        self, stems: list[str], start: int, negations: Collection[int] = ()
+    ) -> QuestionWords:
         """Specific kinds ("how many", "when") win wherever they are; "is/was/did" only count
-        at the start of the question, where English puts them."""
-        scanned = self._question_phrases(stems, start)
+        at the start of the question, where English puts them. A negation asks nothing."""
+        scanned = [f for f in self._question_phrases(stems, start) if f[0] not in negations]
         found = [f for f in scanned if not self._starts_relative_clause(f, scanned, stems, start)]
         at = found[0][0] if found else -10
         if found:  # "did he ... when he got there", "what welcome ... when he arrived"
@@ -1346,6 +1357,7 @@ def _shape(grammar: Grammar) -> Shape:
         additive_words=frozenset(normalise(w) for w in grammar.additive_words),
         negations=frozenset(normalise(w) for w in grammar.negations),
         negations_after=frozenset(normalise(w) for w in grammar.negations_after),
+        negation_cues=frozenset(normalise(w) for w in grammar.negation_cues),
     )
 
 
