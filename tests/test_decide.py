@@ -95,6 +95,18 @@ def test_besides_named_areas_asks_for_the_others(brain: Brain, message: str) -> 
     assert answer.intent == "agreements_list"  # the list of named areas, not "yes, railway"
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["samundar wala nahi, baqi jo muahiday hue wo batao", "бітімгерлікті емес, басқасын айт"],
+)
+def test_an_area_denied_asks_for_the_others(brain: Brain, message: str) -> None:
+    """ "Not the maritime one, tell me the others": the named areas, not "yes, maritime" nor
+    "the rest are not described"; an area denied before another question is that question."""
+    assert brain.answer(message).intent == "agreements_list"
+    other = brain.answer("textile nahi to phir tijarat ka kya target rakha hai?")
+    assert other.intent != "agreements_list" and "1" in other.text
+
+
 def test_the_topic_index_prunes_only_topics_that_cannot_be_candidates(brain: Brain) -> None:
     from bot.brain.retrieve import TopicIndex, score
 

@@ -144,8 +144,7 @@ def decide(case: Case) -> Answer:
 def excluding(case: Case) -> Answer | None:
     """ "Besides railway and transit, what else?": the areas named are the ones not asked
     about; the record's list of named areas answers (not "yes, railway")."""
-    parsed, lexicon = case.parsed, case.brain.lexicon
-    if "besides" not in parsed.concepts or not any(lexicon.is_area(c) for c in parsed.subject):
+    if not _excludes_areas(case):
         return None
     ranked = [c.topic for c in case.ranked] + list(case.brain.topics.values())
     listing = next((t for t in ranked if t.intent == LIST_INTENT), None)
@@ -153,6 +152,20 @@ def excluding(case: Case) -> Answer | None:
         return None
     suggestions = case.brain.suggestions_for(listing)
     return compose.from_topic(listing, case.conf, suggestions, case.brain.speech)
+
+
+def _excludes_areas(case: Case) -> bool:
+    """ "Besides railway, what else?"; or an area denied, and the rest asks of the deals but
+    names no area ("qaidiyon wali baat chhodo, baaki kin cheezon par dastakhat hue?"), not of
+    something else ("textile nahi, tijarat ka target?")."""
+    parsed, lexicon, topic = case.parsed, case.brain.lexicon, case.topic
+    if "besides" in parsed.concepts:
+        return any(lexicon.is_area(c) for c in parsed.subject)
+    denied = any(lexicon.is_area(c) for c in parsed.denied)
+    asks = parsed.qtype in ("what", "list", None)
+    named = any(lexicon.is_area(c) for c in parsed.subject)
+    of_deals = "deal" in topic.vocabulary or topic.kind in ("area", "unnamed")
+    return denied and asks and not named and of_deals
 
 
 def closed_list(case: Case) -> Answer | None:
