@@ -64,6 +64,7 @@ concepts:
   meet: {aliases: [meet, met]}
   offtopic: {anchor: false, aliases: [gold rate, joke]}
   the_other: {anchor: false, aliases: [the other leader]}
+  correcting: {anchor: false, weight: 0.1, aliases: [i meant]}
   source_ref: {anchor: false, weight: 0.1, aliases: [in this story]}
   route: {detail: true, anchor: false, aliases: [route]}
   value: {detail: true, anchor: false, asks: how_much, aliases: [cost, worth]}

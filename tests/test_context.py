@@ -57,6 +57,24 @@ def test_a_bare_question_word_borrows_the_subject(tiny_lexicon: Lexicon) -> None
     assert "fisheries" in resolved.parsed.concepts and resolved.parsed.qtype == "when"
 
 
+def test_a_correction_leans_on_the_last_turn_unless_it_stands_alone(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "нет, я про срок спрашивал" is still about the last subject, although its own words
+    alone would not lean back (words of another script name a subject of their own); "I
+    meant how many agreements were signed" is a complete question: alone."""
+    context = _after(tiny_lexicon, "was there a deal on fisheries")
+    alone = resolve(
+        tiny_lexicon.parse("when срок сумма"), context, tiny_lexicon, PEOPLE, _never_alone
+    )
+    assert not alone.leaned_back
+    meant = tiny_lexicon.parse("i meant when срок сумма")
+    corrected = resolve(meant, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert corrected.leaned_back and "fisheries" in corrected.parsed.concepts
+    complete = tiny_lexicon.parse("i meant how many agreements were signed")
+    assert not resolve(complete, context, tiny_lexicon, PEOPLE, _alone_when_dealing).leaned_back
+
+
 def test_a_short_who_question_about_it_keeps_the_subject_it_points_at(
     tiny_lexicon: Lexicon,
 ) -> None:

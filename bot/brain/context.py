@@ -21,6 +21,7 @@ OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not 
 THE_OTHER = "the_other"  # the language file's concept for "the other leader"
 NEW_TOPIC = "new_topic"  # ... and for "by the way": a new subject, not a follow-up
 TOTAL = "count_word"  # ... and for "in total", "overall", "всего": the whole, not the last part
+CORRECTING = "correcting"  # ... and for "I meant", "я имел в виду": the last question, corrected
 
 
 @dataclass
@@ -141,6 +142,8 @@ def _leans_back(
         return False
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
+    if CORRECTING in parsed.concepts:  # "no, I meant the deadline": of the target just
+        return not stands_alone(parsed)  # answered; "I meant how many were signed": alone
     if parsed.person_pronoun and not parsed.subject - set(people):
         return True  # "why him?" after the award: the award, asked of him
     if parsed.unknown or parsed.record_words or own_subject or len(parsed.foreign) >= 2:
