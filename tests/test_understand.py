@@ -233,6 +233,7 @@ def test_a_negation_that_is_also_a_question_word_needs_a_cue(tiny_lexicon: Lexic
     assert cued.denied == {"ferry"} and cued.qtype is None
     asked = tiny_lexicon.parse("ferry не")
     assert asked.qtype == "what" and not asked.denied
+    assert tiny_lexicon.negation_words(tiny_lexicon.tokens("не, не ferry")) == {0, 1}
 
 
 def test_concepts_come_in_the_knowledge_files_order_not_a_sets(tiny_lexicon: Lexicon) -> None:

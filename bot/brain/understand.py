@@ -896,7 +896,14 @@ class Lexicon:
         }
 
     def _cued(self, tokens: list[Token], i: int) -> bool:
-        return any(t.word in self.grammar.negation_cues for t in tokens[i + 1 :])
+        """A cue after it ("не про X", "не X, а Y"), or a negation beside it ("не, не
+        морское", "нет, не то")."""
+        shape = self.grammar
+        before = tokens[i - 1].word if i > 0 else ""
+        after = tokens[i + 1].word if i + 1 < len(tokens) else ""
+        if {before, after} & (shape.negations | shape.negation_cues):
+            return True
+        return any(t.word in shape.negation_cues for t in tokens[i + 1 :])
 
     @property
     def people(self) -> tuple[str, ...]:
@@ -1423,9 +1430,7 @@ def _reach(table: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]
 
 # a sentence ends after a letter of any script ("пакистан. когда", "ہوں۔ قازقستان"); not
 # after a capital ("U.N. peacekeeping"), nor in "no. of MoUs"
-_SPLIT_PUNCT = re.compile(
-    r"[?;\n؟۔]+|(?<=[a-z0-9\u0430-\u04ff\u0620-\u06ff])[.!]+\s+(?!of\b)"
-)
+_SPLIT_PUNCT = re.compile(r"[?;\n؟۔]+|(?<=[a-z0-9\u0430-\u04ff\u0620-\u06ff])[.!]+\s+(?!of\b)")
 
 
 def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
