@@ -72,6 +72,19 @@ def test_function_words_come_from_the_language_file(brain: Brain) -> None:
     ]
 
 
+def test_a_sentence_ends_after_a_letter_of_any_script(brain: Brain) -> None:
+    """ "я студент. когда он приехал?", "میں طالب علم ہوں۔ وہ کب آئے؟": the question apart
+    from the introduction, as in English; "U.N. peacekeeping" and "no. of MoUs" stay whole."""
+    from bot.brain.understand import split_questions
+
+    shape = brain.lexicon.grammar
+    parts = split_questions("я студент. когда он приехал?", shape)
+    assert parts == ["я студент", "когда он приехал"]
+    assert len(split_questions("میں طالب علم ہوں۔ وہ کب آئے؟", shape)) == 2
+    assert split_questions("U.N. peacekeeping deal?", shape) == ["U.N. peacekeeping deal"]
+    assert split_questions("no. of MoUs?", shape) == ["no. of MoUs"]
+
+
 def test_small_talk_as_written_beats_a_shared_stem(brain: Brain) -> None:
     # "good" is small talk; "goods" (an alias of the ports area) only shares its stem
     assert "transit_ports" not in brain.lexicon.parse("good").concepts
