@@ -121,6 +121,20 @@ def test_he_is_the_last_person_and_the_input_is_left_unchanged(tiny_lexicon: Lex
     assert "varga" not in parsed.concepts  # stages return new values
 
 
+def test_he_is_whoever_the_thing_asked_about_is_of(tiny_lexicon: Lexicon, brain: Brain) -> None:
+    """ "who hosted Tokayev?", then "what medal did he receive?": the medal is Tokayev's, so
+    "he" is Tokayev, not the host just answered; with no owner, the last person."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("who is varga"), None, "varga")
+    parsed = tiny_lexicon.parse("when did he come")
+    owned = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone, owner=lambda p: "brel")
+    assert owned.mentioned == ("brel",)
+    unowned = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone, owner=lambda p: None)
+    assert unowned.mentioned == ("varga",)
+    both = brain.answer("Who hosted Tokayev and what medal did he receive?")
+    assert "Sharif" in both.text and "Nishan" in both.text
+
+
 def test_after_where_and_an_area_asks_about_the_area_not_the_place(brain: Brain) -> None:
     context = Context()
     brain.answer("where were the agreements signed?", context)

@@ -53,13 +53,19 @@ def resolve(
     people: tuple[str, ...],
     stands_alone: Callable[[Parsed], bool],
     echoes: Callable[[Parsed, str], bool] | None = None,
+    owner: Callable[[Parsed], str | None] | None = None,
 ) -> Resolved:
     """``parsed`` as the conversation completes it; ``parsed`` itself is left unchanged.
-    ``echoes``: whether the record words a message uses are the last answer's own."""
+    ``echoes``: whether the record words a message uses are the last answer's own;
+    ``owner``: whose the thing the message's own words name is (the award: Tokayev's)."""
     parsed = _the_other(parsed, context, people)
     parsed = _about_the_last(parsed, context, people)
     mentioned = [p for p in people if p in parsed.concepts]
     speaker = _speaker_from_context(parsed, mentioned, context)
+    if speaker is not None and parsed.person_pronoun and owner is not None:
+        # "who hosted Tokayev?", then "what medal did he receive?": "he" is whoever the
+        # medal is of, not the host just answered
+        speaker = next((p for p in people if p == owner(parsed)), speaker)
     own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
     resolved = parsed  # a copy only when something is added: no reader changes a parse
     if speaker is not None:

@@ -25,7 +25,7 @@ from bot.brain.languages import Detector
 from bot.brain.retrieve import TopicIndex, rank
 from bot.brain.speech import ENGLISH, Line, Speech, line
 from bot.brain.topics import MenuGroup, Topic, build_topics, menu_groups
-from bot.brain.understand import GENERIC_QTYPES, SMALLTALK, Lexicon, Parsed, split_questions
+from bot.brain.understand import GENERIC_QTYPES, SAYING, SMALLTALK, Lexicon, Parsed, split_questions
 from bot.text import clean, normalise, stem
 from bot.text import words as split_words
 from knowledge.basics import normalise_quotes, split_sentences
@@ -388,7 +388,13 @@ class Brain:
         if smalltalk is not None:
             return evolve(self._reply(smalltalk), rule="smalltalk")
         resolved = resolve(
-            parsed, context, self.lexicon, self.people_ids, self._stands_alone, self._echoes
+            parsed,
+            context,
+            self.lexicon,
+            self.people_ids,
+            self._stands_alone,
+            self._echoes,
+            self._owner,
         )
         if self._only_foreign_words(resolved.parsed):
             return evolve(self._reply("not_understood"), rule="foreign_words")
@@ -436,6 +442,19 @@ class Brain:
             text = " ".join([topic.answer, *topic.sources])
             said = self._topic_stems[topic_id] = frozenset(stem(w) for w in normalise(text).split())
         return all(stem(w) in said for w in parsed.record_words)
+
+    def _owner(self, parsed: Parsed) -> str | None:
+        """The person the question's own words are about ("what medal did he receive?": the
+        award is Tokayev's): its best topic on those words alone, when they name a thing
+        of the record's."""
+        if parsed.spoken_of or SAYING & parsed.concepts.keys():
+            return None  # "what did he say about Sharif?": a speaker, not an owner
+        ranked = rank(parsed, self.topic_index, self.lexicon)
+        if not ranked or ranked[0].evidence < CONFIG.min_evidence or ranked[0].topic.kind != "fact":
+            return None
+        own = [c for c in ranked[0].matched if not c.endswith("_q")]
+        named = any(self.lexicon.is_anchor(c) and self.lexicon.from_record(c) for c in own)
+        return ranked[0].topic.person if named else None
 
     def _stands_alone(self, parsed: Parsed) -> bool:
         """Whether the question alone points at a topic by what it is about (not only by
@@ -529,7 +548,13 @@ class Brain:
         """How one question of the message was understood, and its best topics."""
         parsed = self.lexicon.parse(part)
         resolved = resolve(
-            parsed, context, self.lexicon, self.people_ids, self._stands_alone, self._echoes
+            parsed,
+            context,
+            self.lexicon,
+            self.people_ids,
+            self._stands_alone,
+            self._echoes,
+            self._owner,
         )
         parsed = resolved.parsed
         fixed = [f"{t.surface}->{t.word}" for t in parsed.tokens if t.surface != t.word]
