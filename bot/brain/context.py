@@ -61,11 +61,7 @@ def resolve(
     parsed = _the_other(parsed, context, people)
     parsed = _about_the_last(parsed, context, people)
     mentioned = [p for p in people if p in parsed.concepts]
-    speaker = _speaker_from_context(parsed, mentioned, context)
-    if speaker is not None and parsed.person_pronoun and owner is not None:
-        # "who hosted Tokayev?", then "what medal did he receive?": "he" is whoever the
-        # medal is of, not the host just answered
-        speaker = next((p for p in people if p == owner(parsed)), speaker)
+    speaker = _owned(parsed, _speaker_from_context(parsed, mentioned, context), people, owner)
     own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
     resolved = parsed  # a copy only when something is added: no reader changes a parse
     if speaker is not None:
@@ -105,6 +101,19 @@ def _about_the_last(parsed: Parsed, context: Context, people: tuple[str, ...]) -
         return parsed
     concepts = {**parsed.concepts, others[0]: 1.0, last: 1.0}
     return evolve(parsed, concepts=concepts, spoken_of=last, first_person=others[0])
+
+
+def _owned(
+    parsed: Parsed,
+    speaker: str | None,
+    people: tuple[str, ...],
+    owner: Callable[[Parsed], str | None] | None,
+) -> str | None:
+    """ "who hosted Tokayev?", then "what medal did he receive?": "he" is whoever the medal
+    is of, not the host just answered."""
+    if speaker is None or not parsed.person_pronoun or owner is None:
+        return speaker
+    return next((p for p in people if p == owner(parsed)), speaker)
 
 
 def _speaker_from_context(parsed: Parsed, mentioned: list[str], context: Context) -> str | None:

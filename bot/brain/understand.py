@@ -591,6 +591,14 @@ class Lexicon:
         skipped = self._stopwords | self.grammar.counted_generic
         while at < len(tokens) and tokens[at].stem in skipped:
             at += 1
+        concepts = self._nouns_counted(tokens, at, said)
+        if concepts is None:
+            return None
+        units = [c for c in concepts if c in self._figures_in]
+        return frozenset(concepts.union(*(self._figures_in[u] for u in units)))
+
+    def _nouns_counted(self, tokens: list[Token], at: int, said: list[Match]) -> set[str] | None:
+        """The concepts of the nouns from ``at`` on (None: no noun there)."""
         concepts: set[str] = set()
         noun = False
         for i in range(at, min(at + CONFIG.counted_reach, len(tokens))):
@@ -601,10 +609,7 @@ class Lexicon:
                 break  # "how many days": a unit the record gives no figure in asks how long
             noun = True
             concepts |= things
-        if not noun:
-            return None
-        units = [c for c in concepts if c in self._figures_in]
-        return frozenset(concepts.union(*(self._figures_in[u] for u in units)))
+        return concepts if noun else None
 
     def _things_named(self, concepts: Iterable[str]) -> set[str]:
         """Concepts that name what is counted: not a tense ("болады"), nor a word for the
@@ -986,11 +991,16 @@ class Lexicon:
     ) -> QuestionWords:
         """Specific kinds ("how many", "when") win wherever they are; "is/was/did" only count
         at the start of the question, where English puts them. A negation asks nothing."""
-        scanned = [f for f in self._question_phrases(stems, start) if f[0] not in negations]
+        scanned = self._question_phrases(stems, start, negations)
         found = [f for f in scanned if not self._starts_relative_clause(f, scanned, stems, start)]
         at = found[0][0] if found else -10
         if found:  # "did he ... when he got there", "what welcome ... when he arrived"
             found = found[:1] + [f for f in found[1:] if not _clause_after_opening(f, stems, start)]
+        return self._question_words(found, stems, start, at)
+
+    def _question_words(
+        self, found: list[Found], stems: list[str], start: int, at: int
+    ) -> QuestionWords:
         return QuestionWords(
             qtype=_choose_kind(found, stems, start, self.grammar),
             at=at,
@@ -1003,11 +1013,17 @@ class Lexicon:
             counted_at=next((i + length for i, length, q in reversed(found) if q == "count"), -1),
         )
 
-    def _question_phrases(self, stems: list[str], start: int) -> list[Found]:
-        """Every question phrase after the follow-up marker, longest first at each word."""
+    def _question_phrases(
+        self, stems: list[str], start: int, negations: Collection[int] = ()
+    ) -> list[Found]:
+        """Every question phrase after the follow-up marker, longest first at each word (a
+        negation asks nothing)."""
         found: list[Found] = []
         i = start
         while i < len(stems):
+            if i in negations:
+                i += 1
+                continue
             for length in self._qtype_reach.get(stems[i], ()):
                 qtype = (
                     self._qtypes.get(tuple(stems[i : i + length]))
@@ -1347,24 +1363,32 @@ def _clause_after_opening(f: Found, stems: list[str], start: int) -> bool:
     )
 
 
+def _plain(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalise(w) for w in words)
+
+
+def _stemmed(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(stem(normalise(w)) for w in words)
+
+
 def _shape(grammar: Grammar) -> Shape:
     """The language file's function words, normalised once."""
     return Shape(
         question_starts=tuple(normalise(w) for w in grammar.question_starts),
-        join_words=frozenset(normalise(w) for w in grammar.join_words),
-        object_markers=frozenset(normalise(w) for w in grammar.object_markers),
-        relative_words=frozenset(stem(normalise(w)) for w in grammar.relative_words),
-        setting_words=frozenset(normalise(w) for w in grammar.setting_words),
-        group_pronouns=frozenset(normalise(w) for w in grammar.group_pronouns),
-        yes_no_anywhere=frozenset(stem(normalise(w)) for w in grammar.yes_no_anywhere),
-        what_inside=frozenset(stem(normalise(w)) for w in grammar.what_inside),
-        counted_generic=frozenset(stem(normalise(w)) for w in grammar.counted_generic),
-        indefinite_after=frozenset(stem(normalise(w)) for w in grammar.indefinite_after),
-        markers_after=frozenset(normalise(w) for w in grammar.markers_after),
-        additive_words=frozenset(normalise(w) for w in grammar.additive_words),
-        negations=frozenset(normalise(w) for w in grammar.negations),
-        negations_after=frozenset(normalise(w) for w in grammar.negations_after),
-        negation_cues=frozenset(normalise(w) for w in grammar.negation_cues),
+        join_words=_plain(grammar.join_words),
+        object_markers=_plain(grammar.object_markers),
+        relative_words=_stemmed(grammar.relative_words),
+        setting_words=_plain(grammar.setting_words),
+        group_pronouns=_plain(grammar.group_pronouns),
+        yes_no_anywhere=_stemmed(grammar.yes_no_anywhere),
+        what_inside=_stemmed(grammar.what_inside),
+        counted_generic=_stemmed(grammar.counted_generic),
+        indefinite_after=_stemmed(grammar.indefinite_after),
+        markers_after=_plain(grammar.markers_after),
+        additive_words=_plain(grammar.additive_words),
+        negations=_plain(grammar.negations),
+        negations_after=_plain(grammar.negations_after),
+        negation_cues=_plain(grammar.negation_cues),
     )
 
 
