@@ -360,3 +360,13 @@ def test_i_want_to_know_asks_and_is_no_errand(brain: Brain) -> None:
     # "i want to" opens an errand the bot declines; "i want to know" asks a question
     assert "offtopic" not in brain.lexicon.parse("I want to know who signed").concepts
     assert "offtopic" in brain.lexicon.parse("i want to buy a ticket").concepts
+
+
+def test_a_country_before_a_word_of_saying_speaks_through_its_leader(brain: Brain) -> None:
+    """ "how does Pakistan see Kazakhstan?", "кем Пакистан считает Казахстан?": Pakistan's
+    leader speaks; a country spoken of ("about Pakistan") or beside "he" does not."""
+    lexicon = brain.lexicon
+    assert "sharif" in lexicon.parse("how does Pakistan see Kazakhstan?").concepts
+    assert "sharif" in lexicon.parse("кем Пакистан считает Казахстан?").concepts
+    assert "sharif" not in lexicon.parse("what did they say about Pakistan?").concepts
+    assert "sharif" not in lexicon.parse("what did he say Pakistan is?").concepts

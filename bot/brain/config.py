@@ -21,6 +21,7 @@ class BrainConfig:
     unexplained_record_penalty: float = 1.0  # ... when it is one of the record's own words
     unexplained_area_penalty: float = 2.0  # ... when it names an agreement area
     profile_penalty: float = 0.5  # on a tie, a thing before a person's profile
+    country_speaker_weight: float = 1.0  # "how does Pakistan see Kazakhstan": its leader
     first_person_bonus: float = 0.3  # "how did Sharif feel about...": Sharif speaks
     spoken_of_penalty: float = 1.5  # "what did he say about Sharif": not what Sharif said
     # pipeline: when there is a match at all

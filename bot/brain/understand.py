@@ -553,6 +553,7 @@ class Lexicon:
             titles = [m for m in matches if m.title and m.at not in negated]
             self._hear_titles(titles, concepts, spans)
         first_person = self._first_person(concepts)
+        self._country_speaks(tokens, concepts, where)
         qtype = self._implied_kind(kind, concepts, where, len(tokens))
         if qtype:
             concepts[f"{qtype}_q"] = 1.0
@@ -936,6 +937,21 @@ class Lexicon:
             return False
         before = [j for p in self._people for j in where.get(p, []) if j < said[0]]
         return bool(before) or any(t.word in self._person_pronouns for t in tokens[: said[0]])
+
+    def _country_speaks(
+        self, tokens: list[Token], concepts: dict[str, float], where: dict[str, list[int]]
+    ) -> None:
+        """ "how does Pakistan see Kazakhstan?", "кем Пакистан считает Казахстан?": a country
+        named before a word of saying, with no one named (nor "he"), speaks through its
+        leader; not one spoken of ("about Pakistan", "Пакистан туралы")."""
+        said = where.get("say")
+        if not said or any(p in concepts for p in self._people) or self._pronouns(tokens)[0]:
+            return
+        before = sorted((min(where[c]), c) for c in self._country_people if c in where)
+        first = before[0][0] if before else len(tokens)
+        if first < said[0] and not self._marked_as_object(tokens, first, len(tokens)):
+            person = self._country_people[before[0][1]]
+            concepts.setdefault(person, CONFIG.country_speaker_weight)
 
     def _first_person(self, concepts: dict[str, float]) -> str | None:
         """The person named first (a country stands for its leader): usually the speaker."""
