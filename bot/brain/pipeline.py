@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from knowledge.storebase import Store
 
 DECLINES = ("off_topic", "not_understood", "empty")
+QUESTION_MARKS = ("?", "؟")  # a part followed by one asks
 GUESSED = ("who", "names", "list", "where", "when")  # questions a short guess may follow
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
@@ -684,9 +685,9 @@ def _word_before(text: str, part: str) -> str:
 
 
 def _ends_with_mark(part: str, text: str) -> bool:
-    """Whether ``part`` is followed by a question mark in the message."""
+    """Whether ``part`` is followed by a question mark in the message (Urdu's "؟" too)."""
     at = text.find(part)
-    return at >= 0 and text[at + len(part) :].lstrip().startswith("?")
+    return at >= 0 and text[at + len(part) :].lstrip().startswith(QUESTION_MARKS)
 
 
 def _combine(results: list[Answer]) -> Answer:

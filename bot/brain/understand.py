@@ -1470,7 +1470,7 @@ def _reach(table: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]
 
 # a sentence ends after a letter of any script ("пакистан. когда", "ہوں۔ قازقستان"); not
 # after a capital ("U.N. peacekeeping"), nor in "no. of MoUs"
-_SPLIT_PUNCT = re.compile(r"[?;\n؟۔]+|(?<=[a-z0-9\u0430-\u04ff\u0620-\u06ff])[.!]+\s+(?!of\b)")
+_SPLIT_PUNCT = re.compile(r"[?;\n۔]+|(?<=[a-z0-9\u0430-\u04ff\u0620-\u06ff])[.!]+\s+(?!of\b)")
 
 
 def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
