@@ -23,7 +23,8 @@ ru 86.4%, kk 91.0%; ``lang_blind10_*`` (at 7dc2da3) ur 85.2%, ur-Latn 80.4%, ru
 (at 1c38a0a) ur 92.4%, ur-Latn 86.0%, ru 84.6%, kk 89.5%; ``lang_blind22_*`` (at a823502)
 ur 89.0%, ur-Latn 86.2%, ru 86.9%, kk 89.8%; ``lang_blind23_*`` (at 7af4d25) ur 88.4%,
 ur-Latn 88.0%, ru 84.0%, kk 89.0%; ``lang_blind24_*`` (at 4db19cb) ur 91.8%, ur-Latn
-87.5%, ru 90.4%, kk 88.5%. All are now
+87.5%, ru 90.4%, kk 88.5%; ``lang_blind25_*`` (at 2987a14) ur 89.8%, ur-Latn 88.3%, ru
+89.2%, kk 91.0%. All are now
 development
 sets, held at today's level (below the 95% bar).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
@@ -134,6 +135,10 @@ FLOORS = {
     "lang_blind24_ur-Latn.yaml": 0.87,
     "lang_blind24_ru.yaml": 0.90,
     "lang_blind24_kk.yaml": 0.88,
+    "lang_blind25_ur.yaml": 0.89,
+    "lang_blind25_ur-Latn.yaml": 0.88,
+    "lang_blind25_ru.yaml": 0.89,
+    "lang_blind25_kk.yaml": 0.91,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }
