@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.answer import Answer
 from bot.brain import cache, compose
 from bot.brain.config import CONFIG
-from bot.brain.context import OFF_TOPIC, Context, remember, resolve
+from bot.brain.context import OFF_TOPIC, Context, Resolved, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
@@ -388,7 +388,18 @@ class Brain:
         smalltalk = self._smalltalk(parsed, marked)
         if smalltalk is not None:
             return evolve(self._reply(smalltalk), rule="smalltalk")
-        resolved = resolve(
+        resolved = self._resolve(parsed, context)
+        if self._only_foreign_words(resolved.parsed):
+            return evolve(self._reply("not_understood"), rule="foreign_words")
+        mentioned = list(resolved.mentioned)
+        result = self._decide(resolved.parsed, mentioned)
+        person = self.topics[result.topic].person if result.topic in self.topics else None
+        remember(context, resolved.parsed, result.topic, person or next(iter(mentioned), None))
+        return self._with_full_sources(result)
+
+    def _resolve(self, parsed: Parsed, context: Context) -> Resolved:
+        """The conversation stage, with what it asks of the brain."""
+        return resolve(
             parsed,
             context,
             self.lexicon,
@@ -397,13 +408,6 @@ class Brain:
             self._echoes,
             self._owner,
         )
-        if self._only_foreign_words(resolved.parsed):
-            return evolve(self._reply("not_understood"), rule="foreign_words")
-        mentioned = list(resolved.mentioned)
-        result = self._decide(resolved.parsed, mentioned)
-        person = self.topics[result.topic].person if result.topic in self.topics else None
-        remember(context, resolved.parsed, result.topic, person or next(iter(mentioned), None))
-        return self._with_full_sources(result)
 
     def _parse(self, text: str) -> Parsed:
         """``lexicon.parse``, once per text while one message is answered: a message of
@@ -548,15 +552,7 @@ class Brain:
     def _explain_part(self, part: str, context: Context) -> list[str]:
         """How one question of the message was understood, and its best topics."""
         parsed = self.lexicon.parse(part)
-        resolved = resolve(
-            parsed,
-            context,
-            self.lexicon,
-            self.people_ids,
-            self._stands_alone,
-            self._echoes,
-            self._owner,
-        )
+        resolved = self._resolve(parsed, context)
         parsed = resolved.parsed
         fixed = [f"{t.surface}->{t.word}" for t in parsed.tokens if t.surface != t.word]
         concepts = ", ".join(f"{c}={w:g}" for c, w in parsed.concepts.items())
