@@ -73,6 +73,8 @@ SETS = [
     "questions_blind47.yaml",
     "questions_blind48.yaml",  # round 17 first looks 94.4% and 90.0%
     "questions_blind49.yaml",
+    "questions_blind50.yaml",  # round 18 first looks 95.6% and 95.0%
+    "questions_blind51.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -124,6 +126,8 @@ FLOORS = {
     "questions_blind47.yaml": 0.95,
     "questions_blind48.yaml": 0.94,
     "questions_blind49.yaml": 0.90,
+    "questions_blind50.yaml": 0.95,
+    "questions_blind51.yaml": 0.95,
 }
 
 
@@ -149,14 +153,15 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 37 of 661 get a record fact (round 17's
-    first look added none; 36 of
+    "UN peacekeeping jobs", "railways in India"); today 38 of 685 get a record fact (round 18's
+    first look added one, "what is 17 times 23", word for word a trap already counted; 37 of 661
+    before it, round 17's first look added none; 36 of
     the 613 before round 16, whose first look added one: a debate speech on climate change;
     35 of the 589 before round 15, whose first look added one: a quiz on the solar system; 32 of
     the 367 that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 37, answered
+    assert len(answered) <= 38, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -196,6 +201,7 @@ CONVERSATIONS = {
     "conversations25.yaml": 0.94,  # round 15: 94.3% (248/263) on first look
     "conversations26.yaml": 0.89,  # round 16: 89.2% (255/286) on first look
     "conversations27.yaml": 0.93,  # round 17: 93.8% (270/288) on first look
+    "conversations28.yaml": 0.94,  # round 18: 94.5% (260/275) on first look
 }
 
 
