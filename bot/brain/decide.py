@@ -9,7 +9,7 @@ record does not say. Rules refer to concepts only through what the knowledge fil
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -159,13 +159,16 @@ def _excludes_areas(case: Case) -> bool:
     names no area ("qaidiyon wali baat chhodo, baaki kin cheezon par dastakhat hue?"), not of
     something else ("textile nahi, tijarat ka target?")."""
     parsed, lexicon, topic = case.parsed, case.brain.lexicon, case.topic
+    named = _an_area(parsed.subject, lexicon)
     if "besides" in parsed.concepts:
-        return any(lexicon.is_area(c) for c in parsed.subject)
-    denied = any(lexicon.is_area(c) for c in parsed.denied)
+        return named
     asks = parsed.qtype in ("what", "list", None)
-    named = any(lexicon.is_area(c) for c in parsed.subject)
     of_deals = "deal" in topic.vocabulary or topic.kind in ("area", "unnamed")
-    return denied and asks and not named and of_deals
+    return _an_area(parsed.denied, lexicon) and asks and not named and of_deals
+
+
+def _an_area(concepts: Iterable[str], lexicon: Lexicon) -> bool:
+    return any(lexicon.is_area(c) for c in concepts)
 
 
 def closed_list(case: Case) -> Answer | None:
@@ -516,8 +519,7 @@ def _about_agreements(case: Case) -> bool:
     было?": the other thing asked is an area too)."""
     lexicon = case.brain.lexicon
     frame = FRAME | lexicon.agreement_words
-    denied_area = any(lexicon.is_area(c) for c in case.parsed.denied)
-    return denied_area or bool(frame & set(case.parsed.concepts))
+    return _an_area(case.parsed.denied, lexicon) or bool(frame & set(case.parsed.concepts))
 
 
 def _related_text(case: Case, area: str) -> str:

@@ -907,9 +907,8 @@ class Lexicon:
         shape = self.grammar
         before = tokens[i - 1].word if i > 0 else ""
         after = tokens[i + 1].word if i + 1 < len(tokens) else ""
-        if {before, after} & (shape.negations | shape.negation_cues):
-            return True
-        return any(t.word in shape.negation_cues for t in tokens[i + 1 :])
+        beside = before in shape.negations | shape.negation_cues or after in shape.negations
+        return beside or any(t.word in shape.negation_cues for t in tokens[i + 1 :])
 
     @property
     def people(self) -> tuple[str, ...]:
