@@ -301,3 +301,18 @@ def test_which_of_them_after_the_agreements_names_the_area(brain: Brain) -> None
     assert answer.answered and "Maritime" in answer.text
     # without the agreements before it, "which port?" still asks a detail the record lacks
     assert not brain.answer("which port will the maritime deal use?").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did they issue any statement on Afghanistan?",
+        "do the documents say anything about truck routes through Afghanistan?",
+    ],
+)
+def test_a_question_about_what_was_said_asks_for_a_mention_not_an_area(
+    brain: Brain, question: str
+) -> None:
+    answer = brain.answer(question)
+    assert answer.intent != "agreement_not_named" and not answer.answered
+    assert "not among" not in answer.text and "does not mention" in answer.text

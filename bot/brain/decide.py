@@ -198,11 +198,16 @@ def closed_list(case: Case) -> Answer | None:
 
 def _asks_of_deals(case: Case, open_question: bool) -> bool:
     """A deal word frames the question, of a kind the closed list answers; an off-topic
-    request with one ("a piece on Brexit for the paper") is declined, not an area."""
+    request with one ("a piece on Brexit for the paper") is declined, not an area. A question
+    about what was said or what a text says ("did they issue a statement on Afghanistan?",
+    "do the documents say anything about truck routes?") asks for a mention, which the
+    record lacks, not for an agreement area."""
     parsed, lexicon = case.parsed, case.brain.lexicon
     framing = {"deal", "sign"} | (lexicon.agreement_words if open_question else set())
-    dealing = bool(framing & set(parsed.concepts))
-    return dealing and parsed.qtype in CLOSED_QTYPES and OFF_TOPIC not in parsed.concepts
+    concepts = set(parsed.concepts)
+    if not framing & concepts or SAYING & concepts:
+        return False
+    return parsed.qtype in CLOSED_QTYPES and OFF_TOPIC not in concepts
 
 
 def same_words(case: Case) -> Answer | None:
