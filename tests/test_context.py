@@ -261,3 +261,14 @@ def test_a_follow_up_asking_for_the_total_asks_of_all_the_deals(brain: Brain) ->
         context = Context()
         brain.answer("was there a railway deal?", context)
         assert "37" in brain.answer(follow_up, context).text, follow_up
+
+
+def test_after_an_area_named_without_a_deal_word_the_total_is_of_the_deals(
+    brain: Brain,
+) -> None:
+    """ "was maritime part of the package?" has no deal word of its own, but an area is one
+    of the agreements: "how many in total?" after it asks for all 37, never off the topic."""
+    context = Context()
+    brain.answer("Was maritime cooperation part of the Kazakhstan package?", context)
+    answer = brain.answer("how many in total?", context)
+    assert answer.answered and "37" in answer.text

@@ -180,10 +180,10 @@ def _inherit(
     previous = {c: w for c, w in context.last_concepts.items() if c != OFF_TOPIC}
     pointing = parsed.thing_pronoun or parsed.group_pronoun
     if parsed.group_pronoun:  # "how many of them are named": them = the same documents
-        _borrow(concepts, _frame(previous, lexicon))
+        _borrow(concepts, _frame(previous, lexicon, context.last_topic))
     keeps = pointing or echoed  # "what did he hope for?" after his words of hope
     if TOTAL in parsed.concepts and not pointing:  # "and how many in total?": all 37
-        _borrow(concepts, _frame(previous, lexicon))
+        _borrow(concepts, _frame(previous, lexicon, context.last_topic))
     else:
         _borrow(concepts, _subject_kept(parsed, previous, lexicon, own_subject, keeps))
     qtype = parsed.qtype
@@ -193,9 +193,7 @@ def _inherit(
         qtype = context.last_qtype
         concepts[f"{qtype}_q"] = 1.0
     if parsed.follow_up or pointing:  # "and railway?", "was there one on IT?": the frame too
-        frame = _frame(previous, lexicon)
-        if context.last_topic is not None and lexicon.is_area(context.last_topic):
-            frame.setdefault(AREA_FRAME, 1.0)  # after an area, "and education?" asks of deals
+        frame = _frame(previous, lexicon, context.last_topic)
         _borrow(concepts, {c: w * CONFIG.inherited_weight for c, w in frame.items()})
     lent = frozenset(concepts) - frozenset(parsed.concepts)
     return evolve(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
@@ -236,11 +234,18 @@ def _keeps_subject(parsed: Parsed, own_subject: bool, pointing: bool) -> bool:
     return not own_subject and (pointing or not (parsed.unknown or parsed.record_words))
 
 
-def _frame(previous: dict[str, float], lexicon: Lexicon) -> dict[str, float]:
-    """The last turn's framing concepts: neither the record's own nor kinds of question."""
-    return {
+def _frame(
+    previous: dict[str, float], lexicon: Lexicon, last_topic: str | None
+) -> dict[str, float]:
+    """The last turn's framing concepts: neither the record's own nor kinds of question.
+    After an area, the deals frame it even if its words had none ("was maritime part of
+    the package?", then "and education?" or "how many in total?": of the agreements)."""
+    frame = {
         c: w for c, w in previous.items() if not lexicon.from_record(c) and not c.endswith("_q")
     }
+    if last_topic is not None and lexicon.is_area(last_topic):
+        frame.setdefault(AREA_FRAME, 1.0)
+    return frame
 
 
 def _borrow(concepts: dict[str, float], borrowed: dict[str, float]) -> None:
