@@ -384,3 +384,9 @@ def test_the_congratulation_is_on_the_award_not_a_list_of_remarks(brain: Brain) 
     assert "Sharif" in brain.answer("who congratulated Tokayev?").text
     # a greeting card someone wants written is no congratulation of the record's
     assert brain.answer("Напиши красивое поздравление маме с 8 марта").intent != "award"
+
+
+def test_a_quote_is_never_the_line_that_only_opens_a_list(brain: Brain) -> None:
+    """The record's "These included:" matches "include", but alone it says nothing."""
+    answer = brain.answer("wat does it include, fishing?")
+    assert "These included" not in answer.text and answer.intent != "quote"

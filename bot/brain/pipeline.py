@@ -602,7 +602,8 @@ class Brain:
         return self._reply("off_topic" if latin else "not_understood")
 
     def _quote(self, parsed: Parsed) -> Answer | None:
-        """A sentence of the record that contains every content word of the question."""
+        """A sentence of the record that contains every content word of the question (a
+        whole statement, never the line that introduces a list)."""
         if self.store is None or parsed.unknown:
             return None
         words = [w for w in parsed.record_words if len(w) >= 4 and w.isalpha()]
@@ -610,7 +611,8 @@ class Brain:
         words = words or self._concept_words(parsed)
         if not words:
             return None
-        found = self.store.search_sentences(words, limit=2)
+        # a sentence that only opens a list ("These included:") says nothing on its own
+        found = [s for s in self.store.search_sentences(words, limit=3) if not s.endswith(":")]
         if not found or (len(words) == 1 and len(found) > 1 and not named):
             return None  # one word that several sentences share says too little
         return compose.spoken(
