@@ -70,6 +70,7 @@ concepts:
   value: {detail: true, anchor: false, asks: how_much, aliases: [cost, worth]}
   specifics: {anchor: false, weight: 0.5, aliases: [exactly, what kind of]}
   evening_time: {anchor: false, aliases: [that evening]}
+  distance: {anchor: false, aliases: [miles]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about, even]
 follow_up_markers: [and, what about]
 grammar:
@@ -83,6 +84,8 @@ grammar:
 pronouns: {person: [he, him], thing: [it, this]}
 ordinary_words: >-
   begin besides kindly useful
+everyday_words:
+  ur-Latn: mil ke
 """
 
 

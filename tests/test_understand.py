@@ -25,6 +25,14 @@ def test_an_alias_word_stemmed_into_a_stopword_must_be_typed_whole(
     assert "evening_time" not in tiny_lexicon.parse("is that even true").concepts
 
 
+def test_an_everyday_word_of_another_language_is_no_form_of_an_english_alias(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "miles" stems to "mil", which is Roman Urdu for "met" ("mil ke": together)."""
+    assert "distance" in tiny_lexicon.parse("how many miles").concepts
+    assert "distance" not in tiny_lexicon.parse("mil ke").concepts
+
+
 def test_a_noun_nobody_knows_is_unknown(tiny_lexicon: Lexicon) -> None:
     assert tiny_lexicon.parse("where was the dinner").unknown == ["dinner"]
 

@@ -347,6 +347,12 @@ class Lexicon:
             *(words.split() for words in language.everyday_words.values())
         )
         self._nouns = set(language.common_nouns.split())  # with the ordinary words: common
+        # everyday words of the other languages ("mil", Roman Urdu "meet"): no inflection of
+        # an English alias ("miles"), so only an alias written as they are names a concept
+        english = set(language.ordinary_words.split()) | self._nouns
+        self._foreign_everyday = {
+            w for words in language.everyday_words.values() for w in words.split()
+        } - english
         single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
         everyday = {stem(w) for w in self._alias_surface if self._listed(w)}
         phrase_only = alias_words - single - self._document_stems - everyday
@@ -745,6 +751,8 @@ class Lexicon:
         if title_length > length:  # "president", but not "president of pakistan"
             return Match(i, title_length, title, _surface(tokens, i, title_length), title=True)
         exact = self._exact.get(tokens[i].word) if length == 1 else None
+        if length == 1 and not exact and tokens[i].word in self._foreign_everyday:
+            length, concepts = 0, set()  # "mil" (Roman Urdu) is not a form of "miles"
         if exact:
             # The word as written is someone's alias: a record concept that only shares its
             # stem is another word ("goods" for "good", "goals" for "goal"); language concepts
