@@ -49,7 +49,7 @@ def server() -> Iterator[FakeBotAPI]:
 TINY_LANGUAGE = """
 schema_version: 1
 question_types:
-  count: [how many]
+  count: [how many, "کتنے"]
   when: [when]
   why: [why]
   where: [where]
@@ -57,7 +57,7 @@ question_types:
   what: [what, "что", "не"]
   who: [who]
 concepts:
-  deal: {aliases: [deal, agreement]}
+  deal: {aliases: [deal, agreement, "معاہدے"]}
   sign: {aliases: [sign]}
   say: {anchor: false, aliases: [say, said]}
   greet: {anchor: false, aliases: [hello]}

@@ -33,6 +33,17 @@ def test_an_everyday_word_of_another_language_is_no_form_of_an_english_alias(
     assert "distance" not in tiny_lexicon.parse("mil ke").concepts
 
 
+def test_urdu_typed_without_a_space_after_a_letter_that_does_not_join_is_two_words(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "کتنےمعاہدے" looks spaced on a phone (ے joins no letter after it): "how many
+    agreements"; a word whose halves are not both known stays whole."""
+    words = [t.surface for t in tiny_lexicon.tokens("کتنےمعاہدے")]
+    assert words == ["کتنے", "معاہدے"]
+    assert tiny_lexicon.parse("کتنےمعاہدے").qtype == "count"
+    assert [t.surface for t in tiny_lexicon.tokens("کتنےسوال")] == ["کتنےسوال"]
+
+
 def test_a_noun_nobody_knows_is_unknown(tiny_lexicon: Lexicon) -> None:
     assert tiny_lexicon.parse("where was the dinner").unknown == ["dinner"]
 

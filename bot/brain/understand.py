@@ -38,6 +38,13 @@ GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
 SAYING = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
 KEPT_TOKENS = 50_000  # words read and kept (see Lexicon.tokens); then forgotten, to start again
+ARABIC_WORD = re.compile(r"^[\u0600-\u06ff]+$")
+# Urdu letters that do not join the next one (and noon, which noon ghunna becomes): a word
+# ending in one looks spaced from the next even when the space was left out
+NON_JOINING = (
+    "\u0621\u0622\u0624\u0627\u062f\u0630\u0631\u0632\u0646\u0648\u0688\u0691\u0698\u06d2\u06d3"
+)
+UNJOINED = re.compile(f"[{NON_JOINING}][\u0600-\u06ff]")
 
 
 @dataclass(frozen=True)
@@ -358,6 +365,8 @@ class Lexicon:
         phrase_only = alias_words - single - self._document_stems - everyday
         self._quiet_stems = (self._known_stems - phrase_only) | self._stopwords
         self._load_corrections(vocabulary, alias_words)
+        self._arabic_words = {w for w in vocabulary | self._ordinary if ARABIC_WORD.match(w)}
+        self._splits: dict[str, tuple[str, ...]] = {}
 
     def _load_corrections(self, vocabulary: set[str], alias_words: set[str]) -> None:
         """What a mistyped word is corrected towards (see ``correct``)."""
@@ -522,7 +531,8 @@ class Lexicon:
         known = self._tokens
         if self._acronyms is not None:  # "the UN": as written, before lower case
             text = self._acronyms.sub(lambda m: f" {self._expansions[m.group(1)]} ", text)
-        for surface in normalise(text).split()[: CONFIG.max_words]:
+        typed = normalise(text).split()[: CONFIG.max_words]
+        for surface in (w for typed_word in typed for w in self._unjoined(typed_word)):
             token = known.get(surface)
             if token is None:
                 word = self.correct(surface)
@@ -532,6 +542,38 @@ class Lexicon:
                 known[surface] = token
             out.append(token)
         return out
+
+    def _unjoined(self, word: str) -> tuple[str, ...]:
+        """ "کتنےمعاہدے": Urdu typed without the space after a letter that does not join
+        the next (ے, ا, ں...), which looks spaced anyway; split where both halves are words
+        the language or the record knows, and the whole is not."""
+        if word in self._arabic_words or not UNJOINED.search(word):
+            return (word,)
+        split = self._splits.get(word)
+        if split is None:
+            split = next(
+                (
+                    (word[:i], word[i:])
+                    for i in range(2, len(word) - 1)
+                    if word[i - 1] in NON_JOINING and self._two_words(word[:i], word[i:])
+                ),
+                (word,),
+            )
+            if len(self._splits) >= KEPT_TOKENS:
+                self._splits.clear()
+            self._splits[word] = split
+        return split
+
+    def _two_words(self, first: str, second: str) -> bool:
+        """Both known; a short second word only if it is a postposition ("کا", "نے") after
+        a longer word of some alias: "قیدیوںکا" is "قیدیوں" + "کا", but "کھلایا" is one verb,
+        not "کھلا" + "یا" (or), and "کھانے" (food) is not "کہا" (said) + "نے"."""
+        if first not in self._arabic_words or second not in self._arabic_words:
+            return False
+        if len(second) >= CONFIG.unjoined_min:
+            return True
+        alias = len(first) > CONFIG.unjoined_min and first in self._alias_surface
+        return alias and second in self._stopwords
 
     # -- concepts ------------------------------------------------------------------------
 
