@@ -389,3 +389,11 @@ def test_a_country_before_a_word_of_saying_speaks_through_its_leader(brain: Brai
     assert "sharif" in lexicon.parse("кем Пакистан считает Казахстан?").concepts
     assert "sharif" not in lexicon.parse("what did they say about Pakistan?").concepts
     assert "sharif" not in lexicon.parse("what did he say Pakistan is?").concepts
+
+
+def test_urdu_kis_asks_which_as_roman_urdu_kis_does(brain: Brain) -> None:
+    """ "کس راستے" (which route) asks which, as "kis" does; "کس بارے میں" (about what) asks
+    what, and "کس نے" (by whom) who: the longer phrase wins."""
+    assert brain.lexicon.parse("ٹرک کس راستے سے جائیں گے؟").qtype == "list"
+    assert brain.lexicon.parse("یہ معاہدہ کس بارے میں ہے؟").qtype == "what"
+    assert brain.lexicon.parse("کس نے دستخط کیے؟").qtype == "who"
