@@ -71,6 +71,7 @@ concepts:
   specifics: {anchor: false, weight: 0.5, aliases: [exactly, what kind of]}
   evening_time: {anchor: false, aliases: [that evening]}
   distance: {anchor: false, aliases: [miles]}
+  future_tense: {qualifier: true, anchor: false, weight: 0.7, aliases: [will]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about, even]
 follow_up_markers: [and, what about]
 grammar:

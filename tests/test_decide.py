@@ -316,3 +316,12 @@ def test_a_question_about_what_was_said_asks_for_a_mention_not_an_area(
     answer = brain.answer(question)
     assert answer.intent != "agreement_not_named" and not answer.answered
     assert "not among" not in answer.text and "does not mention" in answer.text
+
+
+def test_when_something_yet_to_happen_will_be_is_not_the_visits_date(tiny_brain: Brain) -> None:
+    """The record's date is the visit's: "when will the ferry run?" asks of the ferry, whose
+    date the record does not give; "when was the visit?" is still the date."""
+    answer = tiny_brain.answer("when will the ferry run")
+    assert answer.rule == "future_date" and answer.topic == "ferry" and not answer.answered
+    assert "12 March" not in answer.text
+    assert "12 March" in tiny_brain.answer("when was the visit").text

@@ -44,6 +44,7 @@ EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas 
 SPECIFICS = "specifics"  # the language file's concept for "exactly", "what kind of", "именно"
 # "what exactly did he say about minerals?", "which wealth did he mention?": his words answer
 SAYING = frozenset({"say", "contents", "discuss"})
+FUTURE = frozenset({"future_tense", "future"})  # the language file's "will", "next time"
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
 
 
@@ -275,6 +276,28 @@ def two_questions(case: Case) -> Answer | None:
         suggestions=case.suggestions,
         topic=case.topic.id,
     )
+
+
+def future_date(case: Case) -> Answer | None:
+    """ "When will the first prisoner swap happen?", "kab shuru hoga?": the record's dates
+    are the visit's, past when it was written; one that does not account for the question's
+    future is not the date asked. What it is asked of (the swap, not the first visit) is
+    the topic whose own words the question names, and the record gives no date for it."""
+    parsed, best = case.parsed, case.best
+    if parsed.qtype != "when" or not FUTURE & (parsed.subject - parsed.borrowed):
+        return None
+    if not case.topic.answered or not shifted(case, case.topic):
+        return None
+    lexicon = case.brain.lexicon
+    named = {c for c in parsed.subject if not lexicon.is_qualifier(c) and not c.endswith("_q")}
+    about = [c for c in case.candidates if c is not best and (c.matched & named) - best.matched]
+    other = max(about, key=lambda c: c.evidence) if about else None
+    own = len(best.matched & named)  # "by when will trade reach $1 billion?": the target's
+    if own > (len(other.matched & named) if other is not None else 0):
+        return None
+    if other is not None:
+        case = case.with_best(other)
+    return case.not_in_record(compose.missing_detail(case.topic, "when"))
 
 
 def record_wide_kind(case: Case) -> Redirect | None:
@@ -737,6 +760,7 @@ RULES: tuple[Rule, ...] = (
     misattributed,
     named_area_first,
     two_questions,
+    future_date,
     record_wide_kind,
     qualified,
     lacking_detail,
