@@ -4,7 +4,7 @@ file of a few lines, so each test shows the mechanism, not the real knowledge fi
 from __future__ import annotations
 
 from bot.brain import Brain, Context
-from bot.brain.understand import Lexicon, Shape
+from bot.brain.understand import Lexicon, Shape, capitalised_names
 
 
 def test_an_ordinary_word_is_ignored_not_a_missing_topic(tiny_lexicon: Lexicon) -> None:
@@ -397,3 +397,17 @@ def test_urdu_kis_asks_which_as_roman_urdu_kis_does(brain: Brain) -> None:
     assert brain.lexicon.parse("ٹرک کس راستے سے جائیں گے؟").qtype == "list"
     assert brain.lexicon.parse("یہ معاہدہ کس بارے میں ہے؟").qtype == "what"
     assert brain.lexicon.parse("کس نے دستخط کیے؟").qtype == "who"
+
+
+def test_a_capitalised_cyrillic_word_inside_a_sentence_is_a_name() -> None:
+    """Russian and Kazakh write common nouns in lower case: "Актау" after the start of a
+    sentence is a name; the first word of a sentence, or a message in title case, is not."""
+    assert capitalised_names("Упоминается ли порт Актау?") == {"актау"}
+    assert capitalised_names("Порт упоминается. Какой?") == frozenset()
+    assert capitalised_names("Какие Соглашения Подписали") == frozenset()
+
+
+def test_a_name_of_another_script_the_record_lacks_is_no_yes(brain: Brain) -> None:
+    parsed = brain.lexicon.parse("Упоминается ли порт Актау?")
+    assert parsed.unknown == ["актау"]
+    assert not brain.answer("Упоминается ли порт Актау?").answered

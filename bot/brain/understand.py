@@ -78,6 +78,20 @@ class Token:
 Found = tuple[int, int, str]  # a question phrase: where it starts, how long, which kind
 
 
+# A Cyrillic word with a capital letter after the start of its sentence: a name
+# ("Упоминается ли порт Актау?"), where a common noun would be written in lower case
+_CAPITALISED = re.compile(r"(?<=[^\s.!?…])\s+[\"«(]?([А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]{2,})")
+
+
+def capitalised_names(text: str) -> frozenset[str]:
+    """The normalised words written as names inside a sentence; none when most words are
+    capitalised (a title, or someone who capitalises every word)."""
+    found = _CAPITALISED.findall(text)
+    if not found or 2 * len(found) >= len(text.split()):
+        return frozenset()
+    return frozenset(normalise(w) for w in found)
+
+
 @dataclass(frozen=True)
 class QuestionWords:
     """The question words of a message: the kind they ask and the words they take up."""
@@ -593,7 +607,7 @@ class Lexicon:
             self._counted_figures(said, concepts)
         where = _positions(said)
         explained = set(range(start)) | kind.explained | _covered(matches) | negations
-        words = self._leftover_words(tokens, explained)
+        words = self._leftover_words(tokens, explained, capitalised_names(text))
         for surface, i in words.unknown_at:
             where.setdefault(surface, []).append(i)
         spans = [m.span for m in said]
@@ -831,11 +845,14 @@ class Lexicon:
     def _concept_rank(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.info)}
 
-    def _leftover_words(self, tokens: list[Token], explained: set[int]) -> Leftovers:
-        """Words no phrase took: the record's own words, ordinary words, and unknown ones."""
+    def _leftover_words(
+        self, tokens: list[Token], explained: set[int], names: frozenset[str] = frozenset()
+    ) -> Leftovers:
+        """Words no phrase took: the record's own words, ordinary words, and unknown ones.
+        ``names``: words of another script written as names (see ``capitalised_names``)."""
         words = Leftovers()
         for i, token in enumerate(tokens):
-            what = None if i in explained else self._leftover_kind(tokens, i)
+            what = None if i in explained else self._leftover_kind(tokens, i, names)
             if what == "record":
                 words.record_words.append(token.word)
             elif what == "neutral":
@@ -847,7 +864,9 @@ class Lexicon:
                     words.objects.append(token.surface)
         return words
 
-    def _leftover_kind(self, tokens: list[Token], i: int) -> str | None:
+    def _leftover_kind(
+        self, tokens: list[Token], i: int, names: frozenset[str] = frozenset()
+    ) -> str | None:
         """What word i is when no phrase took it: "record", "neutral", "object" (an unknown
         word right after "about"), "unknown", or None when it does not count."""
         token = tokens[i]
@@ -865,8 +884,8 @@ class Lexicon:
             return "object"
         if self.is_ordinary(token):
             return "neutral"  # "begin", "besides": ordinary words, not missing topics
-        if not is_latin(token.surface):
-            return "neutral"  # no word list tells a Russian or Urdu word from a name
+        if not is_latin(token.surface):  # no word list tells a Russian or Urdu word from a
+            return "unknown" if token.surface in names else "neutral"  # name, but a capital
         if self._a_slip(token.surface):
             return "neutral"  # "protecshun", "visted": a slip, not a missing topic
         return "unknown"
