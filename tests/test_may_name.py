@@ -46,3 +46,14 @@ def test_may_name_never_misses_what_parse_finds(brain: Brain) -> None:
 def test_may_name_says_no_when_nothing_could(brain: Brain) -> None:
     tokens = brain.lexicon.tokens("how many agreements were signed?")
     assert not brain.lexicon.may_name("besides", tokens)
+
+
+def test_may_name_area_never_misses_an_area_parse_finds(brain: Brain) -> None:
+    lexicon = brain.lexicon
+    areas = 0
+    for question in _questions():
+        if any(lexicon.is_area(c) for c in lexicon.parse(question).concepts):
+            areas += 1
+            assert lexicon.may_name_area(lexicon.tokens(question)), question
+    assert areas > 100  # the sets do name areas: the test tests something
+    assert not lexicon.may_name_area(lexicon.tokens("besides the date, what else?"))

@@ -317,8 +317,9 @@ class Brain:
         return at
 
     def _excludes_areas(self, text: str) -> bool:
-        if not self.lexicon.may_name("besides", self.lexicon.tokens(text)):
-            return False  # no word that may say "besides": the whole need not be parsed
+        tokens = self.lexicon.tokens(text)
+        if not self.lexicon.may_name("besides", tokens) or not self.lexicon.may_name_area(tokens):
+            return False  # no word that may say "besides", or name an area: no need to parse
         whole = self._parse(text).concepts
         return "besides" in whole and any(self.lexicon.is_area(c) for c in whole)
 

@@ -200,7 +200,7 @@ class Starts:
 
     stems: frozenset[str]
     words: frozenset[str]
-    prefixes: tuple[str, ...]
+    prefixes: Mapping[str, tuple[str, ...]]  # by first letter: a word looks up only its own
     patterns: tuple[re.Pattern[str], ...]
     fuzzy: bool
 
@@ -1327,39 +1327,59 @@ class Lexicon:
         spares a parse). True means maybe."""
         starts = self._starts_of.get(concept)
         if starts is None:
-            starts = self._starts_of[concept] = self._starts(concept)
-        for token in tokens:
-            if token.stem in starts.stems or token.word in starts.words:
-                return True
-            if token.word.startswith(starts.prefixes) or (
-                starts.fuzzy and not is_latin(token.word)
-            ):
-                return True
-            if starts.patterns and any(p.match(token.word) for p in starts.patterns):
-                return True
-        return False
+            starts = self._starts_of[concept] = self._starts(frozenset((concept,)))
+        return _may_start(starts, tokens)
 
-    def _starts(self, concept: str) -> Starts:
-        """How a phrase naming ``concept`` can start, from every table ``_match_here``
+    def may_name_area(self, tokens: list[Token]) -> bool:
+        """``may_name`` for every agreement area at once: False when no word of ``tokens``
+        can start a phrase naming any of them."""
+        return _may_start(self._area_starts, tokens)
+
+    @cached_property
+    def _area_starts(self) -> Starts:
+        return self._starts(frozenset(self._areas))
+
+    def _starts(self, concepts: frozenset[str]) -> Starts:
+        """How a phrase naming one of ``concepts`` can start, from every table ``_match_here``
         reads (keep the two in step: tests/test_may_name.py checks them on every set)."""
         tables = (self._phrases, self._titles)
-        prefixes = tuple(p for p, owners in self._stems_of.items() if concept in owners)
+        prefixes: dict[str, tuple[str, ...]] = {}
+        for prefix, owners in self._stems_of.items():
+            if not concepts.isdisjoint(owners):
+                prefixes[prefix[:1]] = (*prefixes.get(prefix[:1], ()), prefix)
         return Starts(
             stems=frozenset(
-                key[0] for table in tables for key, cs in table.items() if concept in cs
+                key[0]
+                for table in tables
+                for key, cs in table.items()
+                if not concepts.isdisjoint(cs)
             ),
             words=frozenset(
-                [w for w, cs in self._exact.items() if concept in cs]
+                [w for w, cs in self._exact.items() if not concepts.isdisjoint(cs)]
                 + [
                     w
                     for w, entries in self._prefix_phrases.items()
-                    if any(e[2] == concept for e in entries)
+                    if any(e[2] in concepts for e in entries)
                 ]
             ),
             prefixes=prefixes,
-            patterns=tuple(pattern for pattern, c in self._patterns if c == concept),
-            fuzzy=any(c == concept for entries in self._prefixes.values() for _, c in entries),
+            patterns=tuple(pattern for pattern, c in self._patterns if c in concepts),
+            fuzzy=any(c in concepts for entries in self._prefixes.values() for _, c in entries),
         )
+
+
+def _may_start(starts: Starts, tokens: list[Token]) -> bool:
+    """Whether a word of ``tokens`` may start a phrase as ``starts`` says (see ``may_name``)."""
+    for token in tokens:
+        if token.stem in starts.stems or token.word in starts.words:
+            return True
+        if token.word.startswith(starts.prefixes.get(token.word[:1], ())) or (
+            starts.fuzzy and not is_latin(token.word)
+        ):
+            return True
+        if starts.patterns and any(p.match(token.word) for p in starts.patterns):
+            return True
+    return False
 
 
 _VOWELS = frozenset("aeiou")
