@@ -104,6 +104,8 @@ class QuestionWords:
     counted_at: int = -1  # the word after "how many": what is counted, if a noun stands there
 
 
+NO_QUESTION_WORDS = QuestionWords(None, -10, frozenset(), frozenset())
+
 Span = tuple[str, frozenset[str]]  # words as typed -> the concepts they name
 
 
@@ -254,6 +256,7 @@ class Lexicon:
         self._starts_of: dict[str, Starts] = {}  # see may_name
         self._names_in: dict[str, frozenset[str]] = {}  # see names_in: one per topic
         self.grammar = _shape(knowledge.language.grammar)
+        self._negating = self.grammar.negations | self.grammar.negations_after  # see negation_words
         # the longest phrase each first word starts: most words start none, and are passed
         # after one look-up instead of one per phrase length
         self._phrase_reach = _reach(self._phrases)
@@ -651,8 +654,10 @@ class Lexicon:
         A unit inside the question phrase ("сколько лет") is counted by ``_counted_figures``."""
         if at <= 0 or self._names_anything(tokens[at - 1]):
             return None
-        skipped = self._stopwords | self.grammar.counted_generic
-        while at < len(tokens) and tokens[at].stem in skipped:
+        generic = self.grammar.counted_generic  # (not one set of both: a copy per question)
+        while at < len(tokens) and (
+            tokens[at].stem in self._stopwords or tokens[at].stem in generic
+        ):
             at += 1
         concepts = self._nouns_counted(tokens, at, said)
         if concepts is None:
@@ -963,7 +968,7 @@ class Lexicon:
     def negation_words(self, tokens: list[Token]) -> set[int]:
         """Where the negations near the start stand: they are no missing topic. One that is
         also a question word ("не": Kazakh "what") negates only with a cue after it."""
-        words = self.grammar.negations | self.grammar.negations_after
+        words = self._negating
         return {
             i
             for i, t in enumerate(tokens[: CONFIG.negation_reach + 1])
@@ -1076,6 +1081,8 @@ class Lexicon:
         """Specific kinds ("how many", "when") win wherever they are; "is/was/did" only count
         at the start of the question, where English puts them. A negation asks nothing."""
         scanned = self._question_phrases(stems, start, negations)
+        if not scanned:
+            return NO_QUESTION_WORDS  # most parts of a long message ask nothing
         found = [f for f in scanned if not self._starts_relative_clause(f, scanned, stems, start)]
         at = found[0][0] if found else -10
         if found:  # "did he ... when he got there", "what welcome ... when he arrived"
