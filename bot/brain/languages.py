@@ -49,12 +49,20 @@ _SCRIPT_LETTERS = {script: _letters_of(blocks) for script, blocks in SCRIPTS.ite
 _SCRIPT_RUNS = {script: re.compile(f"{one.pattern}+") for script, one in _SCRIPT_LETTERS.items()}
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 def script_of(char: str) -> str | None:
     return next((s for s, letters in _SCRIPT_LETTERS.items() if letters.match(char)), None)
 
 
+_ASCII_SCRIPT = script_of("a")  # the only script with ASCII letters
+
+
 def main_script(text: str) -> str | None:
     """The script most of the message's letters are written in (None: no letters)."""
+    if text.isascii():  # most messages: no letter but ASCII ones, of one script
+        return _ASCII_SCRIPT if _ASCII_LETTER.search(text) else None
     counts = {script: sum(map(len, runs.findall(text))) for script, runs in _SCRIPT_RUNS.items()}
     best = max(counts, key=lambda script: counts[script])
     return best if counts[best] else None
