@@ -75,6 +75,8 @@ SETS = [
     "questions_blind49.yaml",
     "questions_blind50.yaml",  # round 18 first looks 95.6% and 95.0%
     "questions_blind51.yaml",
+    "questions_blind52.yaml",  # round 20 first looks 92.5% and 93.8%
+    "questions_blind53.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -128,6 +130,8 @@ FLOORS = {
     "questions_blind49.yaml": 0.90,
     "questions_blind50.yaml": 0.95,
     "questions_blind51.yaml": 0.95,
+    "questions_blind52.yaml": 0.92,
+    "questions_blind53.yaml": 0.93,
 }
 
 
@@ -153,15 +157,16 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 38 of 685 get a record fact (round 18's
-    first look added one, "what is 17 times 23", word for word a trap already counted; 37 of 661
+    "UN peacekeeping jobs", "railways in India"); today 39 of 709 get a record fact (round 20's
+    first look added one, "best biryani in islamabad?", which gets the visit's place; 38 of 685
+    before it; round 18's first look added one, "what is 17 times 23", word for word a trap already counted; 37 of 661
     before it, round 17's first look added none; 36 of
     the 613 before round 16, whose first look added one: a debate speech on climate change;
     35 of the 589 before round 15, whose first look added one: a quiz on the solar system; 32 of
     the 367 that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 38, answered
+    assert len(answered) <= 39, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -203,6 +208,8 @@ CONVERSATIONS = {
     "conversations27.yaml": 0.93,  # round 17: 93.8% (270/288) on first look
     "conversations28.yaml": 0.94,  # round 18: 94.5% (260/275) on first look
     "conversations29.yaml": 0.89,  # round 19: 89.4% (252/282) on first look
+    "conversations30.yaml": 0.90,  # round 20: 90.4% (255/282) on first look
+    "conversations31.yaml": 0.88,  # round 20: 88.9% (264/297) on first look
 }
 
 
