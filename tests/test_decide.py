@@ -325,3 +325,13 @@ def test_when_something_yet_to_happen_will_be_is_not_the_visits_date(tiny_brain:
     assert answer.rule == "future_date" and answer.topic == "ferry" and not answer.answered
     assert "12 March" not in answer.text
     assert "12 March" in tiny_brain.answer("when was the visit").text
+
+
+def test_a_span_of_time_answers_how_many_but_not_how_much() -> None:
+    """ "How much did the visit cost?" is not answered by "the first visit in 23 years"."""
+    from bot.brain.kinds import Slots
+
+    slots = Slots(people=(), dates=(), places=())
+    assert slots.provides("the first visit in 23 years", "count")
+    assert not slots.provides("the first visit in 23 years", "how_much")
+    assert slots.provides("trade of $1 billion by next year", "how_much")

@@ -157,13 +157,13 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 39 of 709 get a record fact (round 20's
-    first look added one, "best biryani in islamabad?", which gets the visit's place; 38 of 685
-    before it; round 18's first look added one, "what is 17 times 23", word for word a trap already counted; 37 of 661
-    before it, round 17's first look added none; 36 of
-    the 613 before round 16, whose first look added one: a debate speech on climate change;
-    35 of the 589 before round 15, whose first look added one: a quiz on the solar system; 32 of
-    the 367 that were here before rounds 6 to 8, down from 34). Never more."""
+    "UN peacekeeping jobs", "railways in India"); today 39 of 709 get a record fact (round
+    20's first look added one, "best biryani in islamabad?", which gets the visit's place; 38
+    of 685 before it; round 18's first look added one, "what is 17 times 23", word for word a
+    trap already counted; 37 of 661 before it, round 17's first look added none; 36 of the 613
+    before round 16, whose first look added one: a debate speech on climate change; 35 of the
+    589 before round 15, whose first look added one: a quiz on the solar system; 32 of the 367
+    that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
     assert len(answered) <= 39, answered

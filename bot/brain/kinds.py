@@ -3,8 +3,9 @@
 This is where "who" (and every other kind) is decided. A topic declares the kinds it answers
 (``answers`` in the record file); on top of that, what its reply *contains* answers a kind:
 a reply that names one of the record's people answers "who", one with a figure answers "how
-many" and "how much", one with the event's date or a deadline answers "when", one with the
-place or venue answers "where", one with a span of time ("in 23 years") answers "how long".
+many" and (unless the figure is a span of time) "how much", one with the event's date or a
+deadline answers "when", one with the place or venue answers "where", one with a span of time
+("in 23 years") answers "how long".
 So the bot never says "the record does not say who" in front of a sentence that names them.
 """
 
@@ -66,8 +67,10 @@ class Slots:
             return dated or bool(_YEAR.search(text) or _DAY.search(text))
         if kind == "where":
             return any(p.casefold() in folded for p in self.places) or bool(_PLACE.search(text))
-        if kind in ("count", "how_much"):
+        if kind == "count":
             return bool(_NUMBER.search(self._without_dates(text)))
+        if kind == "how_much":  # an amount: "23 years" is a span, no answer to "how much"
+            return bool(_NUMBER.search(_SPAN.sub(" ", self._without_dates(text))))
         if kind == "how_long":
             return bool(_SPAN.search(text))
         if kind in ("list", "names"):
