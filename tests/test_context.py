@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.brain import Brain
-from bot.brain.context import Context, remember, resolve
+from bot.brain.context import Context, next_message, remember, resolve
 from bot.brain.understand import Lexicon, Parsed
 
 PEOPLE = ("varga", "brel")
@@ -272,3 +272,17 @@ def test_after_an_area_named_without_a_deal_word_the_total_is_of_the_deals(
     brain.answer("Was maritime cooperation part of the Kazakhstan package?", context)
     answer = brain.answer("how many in total?", context)
     assert answer.answered and "37" in answer.text
+
+
+def test_what_the_last_answer_corrected_is_not_lent_to_the_next_message(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "did varga meet the king?" gets "the record names no king"; then "where?" asks where
+    the record's own event was, not where the king was. Parts of one message still share it."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("did varga meet them"), "gap", None, frozenset({"meet"}))
+    assert "meet" in context.last_concepts  # the next part of the same message leans on it
+    next_message(context)
+    assert "meet" not in context.last_concepts and "varga" in context.last_concepts
+    next_message(context)  # nothing more to forget
+    assert "varga" in context.last_concepts

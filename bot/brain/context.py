@@ -35,6 +35,7 @@ class Context:
     turns: int = 0
     lang: str | None = None  # the language the conversation was last answered in
     person_turn: bool = False  # the last answer was about a person ("the other one" is a person)
+    corrected: frozenset[str] = frozenset()  # what the last answer said the record lacks
 
 
 @dataclass(frozen=True)
@@ -266,11 +267,30 @@ def _speaker_on_subject(parsed: Parsed, mentioned: list[str], lexicon: Lexicon) 
     return evolve(parsed, concepts={**parsed.concepts, "say": 1.0}, first_person=speaker)
 
 
-def remember(context: Context, parsed: Parsed, topic: str | None, person: str | None) -> None:
-    """What the next turn may lean on."""
+def remember(
+    context: Context,
+    parsed: Parsed,
+    topic: str | None,
+    person: str | None,
+    corrected: frozenset[str] = frozenset(),
+) -> None:
+    """What the next turn may lean on; ``corrected``: what the answer said the record lacks,
+    when the question took it for granted (see ``next_message``)."""
     context.turns += 1
     context.last_concepts = dict(parsed.concepts)
+    context.corrected = corrected
     context.last_qtype = parsed.qtype
     context.last_topic = topic
     context.last_person = person or context.last_person
     context.person_turn = person is not None
+
+
+def next_message(context: Context) -> None:
+    """A new message: someone or somewhere the record lacks, once the last answer said so,
+    is not what its "he", "where?" or "when?" asks about; the record's own event is. (Parts of
+    one message still share it: "did any ministers come, and who were they?")"""
+    if context.corrected:
+        context.last_concepts = {
+            c: w for c, w in context.last_concepts.items() if c not in context.corrected
+        }
+        context.corrected = frozenset()

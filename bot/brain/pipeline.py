@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.answer import Answer
 from bot.brain import cache, compose
 from bot.brain.config import CONFIG
-from bot.brain.context import OFF_TOPIC, Context, Resolved, remember, resolve
+from bot.brain.context import OFF_TOPIC, Context, Resolved, next_message, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
@@ -133,6 +133,7 @@ class Brain:
         """The reply to one message, in its language (or ``lang``, the chat's, when the
         message does not tell): each of its questions answered, then combined."""
         context = context if context is not None else Context()
+        next_message(context)
         self._parsed = {}
         text = clean(question if isinstance(question, str) else "").strip()
         speaking = self.detector.choose(text, lang or context.lang)
@@ -394,8 +395,12 @@ class Brain:
             return evolve(self._reply("not_understood"), rule="foreign_words")
         mentioned = list(resolved.mentioned)
         result = self._decide(resolved.parsed, mentioned)
-        person = self.topics[result.topic].person if result.topic in self.topics else None
-        remember(context, resolved.parsed, result.topic, person or next(iter(mentioned), None))
+        topic = self.topics.get(result.topic or "")
+        person = topic.person if topic is not None else None
+        corrected = topic.premise_words if topic is not None else frozenset()
+        remember(
+            context, resolved.parsed, result.topic, person or next(iter(mentioned), None), corrected
+        )
         return self._with_full_sources(result)
 
     def _resolve(self, parsed: Parsed, context: Context) -> Resolved:

@@ -49,6 +49,12 @@ class Topic:
         return frozenset(words)
 
     @cached_property
+    def premise_words(self) -> frozenset[str]:
+        """A premise gap's ``about`` concepts (someone or somewhere the record lacks);
+        nothing for any other topic."""
+        return frozenset().union(*self.about) if self.premise else frozenset()
+
+    @cached_property
     def later(self) -> tuple[frozenset[str], ...]:
         """For each ``about`` group, the concepts of the groups after it (made once: every
         scoring asks; see retrieve._about_terms)."""
