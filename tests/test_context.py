@@ -286,3 +286,15 @@ def test_what_the_last_answer_corrected_is_not_lent_to_the_next_message(
     assert "meet" not in context.last_concepts and "varga" in context.last_concepts
     next_message(context)  # nothing more to forget
     assert "varga" in context.last_concepts
+
+
+def test_and_the_agreements_names_a_subject_of_its_own(tiny_lexicon: Lexicon) -> None:
+    """ "and how many agreements?" after the visit's date asks for the agreements, not for
+    the visit again; "and how many of it?" still points back."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("when was the visit"), "visit_date", None)
+    parsed = tiny_lexicon.parse("and how many agreements")
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert "visit" not in resolved.parsed.concepts
+    pointing = resolve(tiny_lexicon.parse("and it"), context, tiny_lexicon, PEOPLE, _never_alone)
+    assert "visit" in pointing.parsed.concepts

@@ -63,7 +63,7 @@ def resolve(
     parsed = _about_the_last(parsed, context, people)
     mentioned = [p for p in people if p in parsed.concepts]
     speaker = _owned(parsed, _speaker_from_context(parsed, mentioned, context), people, owner)
-    own_subject = any(lexicon.from_record(c) for c in parsed.subject)  # before "he" is resolved
+    own_subject = _names_its_subject(parsed, lexicon)  # before "he" is resolved
     resolved = parsed  # a copy only when something is added: no reader changes a parse
     if speaker is not None:
         resolved = evolve(parsed, concepts={**parsed.concepts, speaker: 1.0})
@@ -77,6 +77,13 @@ def resolve(
     echoed = bool(echoes and last and resolved.record_words and echoes(resolved, last))
     inherited = _inherit(resolved, context, lexicon, own_subject, echoed)
     return Resolved(inherited, tuple(mentioned), leaned_back=True)
+
+
+def _names_its_subject(parsed: Parsed, lexicon: Lexicon) -> bool:
+    """A concept of the record, or the agreements themselves: "and number of documents?"
+    after the 23 years asks for the 37, not the 23 ("and them?" points back instead)."""
+    deals = AREA_FRAME in parsed.subject and not parsed.thing_pronoun
+    return deals or any(lexicon.from_record(c) for c in parsed.subject)
 
 
 def _the_other(parsed: Parsed, context: Context, people: tuple[str, ...]) -> Parsed:
