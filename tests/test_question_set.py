@@ -77,6 +77,8 @@ SETS = [
     "questions_blind51.yaml",
     "questions_blind52.yaml",  # round 20 first looks 92.5% and 93.8%
     "questions_blind53.yaml",
+    "questions_blind54.yaml",  # round 21 first looks 86.9% and 91.2%
+    "questions_blind55.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -132,6 +134,8 @@ FLOORS = {
     "questions_blind51.yaml": 0.95,
     "questions_blind52.yaml": 0.92,
     "questions_blind53.yaml": 0.93,
+    "questions_blind54.yaml": 0.86,
+    "questions_blind55.yaml": 0.91,
 }
 
 
@@ -157,7 +161,9 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 39 of 709 get a record fact (round
+    "UN peacekeeping jobs", "railways in India"); today 41 of 733 get a record fact (round
+    21's first look added two, "How do I apply for a student visa to Kazakhstan, what documents
+    do I need?" and "any good shops for pointe shoes in Lahore?"; 39 of 709 before it; round
     20's first look added one, "best biryani in islamabad?", which gets the visit's place; 38
     of 685 before it; round 18's first look added one, "what is 17 times 23", word for word a
     trap already counted; 37 of 661 before it, round 17's first look added none; 36 of the 613
@@ -166,7 +172,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 39, answered
+    assert len(answered) <= 41, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -210,6 +216,8 @@ CONVERSATIONS = {
     "conversations29.yaml": 0.89,  # round 19: 89.4% (252/282) on first look
     "conversations30.yaml": 0.90,  # round 20: 90.4% (255/282) on first look
     "conversations31.yaml": 0.88,  # round 20: 88.9% (264/297) on first look
+    "conversations32.yaml": 0.87,  # round 21: 87.9% (254/289) on first look
+    "conversations33.yaml": 0.92,  # round 21: 92.1% (255/277) on first look
 }
 
 
