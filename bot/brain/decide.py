@@ -290,14 +290,21 @@ def future_date(case: Case) -> Answer | None:
         return None
     lexicon = case.brain.lexicon
     named = {c for c in parsed.subject if not lexicon.is_qualifier(c) and not c.endswith("_q")}
-    about = [c for c in case.candidates if c is not best and (c.matched & named) - best.matched]
-    other = max(about, key=lambda c: c.evidence) if about else None
+    other = _asked_of(case, named)
     own = len(best.matched & named)  # "by when will trade reach $1 billion?": the target's
     if own > (len(other.matched & named) if other is not None else 0):
         return None
     if other is not None:
         case = case.with_best(other)
     return case.not_in_record(compose.missing_detail(case.topic, "when"))
+
+
+def _asked_of(case: Case, named: set[str]) -> Candidate | None:
+    """The best founded other candidate that matches words of the question the best topic
+    does not ("prisoner" beside the "first" of the first visit)."""
+    best = case.best
+    about = [c for c in case.candidates if c is not best and (c.matched & named) - best.matched]
+    return max(about, key=lambda c: c.evidence) if about else None
 
 
 def record_wide_kind(case: Case) -> Redirect | None:
