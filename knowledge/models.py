@@ -149,6 +149,11 @@ class Grammar(Strict):
         "(Russian 'что-то', 'какой-нибудь', 'кто-либо': something, some, anyone): no "
         "question of that kind, but one that asks yes or no, as 'any' does",
     )
+    arithmetic_words: list[Word] = Field(
+        default=[],
+        description="'times', 'plus': between two numbers, a sum to work out ('what is 17 "
+        "times 23?'), which the bot does not do; those numbers are no figures of the record",
+    )
     what_inside: list[Word] = Field(
         default=[],
         description="yes/no words that ask 'what' inside a sentence, neither first nor last "

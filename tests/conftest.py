@@ -80,6 +80,7 @@ grammar:
   negation_cues: ["а"]
   counted_generic: [things]
   indefinite_after: ["то"]
+  arithmetic_words: [times]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]
 pronouns: {person: [he, him], thing: [it, this]}

@@ -161,7 +161,8 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 41 of 733 get a record fact (round
+    "UN peacekeeping jobs", "railways in India"); today 36 of 733 get a record fact (sums
+    such as "what is 17 times 23" are declined now: 41 before that; round
     21's first look added two, "How do I apply for a student visa to Kazakhstan, what documents
     do I need?" and "any good shops for pointe shoes in Lahore?"; 39 of 709 before it; round
     20's first look added one, "best biryani in islamabad?", which gets the visit's place; 38
@@ -172,7 +173,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 41, answered
+    assert len(answered) <= 36, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:

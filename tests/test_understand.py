@@ -411,3 +411,15 @@ def test_a_name_of_another_script_the_record_lacks_is_no_yes(brain: Brain) -> No
     parsed = brain.lexicon.parse("Упоминается ли порт Актау?")
     assert parsed.unknown == ["актау"]
     assert not brain.answer("Упоминается ли порт Актау?").answered
+
+
+def test_a_sum_to_work_out_is_off_the_topic_not_a_figure_of_the_record(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "what is 5 times 3": the record's 5 agreements are not asked about; "how many times"
+    and "5 agreements" still are what they were."""
+    parsed = tiny_lexicon.parse("what is 5 times 3")
+    assert "n5" not in parsed.concepts and "offtopic" in parsed.concepts
+    counting = tiny_lexicon.parse("how many times did they sign 5 agreements")
+    assert "offtopic" not in counting.concepts
+    assert "n5" in tiny_lexicon.parse("did they sign 5 agreements").concepts

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 from bot.brain.config import CONFIG
 from bot.brain.frozen import evolve
-from bot.brain.understand import Lexicon, Parsed
+from bot.brain.understand import OFF_TOPIC, Lexicon, Parsed
 
 AREA_FRAME = "deal"  # the language file's concept for agreements: what an area is one of
-OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
 THE_OTHER = "the_other"  # the language file's concept for "the other leader"
 NEW_TOPIC = "new_topic"  # ... and for "by the way": a new subject, not a follow-up
 TOTAL = "count_word"  # ... and for "in total", "overall", "всего": the whole, not the last part

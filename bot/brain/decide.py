@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from bot.answer import Answer
 from bot.brain import compose
 from bot.brain.config import CONFIG
-from bot.brain.context import AREA_FRAME, OFF_TOPIC
+from bot.brain.context import AREA_FRAME
 from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
 from bot.brain.speech import Line, Piece, Said, Speech, Term, line
 from bot.brain.topics import Topic
-from bot.brain.understand import Lexicon, Parsed
+from bot.brain.understand import OFF_TOPIC, Lexicon, Parsed
 from bot.text import is_latin, number_value
 from knowledge.basics import QTYPE_CONCEPTS
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.answer import Answer
 from bot.brain import cache, compose
 from bot.brain.config import CONFIG
-from bot.brain.context import OFF_TOPIC, Context, Resolved, next_message, remember, resolve
+from bot.brain.context import Context, Resolved, next_message, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
@@ -25,7 +25,15 @@ from bot.brain.languages import Detector
 from bot.brain.retrieve import TopicIndex, rank
 from bot.brain.speech import ENGLISH, Line, Speech, line
 from bot.brain.topics import MenuGroup, Topic, build_topics, menu_groups
-from bot.brain.understand import GENERIC_QTYPES, SAYING, SMALLTALK, Lexicon, Parsed, split_questions
+from bot.brain.understand import (
+    GENERIC_QTYPES,
+    OFF_TOPIC,
+    SAYING,
+    SMALLTALK,
+    Lexicon,
+    Parsed,
+    split_questions,
+)
 from bot.text import clean, normalise, stem
 from bot.text import words as split_words
 from knowledge.basics import normalise_quotes, split_sentences

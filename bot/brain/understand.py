@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.brain.config import CONFIG
-from bot.text import is_latin, normalise, stem
+from bot.text import is_latin, normalise, number_value, stem
 
 if TYPE_CHECKING:
     from knowledge.basics import Knowledge
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     )
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
+OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
 SAYING = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
 KEPT_TOKENS = 50_000  # words read and kept (see Lexicon.tokens); then forgotten, to start again
@@ -61,6 +62,7 @@ class Shape:
     what_inside: frozenset[str] = frozenset()
     counted_generic: frozenset[str] = frozenset()
     indefinite_after: frozenset[str] = frozenset()
+    arithmetic_words: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
@@ -602,14 +604,17 @@ class Lexicon:
         start = self._marker_length(stems)
         negations = self.negation_words(tokens)
         kind = self._find_qtype(stems, start, negations)
-        matches = self._matches(tokens, start, kind.phrases | negations, kind.heads)
+        sums = self._sums(tokens)  # "17 times 23": no figures of the record
+        matches = self._matches(tokens, start, kind.phrases | negations | sums, kind.heads)
         negated, denied = self._denial(tokens, matches)  # "not the award, what did he say?"
         said = [m for m in matches if not m.title and m.at not in negated]
         concepts = self._weights(said)
+        if sums:
+            concepts[OFF_TOPIC] = 1.0
         if kind.qtype == "count":
             self._counted_figures(said, concepts)
         where = _positions(said)
-        explained = set(range(start)) | kind.explained | _covered(matches) | negations
+        explained = set(range(start)) | kind.explained | _covered(matches) | negations | sums
         words = self._leftover_words(tokens, explained, capitalised_names(text))
         for surface, i in words.unknown_at:
             where.setdefault(surface, []).append(i)
@@ -964,6 +969,20 @@ class Lexicon:
         ahead = {t.word for t in tokens[max(0, i - 2) : i]}
         behind = {t.word for t in tokens[i + 1 : min(i + 4, upto)]}
         return bool(ahead & self.grammar.object_markers or behind & self.grammar.markers_after)
+
+    def _sums(self, tokens: list[Token]) -> set[int]:
+        """Where a number, an arithmetic word ("times", "плюс") and a number stand in a row
+        ("what is 17 times 23?", "37 multiplied by 23"): a sum to work out, not the record's
+        figures. A stopword may follow the arithmetic word ("by", "на")."""
+        found: set[int] = set()
+        words = self.grammar.arithmetic_words
+        for i in range(1, len(tokens) - 1):
+            if tokens[i].word not in words or number_value(tokens[i - 1].word) is None:
+                continue
+            after = i + 2 if tokens[i + 1].stem in self._stopwords else i + 1
+            if after < len(tokens) and number_value(tokens[after].word) is not None:
+                found |= set(range(i - 1, after + 1))
+        return found
 
     def negation_words(self, tokens: list[Token]) -> set[int]:
         """Where the negations near the start stand: they are no missing topic. One that is
@@ -1500,6 +1519,7 @@ def _shape(grammar: Grammar) -> Shape:
         negations=_plain(grammar.negations),
         negations_after=_plain(grammar.negations_after),
         negation_cues=_plain(grammar.negation_cues),
+        arithmetic_words=_plain(grammar.arithmetic_words),
     )
 
 
