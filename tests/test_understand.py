@@ -420,6 +420,7 @@ def test_a_sum_to_work_out_is_off_the_topic_not_a_figure_of_the_record(
     and "5 agreements" still are what they were."""
     parsed = tiny_lexicon.parse("what is 5 times 3")
     assert "n5" not in parsed.concepts and "offtopic" in parsed.concepts
+    assert "n5" not in tiny_lexicon.parse("5 times the 3").concepts  # a stopword between
     counting = tiny_lexicon.parse("how many times did they sign 5 agreements")
     assert "offtopic" not in counting.concepts
     assert "n5" in tiny_lexicon.parse("did they sign 5 agreements").concepts

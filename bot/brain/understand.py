@@ -977,7 +977,8 @@ class Lexicon:
         found: set[int] = set()
         words = self.grammar.arithmetic_words
         for i in range(1, len(tokens) - 1):
-            if tokens[i].word not in words or number_value(tokens[i - 1].word) is None:
+            typed = {tokens[i].surface, tokens[i].word}  # "multiplied", not its correction
+            if not typed & words or number_value(tokens[i - 1].word) is None:
                 continue
             after = i + 2 if tokens[i + 1].stem in self._stopwords else i + 1
             if after < len(tokens) and number_value(tokens[after].word) is not None:
