@@ -68,7 +68,7 @@ def main_script(text: str) -> str | None:
     return best if counts[best] else None
 
 
-def _everyday_telling(
+def everyday_telling(
     everyday: Mapping[str, Iterable[str]], common: Iterable[str]
 ) -> dict[str, set[str]]:
     """Each language's everyday words but those the default language has too."""
@@ -97,7 +97,7 @@ class Detector:
         (Roman Urdu "pe", "koi"), which tell it too, except the ``common`` words of the
         default language that look the same ("is", "to", "the")."""
         self.profiles = tuple(profiles)
-        extra = _everyday_telling(everyday or {}, common)
+        extra = everyday_telling(everyday or {}, common)
         words = {
             p.code: _both_spellings([*p.words, *extra.get(p.code, ())], plain or {})
             for p in self.profiles

@@ -19,6 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.brain.config import CONFIG
+from bot.brain.languages import everyday_telling
 from bot.text import is_latin, normalise, number_value, stem
 
 if TYPE_CHECKING:
@@ -376,9 +377,10 @@ class Lexicon:
         # everyday words of the other languages ("mil", Roman Urdu "meet"): no inflection of
         # an English alias ("miles"), so only an alias written as they are names a concept
         english = set(language.ordinary_words.split()) | self._nouns
-        self._foreign_everyday = {
-            w for words in language.everyday_words.values() for w in words.split()
-        } - english
+        by_language = {code: words.split() for code, words in language.everyday_words.items()}
+        self._foreign_everyday: set[str] = set().union(
+            *everyday_telling(by_language, english).values()
+        )
         single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
         everyday = {stem(w) for w in self._alias_surface if self._listed(w)}
         phrase_only = alias_words - single - self._document_stems - everyday
