@@ -149,6 +149,18 @@ class Grammar(Strict):
         "(Russian 'что-то', 'какой-нибудь', 'кто-либо': something, some, anyone): no "
         "question of that kind, but one that asks yes or no, as 'any' does",
     )
+    containing_words: list[Word] = Field(
+        default=[],
+        description="'cover', 'include', 'охватывает': the agreement before them contains what "
+        "follows; of an agreement named only by its area the record gives no contents ('what "
+        "does the maritime MoU cover?', 'does the railway MoU include a line to Gwadar?')",
+    )
+    contained_words: list[Word] = Field(
+        default=[],
+        description="'included', 'входит', 'شامل': the thing contained comes before them; with "
+        "a question word, or with 'it' for an agreement named only by its area, the question "
+        "asks its contents ('what is included in it?')",
+    )
     arithmetic_words: list[Word] = Field(
         default=[],
         description="'times', 'plus': between two numbers, a sum to work out ('what is 17 "

@@ -81,6 +81,8 @@ grammar:
   counted_generic: [things]
   indefinite_after: ["то"]
   arithmetic_words: [times]
+  containing_words: [cover, include]
+  contained_words: [included]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]
 pronouns: {person: [he, him], thing: [it, this]}

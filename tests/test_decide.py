@@ -145,14 +145,32 @@ def test_a_detail_the_topic_does_not_account_for_is_not_given(tiny_brain: Brain)
 
 
 def test_specifics_of_a_thing_named_only_in_general_are_not_given(tiny_brain: Brain) -> None:
-    """ "What does the ferry one cover exactly?": the record names the ferry deal by its area
-    alone, so the specifics are not there; "was there a ferry deal, exactly?" asks whether,
-    and "what kind of ferry deal?" is answered by the area."""
-    answer = tiny_brain.answer("what does the ferry one cover exactly?")
+    """ "What ferry exactly?": the record names the ferry deal by its area alone, so the
+    specifics are not there; "was there a ferry deal, exactly?" asks whether, and "what kind
+    of ferry deal?" is answered by the area."""
+    answer = tiny_brain.answer("what ferry exactly?")
     assert answer.rule == "asks_specifics" and not answer.answered
     assert "ferry" in answer.text.casefold()  # what the record does say follows
     assert tiny_brain.answer("was there a ferry deal, exactly?").answered
     assert tiny_brain.answer("what kind of ferry deal was signed?").rule != "asks_specifics"
+
+
+def test_what_an_agreement_named_by_its_area_contains_is_not_given(tiny_brain: Brain) -> None:
+    """ "What does the ferry deal cover?", "does the ferry deal include a bridge?": the record
+    names the ferry deal by its area alone, so what it contains is not there (not "yes");
+    a yes/no question whose only other thing is another named area, or whose area stands
+    after "include" (what is included, not what includes), asks whether, and is answered."""
+    for question in ("what does the ferry deal cover?", "does the ferry deal include a bridge?"):
+        answer = tiny_brain.answer(question)
+        assert answer.rule == "asks_contents" and not answer.answered, question
+        assert "ferry" in answer.text.casefold()  # what the record does say follows
+    assert tiny_brain.answer("does the ferry deal include fishing?").rule != "asks_contents"
+    assert tiny_brain.answer("did the deals include a ferry?").rule != "asks_contents"
+    assert tiny_brain.answer("was the ferry included?").rule != "asks_contents"
+    context = Context()
+    tiny_brain.answer("was there a ferry deal?", context)
+    after = tiny_brain.answer("does it cover trucks?", context)
+    assert after.rule == "asks_contents" and not after.answered
 
 
 def test_words_the_record_does_not_know_outnumbering_one_it_does_are_the_subject(

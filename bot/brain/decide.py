@@ -172,6 +172,79 @@ def _an_area(concepts: Iterable[str], lexicon: Lexicon) -> bool:
     return any(lexicon.is_area(c) for c in concepts)
 
 
+def asks_contents(case: Case) -> Answer | None:
+    """ "What does the maritime MoU cover?", "does it include a pipeline?" (of the railway
+    one): what an agreement the record names by its area alone contains. The record gives
+    nothing of it, so the reply is its mention, not "yes, it is among the areas"."""
+    parsed, lexicon = case.parsed, case.brain.lexicon
+    area = _container(parsed, lexicon)
+    if area is None:
+        return None
+    if parsed.qtype in ("what", "list"):
+        if _asks_which_deal(parsed, lexicon):  # "which agreement covers ships?"
+            return None
+    elif not _asked_inside(case, area):
+        return None
+    own = next((c for c in case.ranked if c.topic.id == area), None)
+    if own is not None and own is not case.best:
+        case = case.with_best(own)
+    return case.not_in_record([Line("no_specifics"), *compose.what_it_says(case.topic)])
+
+
+def _container(parsed: Parsed, lexicon: Lexicon) -> str | None:
+    """The one area, named only by its area, whose contents a word of containing asks: in
+    a wh-question ("what is included in the railway MoU?"); said before "cover" or meant by
+    "it" ("the railway MoU includes X?", "does it cover X?"); or meant by "it" before
+    "included" ("ismein students bhi shamil hain?", not "was railway included?")."""
+    grammar = lexicon.grammar
+    active = _words_at(parsed, grammar.containing_words)
+    passive = _words_at(parsed, grammar.contained_words)
+    if not (active or passive):
+        return None
+    pointing = parsed.thing_pronoun or parsed.group_pronoun
+    asks_what = parsed.qtype in ("what", "list") and not parsed.borrowed_kind
+
+    def contains(c: str) -> bool:
+        if asks_what or (active and pointing):
+            return True
+        if c in parsed.borrowed:
+            return pointing
+        return any(j < i for j in parsed.where.get(c, []) for i in active)
+
+    areas = [
+        c
+        for c in parsed.concepts
+        if lexicon.is_named_area(c) and lexicon.is_general(c) and c not in parsed.denied
+    ]
+    return areas[0] if len(areas) == 1 and contains(areas[0]) else None
+
+
+def _words_at(parsed: Parsed, words: frozenset[str]) -> list[int]:
+    return [i for i, t in enumerate(parsed.tokens) if t.word in words or t.surface in words]
+
+
+def _asked_inside(case: Case, area: str) -> bool:
+    """A yes/no question names something besides the area, and no other named area: "does
+    the railway MoU include a line through Afghanistan?", not "does the mining one include
+    petroleum?"."""
+    parsed, lexicon = case.parsed, case.brain.lexicon
+    left = {area, AREA_FRAME} | GENERIC_DEAL_CONCEPTS | parsed.borrowed | parsed.denied
+    others = [c for c in parsed.subject if c not in left]
+    if any(lexicon.is_named_area(c) for c in others):
+        return False
+    inside = [
+        c for c in others if lexicon.is_area(c) or lexicon.is_detail(c) or lexicon.is_general(c)
+    ]
+    # "port usage": a word right after the area's own is more of its name, not a content
+    named_at = {i + 1 for i in parsed.where.get(area, [])}
+    unknown = [
+        w
+        for w in case.unknown
+        if w not in parsed.denied and not named_at.issuperset(parsed.where.get(w, []))
+    ]
+    return bool(inside or unknown)
+
+
 def closed_list(case: Case) -> Answer | None:
     """A deal on something the record ties to no named agreement: "not among" the list."""
     parsed, best, topic = case.parsed, case.best, case.topic
@@ -428,8 +501,13 @@ def counted_elsewhere(case: Case) -> Answer | None:
 def _which_agreement(case: Case) -> bool:
     """ "Which agreement covers ships?": the area itself is the answer (but "which port?"
     asks a detail of the area, which the record does not give)."""
-    parsed, lexicon = case.parsed, case.brain.lexicon
-    if case.topic.kind != "area" or parsed.qtype != "list":
+    return case.topic.kind == "area" and _asks_which_deal(case.parsed, case.brain.lexicon)
+
+
+def _asks_which_deal(parsed: Parsed, lexicon: Lexicon) -> bool:
+    """ "Which of the agreements ...", "which agreement ...": the which-question asks of the
+    deals, not of a thing ("which minister signed the railway memorandum?")."""
+    if parsed.qtype != "list":
         return False
     frame = list(parsed.where.get(AREA_FRAME, []))
     if AREA_FRAME in parsed.borrowed:  # "which of them is about ships?": them, the deals
@@ -762,6 +840,7 @@ RULES: tuple[Rule, ...] = (
     premise_first,
     corrected_premise,
     wrong_count,
+    asks_contents,
     closed_list,
     same_words,
     misattributed,

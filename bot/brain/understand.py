@@ -64,6 +64,8 @@ class Shape:
     counted_generic: frozenset[str] = frozenset()
     indefinite_after: frozenset[str] = frozenset()
     arithmetic_words: frozenset[str] = frozenset()
+    containing_words: frozenset[str] = frozenset()
+    contained_words: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
@@ -303,7 +305,8 @@ class Lexicon:
         named = record.agreements.named
         # an agreement whose only source is the line naming it: the record has nothing more
         self._named_only = frozenset(a.id for a in named if len(a.sources) <= 1)
-        self._areas = {a.id for a in named} | {u.id for u in record.agreements.unnamed}
+        self._named_areas = frozenset(a.id for a in named)
+        self._areas = set(self._named_areas) | {u.id for u in record.agreements.unnamed}
 
     def _add_concept(self, name: str, concept: ConceptDef, anchor: bool, from_record: bool) -> None:
         """One concept of a knowledge file: how much it weighs, its aliases, and the kind of
@@ -1319,6 +1322,10 @@ class Lexicon:
         """Whether the concept is an agreement area, named or not."""
         return concept in self._areas
 
+    def is_named_area(self, concept: str) -> bool:
+        """Whether the concept is an agreement area the record names."""
+        return concept in self._named_areas
+
     def implies_kind(self, concept: str) -> bool:
         """A concept that says what kind of answer is wanted ("date", "city") more than what
         the question is about."""
@@ -1523,6 +1530,8 @@ def _shape(grammar: Grammar) -> Shape:
         negations_after=_plain(grammar.negations_after),
         negation_cues=_plain(grammar.negation_cues),
         arithmetic_words=_plain(grammar.arithmetic_words),
+        containing_words=_plain(grammar.containing_words),
+        contained_words=_plain(grammar.contained_words),
     )
 
 
