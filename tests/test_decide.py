@@ -153,6 +153,9 @@ def test_specifics_of_a_thing_named_only_in_general_are_not_given(tiny_brain: Br
     assert "ferry" in answer.text.casefold()  # what the record does say follows
     assert tiny_brain.answer("was there a ferry deal, exactly?").answered
     assert tiny_brain.answer("what kind of ferry deal was signed?").rule != "asks_specifics"
+    # a word of saying leaves it to the words said, unless the specifics are asked for
+    assert tiny_brain.answer("what ferry did they say?").rule != "asks_specifics"
+    assert tiny_brain.answer("what ferry exactly did they say?").rule == "asks_specifics"
 
 
 def test_what_an_agreement_named_by_its_area_contains_is_not_given(tiny_brain: Brain) -> None:

@@ -549,8 +549,11 @@ def asks_specifics(case: Case) -> Answer | None:
     mentions the thing only in general (an agreement named by its area alone, or a concept
     marked ``general``), so the specifics asked are not there; its mention is what it says."""
     parsed, topic = case.parsed, case.topic
-    if parsed.qtype in (*CHECKING, "yes_no") or parsed.subject & SAYING:
-        return None  # "was there one on gas, specifically?" asks whether, not which
+    # "was there one on gas, specifically?" asks whether, not which; "which wealth did he
+    # mention?" is answered by his words, "which minerals exactly did he mean?" is not
+    said = parsed.subject & SAYING and SPECIFICS not in parsed.concepts
+    if parsed.qtype in (*CHECKING, "yes_no") or said:
+        return None
     if not topic.answered or SPECIFICS in topic.accounts_for:
         return None
     own = [c for c in parsed.concepts if c not in parsed.borrowed | parsed.denied]
