@@ -298,3 +298,13 @@ def test_and_the_agreements_names_a_subject_of_its_own(tiny_lexicon: Lexicon) ->
     assert "visit" not in resolved.parsed.concepts
     pointing = resolve(tiny_lexicon.parse("and it"), context, tiny_lexicon, PEOPLE, _never_alone)
     assert "visit" in pointing.parsed.concepts
+
+
+def test_what_a_text_says_is_asked_of_the_text_it_points_at(brain: Brain) -> None:
+    """ "what's in it?" after the joint declaration: words for a text's contents are the
+    language's, not a subject of the message's own, so "it" is the declaration (not the
+    list of agreements, which the frame "sign" alone would pick)."""
+    context = Context()
+    brain.answer("Was a joint declaration signed?", context)
+    answer = brain.answer("what's in it exactly?", context)
+    assert not answer.answered and "declaration" in answer.text
