@@ -79,6 +79,8 @@ SETS = [
     "questions_blind53.yaml",
     "questions_blind54.yaml",  # round 21 first looks 86.9% and 91.2%
     "questions_blind55.yaml",
+    "questions_blind56.yaml",  # round 23 first looks 92.5% and 92.5%
+    "questions_blind57.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -136,6 +138,8 @@ FLOORS = {
     "questions_blind53.yaml": 0.93,
     "questions_blind54.yaml": 0.86,
     "questions_blind55.yaml": 0.91,
+    "questions_blind56.yaml": 0.92,
+    "questions_blind57.yaml": 0.92,
 }
 
 
@@ -161,8 +165,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 36 of 733 get a record fact (sums
-    such as "what is 17 times 23" are declined now: 41 before that; round
+    "UN peacekeeping jobs", "railways in India"); today 39 of 757 get a record fact: round
+    23's first look added four ("What's the latest on Pakistan's IMF programme?", a work
+    visa, importing paracetamol, rice for salty soil), and 35 of the 733 before it (36
+    before "what a text contains" moved to the language file; sums such as "what is 17 times
+    23" are declined now: 41 before that; round
     21's first look added two, "How do I apply for a student visa to Kazakhstan, what documents
     do I need?" and "any good shops for pointe shoes in Lahore?"; 39 of 709 before it; round
     20's first look added one, "best biryani in islamabad?", which gets the visit's place; 38
@@ -173,7 +180,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 36, answered
+    assert len(answered) <= 39, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -221,6 +228,8 @@ CONVERSATIONS = {
     "conversations33.yaml": 0.92,  # round 21: 92.1% (255/277) on first look
     "conversations34.yaml": 0.91,  # round 22: 91.4% (254/278) on first look
     "conversations35.yaml": 0.91,  # round 22: 91.8% (257/280) on first look
+    "conversations36.yaml": 0.89,  # round 23: 89.3% (242/271) on first look
+    "conversations37.yaml": 0.90,  # round 23: 90.7% (255/281) on first look
 }
 
 
