@@ -356,3 +356,13 @@ def test_a_span_of_time_answers_how_many_but_not_how_much() -> None:
     assert slots.provides("the first visit in 23 years", "count")
     assert not slots.provides("the first visit in 23 years", "how_much")
     assert slots.provides("trade of $1 billion by next year", "how_much")
+
+
+def test_a_bare_deal_word_beside_a_declined_request_is_that_requests(tiny_brain: Brain) -> None:
+    """ "How do I apply for a visa? what documents do I need?": the documents are the
+    request's, which the bot declines, not the record's agreements; a part that asks of the
+    agreements with words of its own ("how many deals?") is still answered."""
+    declined = tiny_brain.answer("what is the gold rate? what deal do I need?")
+    assert declined.intent == "off_topic" and not declined.answered
+    assert tiny_brain.answer("what deal do I need?").answered
+    assert tiny_brain.answer("what is the gold rate? how many deals?").answered

@@ -165,7 +165,8 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 39 of 757 get a record fact: round
+    "UN peacekeeping jobs", "railways in India"); today 37 of 757 get a record fact (39
+    before "what documents do I need?" beside a declined visa request was declined too): round
     23's first look added four ("What's the latest on Pakistan's IMF programme?", a work
     visa, importing paracetamol, rice for salty soil), and 35 of the 733 before it (36
     before "what a text contains" moved to the language file; sums such as "what is 17 times
@@ -180,7 +181,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 39, answered
+    assert len(answered) <= 37, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:

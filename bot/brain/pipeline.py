@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.answer import Answer
 from bot.brain import cache, compose
 from bot.brain.config import CONFIG
-from bot.brain.context import Context, Resolved, next_message, remember, resolve
+from bot.brain.context import AREA_FRAME, Context, Resolved, next_message, remember, resolve
 from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
@@ -158,6 +158,9 @@ class Brain:
         split = self._split_asked(parts, results, text)
         if split is not None:
             return self.say(split, speaking)
+        declined = self._declined_with_its_nouns(parts, results)
+        if declined is not None:
+            return self.say(declined, speaking)
         chat = [r for r in results if r.intent in SMALLTALK]
         if chat and not any(self._asks(p, text) for p in parts):
             return self.say(chat[0], speaking)  # "Hello! I am 67 and learning English."
@@ -185,6 +188,18 @@ class Brain:
             intent="not_in_record",
         )
         return evolve(answer, rule="split_asked")
+
+    def _declined_with_its_nouns(self, parts: list[str], results: list[Answer]) -> Answer | None:
+        """ "How do I apply for a work visa? which documents?": beside a request the bot
+        declines, a part whose only word of the record is a bare "documents" or "papers"
+        asks of that request's documents, not of the 37 agreements."""
+        declined = [r for r in results if r.intent == "off_topic"]
+        if not declined:
+            return None
+        others = [p for p, r in zip(parts, results, strict=True) if r.intent != "off_topic"]
+        parsed = [self._parse(p) for p in others]
+        bare = all(p.subject == {AREA_FRAME} and p.qtype in ("what", "list") for p in parsed)
+        return declined[0] if bare else None
 
     def _contrasted(self, parts: list[str], text: str) -> bool:
         """ "how many were MoUs and how many agreements": the same kind of thing, named by
