@@ -366,3 +366,11 @@ def test_a_bare_deal_word_beside_a_declined_request_is_that_requests(tiny_brain:
     assert declined.intent == "off_topic" and not declined.answered
     assert tiny_brain.answer("what deal do I need?").answered
     assert tiny_brain.answer("what is the gold rate? how many deals?").answered
+
+
+def test_what_a_person_said_of_a_gap_is_his_statement(tiny_brain: Brain) -> None:
+    """ "What did Brel say about the level of tourism?": the record gives no level (a gap),
+    but what Brel said about tourism it has; asked for the level itself, the gap answers."""
+    said = tiny_brain.answer("what did brel say about the level of tourism?")
+    assert said.answered and "double" in said.text
+    assert not tiny_brain.answer("what is the level of tourism today?").answered

@@ -453,6 +453,26 @@ def qualified(case: Case) -> Redirect | None:
     return Redirect(fitting) if fitting is not None else None
 
 
+def said_of_a_gap(case: Case) -> Redirect | None:
+    """ "What did the PM say about the level of trade?": a gap of the record (no figure for
+    today's trade) is what the words ask about, but the question asks what a person said of
+    it, which the record has: his statement on the same thing answers, not "does not say"."""
+    parsed, lexicon = case.parsed, case.brain.lexicon
+    if case.topic.kind != "gap" or parsed.qtype != "what" or not parsed.subject & SAYING:
+        return None
+    people = set(case.mentioned) & set(parsed.concepts)
+    about = {c for c in case.best.matched if lexicon.from_record(c)} - people
+    said = next(
+        (
+            c
+            for c in case.candidates
+            if c.topic.answered and c.matched & people and c.matched & about and c.type_ok
+        ),
+        None,
+    )
+    return Redirect(said) if said is not None else None
+
+
 def lacking_detail(case: Case) -> Answer | None:
     """About X (strong evidence) but asking a detail X lacks ("who was the previous
     visitor?"): say what is missing rather than answer a weaker topic of the right kind."""
@@ -852,6 +872,7 @@ RULES: tuple[Rule, ...] = (
     future_date,
     record_wide_kind,
     qualified,
+    said_of_a_gap,
     lacking_detail,
     counted_elsewhere,
     asks_a_detail,
