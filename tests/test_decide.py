@@ -374,3 +374,15 @@ def test_what_a_person_said_of_a_gap_is_his_statement(tiny_brain: Brain) -> None
     said = tiny_brain.answer("what did brel say about the level of tourism?")
     assert said.answered and "double" in said.text
     assert not tiny_brain.answer("what is the level of tourism today?").answered
+
+
+def test_a_bare_when_after_a_future_asks_when_that_will_be(tiny_brain: Brain) -> None:
+    """ "How many ferry deals will they sign?", then "and when?": when they will be, which
+    the record does not give (not the visit's date); after a past question, the date."""
+    context = Context()
+    tiny_brain.answer("how many ferry deals will they sign?", context)
+    later = tiny_brain.answer("and when?", context)
+    assert later.rule == "future_date" and not later.answered
+    context = Context()
+    tiny_brain.answer("was there a ferry deal?", context)
+    assert "12 March" in tiny_brain.answer("and when?", context).text

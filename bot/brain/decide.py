@@ -357,16 +357,22 @@ def future_date(case: Case) -> Answer | None:
     future is not the date asked. What it is asked of (the swap, not the first visit) is
     the topic whose own words the question names, and the record gives no date for it."""
     parsed, best = case.parsed, case.best
-    if parsed.qtype != "when" or not FUTURE & (parsed.subject - parsed.borrowed):
+    own = parsed.subject - parsed.borrowed
+    # "how many prisoners will be exchanged, and when?": a bare "when" asks of the last future
+    future = FUTURE & (own or parsed.subject)
+    if parsed.qtype != "when" or not case.topic.answered:
         return None
-    if not case.topic.answered or not shifted(case, case.topic):
+    if not future - case.topic.accounts_for:
         return None
     lexicon = case.brain.lexicon
     named = {c for c in parsed.subject if not lexicon.is_qualifier(c) and not c.endswith("_q")}
     other = _asked_of(case, named)
-    own = len(best.matched & named)  # "by when will trade reach $1 billion?": the target's
-    if own > (len(other.matched & named) if other is not None else 0):
-        return None
+    # "by when will trade reach $1 billion?": the target's own date answers; "how many
+    # prisoners will be exchanged, and when?": the swap has none, and no other date is it
+    if len(best.matched & named) > (len(other.matched & named) if other is not None else 0):
+        return (
+            None if best.type_ok else case.not_in_record(compose.missing_detail(case.topic, "when"))
+        )
     if other is not None:
         case = case.with_best(other)
     return case.not_in_record(compose.missing_detail(case.topic, "when"))
