@@ -161,6 +161,12 @@ class Grammar(Strict):
         "a question word, or with 'it' for an agreement named only by its area, the question "
         "asks its contents ('what is included in it?')",
     )
+    self_words: list[Word] = Field(
+        default=[],
+        description="'I', 'my', 'main', 'я', 'мен': a sentence or clause they open that asks "
+        "nothing and names none of the record's people or figures ('I work cabin crew on "
+        "Islamabad routes.') says who asks, before the question: no missing topic",
+    )
     arithmetic_words: list[Word] = Field(
         default=[],
         description="'times', 'plus': between two numbers, a sum to work out ('what is 17 "

@@ -83,6 +83,7 @@ grammar:
   arithmetic_words: [times]
   containing_words: [cover, include]
   contained_words: [included]
+  self_words: [i, my]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]
 pronouns: {person: [he, him], thing: [it, this]}

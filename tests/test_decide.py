@@ -386,3 +386,13 @@ def test_a_bare_when_after_a_future_asks_when_that_will_be(tiny_brain: Brain) ->
     context = Context()
     tiny_brain.answer("was there a ferry deal?", context)
     assert "12 March" in tiny_brain.answer("and when?", context).text
+
+
+def test_words_about_the_asker_before_the_question_are_no_part_of_it(tiny_brain: Brain) -> None:
+    """ "Hello, I grow apples in the hills. How many agreements?": a greeting and a clause
+    opened by "I" that asks nothing say who asks, so their words are no missing topic; a
+    clause naming one of the record's people or a figure is a claim, and stays."""
+    asked = "how many agreements were signed"
+    assert tiny_brain._questions_in(f"Hello, I grow apples in the hills. {asked}?") == [asked]
+    claim = f"I heard varga signed 9 agreements. {asked}?"
+    assert tiny_brain._questions_in(claim) != [asked]

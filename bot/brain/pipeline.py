@@ -45,9 +45,11 @@ if TYPE_CHECKING:
 DECLINES = ("off_topic", "not_understood", "empty")
 QUESTION_MARKS = ("?", "؟")  # a part followed by one asks
 GUESSED = ("who", "names", "list", "where", "when")  # questions a short guess may follow
+GREETING = "greet"  # the language file's concept for "hi", "salam", "сәлем"
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
 _PREAMBLE = re.compile(r"([^:?]{3,}):\s+")  # "For my thesis: ...": words, a colon, a space
+_CLAUSE = re.compile(r"([^.!?,;]{2,})[.!,;]+\s+")  # "I teach in Larkana. ...": up to . ! , ;
 KEPT_WORDS = 10_000  # words whose concepts are kept (see _word_concepts); then forgotten
 
 
@@ -155,16 +157,21 @@ class Brain:
                 self._answer_one(parts[0] if parts else text, context, "?" in text), speaking
             )
         results = [self._answer_one(part, context) for part in parts]
+        return self.say(self._combined(parts, results, text), speaking)
+
+    def _combined(self, parts: list[str], results: list[Answer], text: str) -> Answer:
+        """The answers to a message's questions as one reply, unless together they ask
+        something else: how one total splits, a declined request's documents, small talk."""
         split = self._split_asked(parts, results, text)
         if split is not None:
-            return self.say(split, speaking)
+            return split
         declined = self._declined_with_its_nouns(parts, results)
         if declined is not None:
-            return self.say(declined, speaking)
+            return declined
         chat = [r for r in results if r.intent in SMALLTALK]
         if chat and not any(self._asks(p, text) for p in parts):
-            return self.say(chat[0], speaking)  # "Hello! I am 67 and learning English."
-        return self.say(_combine(results), speaking)
+            return chat[0]  # "Hello! I am 67 and learning English."
+        return _combine(results)
 
     def _split_asked(self, parts: list[str], results: list[Answer], text: str) -> Answer | None:
         """ "How many were MoUs and how many agreements?": count questions that each land on
@@ -260,11 +267,36 @@ class Brain:
         subject of its own. A preamble naming the subject ("Tokayev's award: when?") stays."""
         found = _PREAMBLE.match(text)
         if found is None:
-            return text
+            return self._without_introduction(text)
         before, rest = self._parse(found.group(1)), text[found.end() :]
         if before.qtype_at >= 0 or not self._asks(rest, rest) or not self._parse(rest).subject:
             return text
         return rest
+
+    def _without_introduction(self, text: str) -> str:
+        """ "I work cabin crew on Islamabad routes. Was the visit to Lahore or Islamabad?",
+        "main Bahawalpur se factory chalata hun, ye kis sheher mein hua?": leading sentences
+        or clauses opened by "I", "main", "я" that ask nothing and name none of the record's
+        people or figures say who asks; their words are no missing topic. A claim stays ("I
+        heard they signed 50, right?"): the rest must ask, with a subject of its own."""
+        rest, dropped = text, False
+        while (found := _CLAUSE.match(rest)) is not None and self._introduces(found.group(1)):
+            rest, dropped = rest[found.end() :], True
+        anchored = any(self.lexicon.is_anchor(c) for c in self._parse(rest).subject)
+        if not dropped or not self._asks(rest, rest) or not anchored:
+            return text
+        return rest
+
+    def _introduces(self, clause: str) -> bool:
+        """A greeting ("Hi!", "Assalam o alaikum bhai,"), or words about the asker."""
+        parsed = self._parse(clause)
+        if parsed.subject == {GREETING} and parsed.qtype_at < 0:
+            return True
+        opens = bool(parsed.tokens) and parsed.tokens[0].surface in self.lexicon.grammar.self_words
+        areas = any(self.lexicon.is_named_area(c) for c in parsed.subject)  # "I check livestock"
+        named = set(self.people_ids) & set(parsed.concepts) or SAYING & parsed.subject or areas
+        figure = any(t.word[:1].isdigit() for t in parsed.tokens)
+        return opens and parsed.qtype_at < 0 and not named and not figure
 
     def _with_tags_joined(self, parts: list[str], text: str) -> list[str]:
         """A tag joins the part before it, which it turns into a question ("They signed 73

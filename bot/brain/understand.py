@@ -66,6 +66,7 @@ class Shape:
     arithmetic_words: frozenset[str] = frozenset()
     containing_words: frozenset[str] = frozenset()
     contained_words: frozenset[str] = frozenset()
+    self_words: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
@@ -1532,6 +1533,7 @@ def _shape(grammar: Grammar) -> Shape:
         arithmetic_words=_plain(grammar.arithmetic_words),
         containing_words=_plain(grammar.containing_words),
         contained_words=_plain(grammar.contained_words),
+        self_words=_plain(grammar.self_words),
     )
 
 
