@@ -396,3 +396,11 @@ def test_words_about_the_asker_before_the_question_are_no_part_of_it(tiny_brain:
     assert tiny_brain._questions_in(f"Hello, I grow apples in the hills. {asked}?") == [asked]
     claim = f"I heard varga signed 9 agreements. {asked}?"
     assert tiny_brain._questions_in(claim) != [asked]
+
+
+def test_this_asked_where_or_when_is_the_news_whatever_other_words(tiny_brain: Brain) -> None:
+    """ "В каком городе всё это проходило?": words of another script no list knows, alone
+    with a question word, are what the message is about; "this", asked when or where, is
+    the news itself, so the record's date or place answers."""
+    assert tiny_brain.answer("when was this проходило?").answered
+    assert not tiny_brain.answer("when was проходило?").answered

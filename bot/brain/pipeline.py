@@ -494,6 +494,8 @@ class Brain:
         Russian) they are what the message is about, and the record does not have it."""
         foreign = any(not w.isascii() for w in parsed.neutral)  # another script, not "50k"
         tied = any(self.lexicon.is_anchor(c) for c in parsed.subject)
+        # "в каком городе всё это проходило": "this", asked where or when, is the news itself
+        tied = tied or (parsed.thing_pronoun and parsed.qtype in ("when", "where"))
         declined = OFF_TOPIC in parsed.subject  # "как пенсию оформить": what it is, we know
         return foreign and not tied and not parsed.borrowed and not declined
 
