@@ -92,6 +92,8 @@ _CAPITALISED = re.compile(r"(?<=[^\s.!?…])\s+[\"«(]?([А-ЯЁӘҒҚҢӨҰҮҺ
 def capitalised_names(text: str) -> frozenset[str]:
     """The normalised words written as names inside a sentence; none when most words are
     capitalised (a title, or someone who capitalises every word)."""
+    if text.isascii():  # the pattern looks for Cyrillic capitals only
+        return frozenset()
     found = _CAPITALISED.findall(text)
     if not found or 2 * len(found) >= len(text.split()):
         return frozenset()
@@ -259,6 +261,7 @@ class Lexicon:
         self._tokens: dict[str, Token] = {}
         self._word_matches: dict[str, set[str]] = {}  # see _match_word
         self._inert: dict[str, bool] = {}  # see _starts_nothing
+        self._found_alone: dict[str, tuple[int, set[str], bool]] = {}  # see _alone
         self._starts_of: dict[str, Starts] = {}  # see may_name
         self._names_in: dict[str, frozenset[str]] = {}  # see names_in: one per topic
         self.grammar = _shape(knowledge.language.grammar)
@@ -556,8 +559,21 @@ class Lexicon:
         known = self._tokens
         if self._acronyms is not None:  # "the UN": as written, before lower case
             text = self._acronyms.sub(lambda m: f" {self._expansions[m.group(1)]} ", text)
-        typed = normalise(text).split()[: CONFIG.max_words]
-        for surface in (w for typed_word in typed for w in self._unjoined(typed_word)):
+        for typed in normalise(text).split()[: CONFIG.max_words]:
+            token = known.get(typed)
+            if token is not None:  # a word read before is never split (see _read)
+                out.append(token)
+            else:
+                out += self._read(typed)
+        return out
+
+    def _read(self, typed: str) -> list[Token]:
+        """The tokens of a word not read before, kept by surface. A kept surface is one
+        ``_unjoined`` leaves whole (both halves of a split are words it never splits), so
+        ``tokens`` may take a kept word as it is, without the Urdu splitting regex."""
+        known = self._tokens
+        out = []
+        for surface in self._unjoined(typed):
             token = known.get(surface)
             if token is None:
                 word = self.correct(surface)
@@ -808,8 +824,54 @@ class Lexicon:
         return inert
 
     def _match_here(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
-        """The concept (or title) phrase starting at word i: alias phrases, then stem
-        phrases ("темір жол*"), then one word by its stem or pattern."""
+        """The concept (or title) phrase starting at word i (see ``_found_at``)."""
+        token = tokens[i]
+        if self._may_go_on(tokens, stems, i):
+            found = self._found_at(tokens, stems, i)
+        else:
+            found = self._alone(token)
+        length, concepts, title = found
+        if title:  # "president", but not "president of pakistan"
+            return Match(i, length, concepts, _surface(tokens, i, length), title=True)
+        if not concepts:
+            return None
+        setting = self._after_setting_word(tokens, i)
+        return Match(i, length, concepts, _surface(tokens, i, length), setting=setting)
+
+    def _may_go_on(self, tokens: list[Token], stems: list[str], i: int) -> bool:
+        """A title or phrase of several words may start at word i (the next word is the
+        second word of one that starts with this one), or a stem phrase ("темір жол*")."""
+        if tokens[i].word in self._prefix_phrases:
+            return True
+        second = self._second_stems.get(stems[i])
+        return second is not None and i + 1 < len(stems) and stems[i + 1] in second
+
+    @cached_property
+    def _second_stems(self) -> dict[str, frozenset[str]]:
+        """The second words of the titles and phrases of several words, by their first."""
+        second: dict[str, set[str]] = {}
+        for key in [*self._titles, *self._phrases]:
+            if len(key) > 1:
+                second.setdefault(key[0], set()).add(key[1])
+        return {first: frozenset(words) for first, words in second.items()}
+
+    def _alone(self, token: Token) -> tuple[int, set[str], bool]:
+        """What ``_found_at`` finds at a word where no phrase of several words goes on: the
+        same wherever the word stands, so kept per word, as the words read are (see tokens;
+        the concept sets are never changed, so matches may share them)."""
+        found = self._found_alone.get(token.word)
+        if found is None:
+            found = self._found_at([token], [token.stem], 0)
+            if len(self._found_alone) >= KEPT_TOKENS:
+                self._found_alone.clear()
+            self._found_alone[token.word] = found
+        return found
+
+    def _found_at(
+        self, tokens: list[Token], stems: list[str], i: int
+    ) -> tuple[int, set[str], bool]:
+        """How many words from word i name what (and whether they are a title): alias
+        phrases, then stem phrases ("темір жол*"), then one word by its stem or pattern."""
         title_length, title = (
             self._match_at(stems, i, self._titles, self._title_reach)
             if stems[i] in self._title_reach
@@ -821,7 +883,7 @@ class Lexicon:
             else (0, set())
         )
         if title_length > length:  # "president", but not "president of pakistan"
-            return Match(i, title_length, title, _surface(tokens, i, title_length), title=True)
+            return title_length, title, True
         exact = self._exact.get(tokens[i].word) if length == 1 else None
         if length == 1 and not exact and tokens[i].word in self._foreign_everyday:
             length, concepts = 0, set()  # "mil" (Roman Urdu) is not a form of "miles"
@@ -836,10 +898,7 @@ class Lexicon:
             length, concepts = self._match_prefix_phrase(tokens, i)
         if not length:
             length, concepts = 1, self._match_word(tokens[i])
-        if not concepts:
-            return None
-        setting = self._after_setting_word(tokens, i)
-        return Match(i, length, concepts, _surface(tokens, i, length), setting=setting)
+        return length, concepts, False
 
     def _weights(self, said: list[Match]) -> dict[str, float]:
         """Concepts in the order said; the ones that only set the scene ("during the visit")
