@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from string import Formatter
 from typing import TYPE_CHECKING
 
@@ -123,6 +124,12 @@ def slots(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name}
 
 
+@lru_cache(maxsize=1024)
+def _wanted(template: str) -> frozenset[str]:
+    """``slots``, kept: every reply fills a few of the language files' texts."""
+    return frozenset(slots(template))
+
+
 class _Slots(dict[str, object]):
     def __missing__(self, key: str) -> str:  # a slot the caller did not fill stays visible
         return "{" + key + "}"
@@ -159,9 +166,9 @@ class Speech:
         """A fixed text with its slots filled ({scope}, {examples} and record terms too)."""
         template = self._texts.get(key, key)
         values = _Slots({k: self._value(v) for k, v in params.items()})
-        wanted = slots(template)
+        wanted = _wanted(template)
         if "examples" in wanted and "examples" not in values:
-            values["examples"] = self.examples_phrase()
+            values["examples"] = self._examples_phrase
         for name in wanted - set(values):
             if name in self._terms:
                 values[name] = self._terms[name]
@@ -169,6 +176,11 @@ class Speech:
 
     def has(self, key: str) -> bool:
         return key in self._texts
+
+    @cached_property
+    def _examples_phrase(self) -> str:
+        """The {examples} of a decline (the same in every one): made once."""
+        return self.examples_phrase()
 
     def examples_phrase(self, count: int = 3) -> str:
         quoted = [self.text("quoted", text=e) for e in self.examples[:count]]
@@ -199,7 +211,7 @@ class Speech:
         """The pieces as one text: spaces between them, a blank line at a paragraph."""
         out: list[str] = []
         for piece in pieces:
-            if piece == PARAGRAPH:
+            if isinstance(piece, Line) and piece == PARAGRAPH:
                 out.append("\n\n")
                 continue
             said = self._say(piece)
