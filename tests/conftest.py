@@ -60,6 +60,7 @@ concepts:
   deal: {aliases: [deal, agreement, "معاہدے"]}
   sign: {aliases: [sign]}
   say: {anchor: false, aliases: [say, said]}
+  discuss: {anchor: false, aliases: [mention, mentioned]}
   greet: {anchor: false, aliases: [hello]}
   meet: {aliases: [meet, met]}
   offtopic: {anchor: false, aliases: [gold rate, joke]}

@@ -404,3 +404,12 @@ def test_this_asked_where_or_when_is_the_news_whatever_other_words(tiny_brain: B
     the news itself, so the record's date or place answers."""
     assert tiny_brain.answer("when was this проходило?").answered
     assert not tiny_brain.answer("when was проходило?").answered
+
+
+def test_words_of_another_script_asked_about_as_mentions_are_not_mentioned(
+    tiny_brain: Brain,
+) -> None:
+    """ "Цинк упоминается?": no list knows the word, but the question asks whether the record
+    mentions it, which it can answer: it does not (not "I did not understand")."""
+    answer = tiny_brain.answer("is тракторы mentioned?")
+    assert answer.intent == "not_in_record" and "тракторы" in answer.text

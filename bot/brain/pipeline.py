@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 DECLINES = ("off_topic", "not_understood", "empty")
 QUESTION_MARKS = ("?", "؟")  # a part followed by one asks
 GUESSED = ("who", "names", "list", "where", "when")  # questions a short guess may follow
+MENTION = "discuss"  # the language file's concept for "mention", "упоминается", "ذکر"
 GREETING = "greet"  # the language file's concept for "hi", "salam", "сәлем"
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
@@ -497,7 +498,9 @@ class Brain:
         # "в каком городе всё это проходило": "this", asked where or when, is the news itself
         tied = tied or (parsed.thing_pronoun and parsed.qtype in ("when", "where"))
         declined = OFF_TOPIC in parsed.subject  # "как пенсию оформить": what it is, we know
-        return foreign and not tied and not parsed.borrowed and not declined
+        # "цинк упоминается?": asked whether the record mentions them, which it can answer
+        mention = MENTION in parsed.subject
+        return foreign and not tied and not parsed.borrowed and not declined and not mention
 
     def _echoes(self, parsed: Parsed, topic_id: str) -> bool:
         """The record words of a message ("hope" in "what did he hope for?") are all words
@@ -645,9 +648,11 @@ class Brain:
     def _fallback(self, parsed: Parsed) -> Answer:
         """No topic fits: an honest "not in the record", a quote, or a decline."""
         subject = parsed.subject
-        unknown = self._unexplained(parsed)
         anchored = any(self.lexicon.is_anchor(c) for c in subject)
-        talking = bool(subject & {"say", "discuss"})
+        talking = bool(subject & SAYING)
+        # "цинк упоминается?": words of another script, asked whether they are mentioned
+        mentioned = list(parsed.foreign) if MENTION in subject else []
+        unknown = self._unexplained(parsed) or mentioned
         if "deal" in parsed.concepts and unknown:
             return not_among_answer(self.view, unknown)
         if unknown and (anchored or talking):
