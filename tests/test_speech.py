@@ -139,6 +139,16 @@ def test_a_message_that_does_not_tell_gets_the_chats_language_if_its_script_fits
     assert detector.choose("the visit?", "ur") == "ur"  # a word or two tells nothing
 
 
+def test_a_message_telling_only_a_less_usual_language_of_latin_letters_leaves_the_chats() -> None:
+    """ "shukriya" in an English chat: all it tells is Roman Urdu, so the reply is Roman
+    Urdu; English words in a Roman Urdu chat do not leave it, and in Cyrillic a Kazakh word
+    alone ("рахмет", "канша") does not leave a Russian chat."""
+    detector = Detector(PROFILES)
+    assert detector.choose("kitne?", "en") == "ur-Latn"
+    assert detector.choose("how?", "ur-Latn") == "ur-Latn"
+    assert detector.choose("канша", "ru") == "ru"
+
+
 def test_a_languages_words_count_also_as_typed_without_its_own_letters() -> None:
     kk = _profile("kk", "cyrillic", letters="қі", words=["келісім", "бар"])
     ru = _profile("ru", "cyrillic", default_for_script=True, words=["есть", "ли"])

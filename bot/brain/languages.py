@@ -36,6 +36,7 @@ class Detected:
     lang: str | None
     script: str | None
     lead: float = 0.0  # how far its evidence is ahead of the next language of its script
+    alone: bool = False  # no other language of its script has any evidence in the message
 
 
 def _letters_of(blocks: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
@@ -130,7 +131,8 @@ class Detector:
         ranked = sorted(scores, key=lambda code: (-scores[code], usual[code]))
         best, second = scores[ranked[0]], scores[ranked[1]]
         lead = best - second + (0.5 if best == second and usual[ranked[1]] else 0.0)
-        return Detected(ranked[0] if best > 0 and lead > 0 else None, script, lead)
+        found = ranked[0] if best > 0 and lead > 0 else None
+        return Detected(found, script, lead, alone=second == 0)
 
     def _score(self, profile: LanguageProfile, lowered: str, tokens: list[str]) -> float:
         """``lowered``: the message casefolded (once for all rivals)."""
@@ -160,9 +162,18 @@ class Detector:
             return None
         if self._switched_to_names_script(text, found, pref):
             return found.lang
-        if found.lang is not None and found.lead >= CLEAR_LEAD:
+        if found.lang is not None and (found.lead >= CLEAR_LEAD or self._only(found)):
             return found.lang
         return pref.code
+
+    def _only(self, found: Detected) -> bool:
+        """ "shukriya", "Allah hafiz" in an English chat: in the names' script, all the
+        message tells is another language than the usual one (whose words turn up in every
+        other: "ok, great, thx" in a Roman Urdu chat stays Roman Urdu). Not in Cyrillic,
+        where Russian speakers say the Kazakh "рахмет" as their own."""
+        profile = self._by_code.get(found.lang or "")
+        usual = profile is None or profile.default_for_script
+        return found.alone and found.script == NAMES_SCRIPT and not usual
 
     @staticmethod
     def _switched_to_names_script(text: str, found: Detected, pref: LanguageProfile) -> bool:
