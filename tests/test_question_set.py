@@ -81,6 +81,8 @@ SETS = [
     "questions_blind55.yaml",
     "questions_blind56.yaml",  # round 23 first looks 92.5% and 92.5%
     "questions_blind57.yaml",
+    "questions_blind58.yaml",  # round 24 first looks 92.5% and 95.0%
+    "questions_blind59.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -140,6 +142,8 @@ FLOORS = {
     "questions_blind55.yaml": 0.91,
     "questions_blind56.yaml": 0.92,
     "questions_blind57.yaml": 0.92,
+    "questions_blind58.yaml": 0.92,
+    "questions_blind59.yaml": 0.95,
 }
 
 
@@ -165,7 +169,9 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 37 of 757 get a record fact (39
+    "UN peacekeeping jobs", "railways in India"); today 39 of 781 get a record fact: round
+    24's first look added two ("kazakhstan visa fee for pakistani passport holders?", "what
+    papers do I need to ship halal lamb from Shymkent to Dubai"), and 37 of the 757 before it (39
     before "what documents do I need?" beside a declined visa request was declined too): round
     23's first look added four ("What's the latest on Pakistan's IMF programme?", a work
     visa, importing paracetamol, rice for salty soil), and 35 of the 733 before it (36
@@ -181,7 +187,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 37, answered
+    assert len(answered) <= 39, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -231,6 +237,8 @@ CONVERSATIONS = {
     "conversations35.yaml": 0.91,  # round 22: 91.8% (257/280) on first look
     "conversations36.yaml": 0.89,  # round 23: 89.3% (242/271) on first look
     "conversations37.yaml": 0.90,  # round 23: 90.7% (255/281) on first look
+    "conversations38.yaml": 0.91,  # round 24: 91.7% (266/290) on first look
+    "conversations39.yaml": 0.90,  # round 24: 90.9% (241/265) on first look
 }
 
 
