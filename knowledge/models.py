@@ -167,6 +167,11 @@ class Grammar(Strict):
         "nothing and names none of the record's people or figures ('I work cabin crew on "
         "Islamabad routes.') says who asks, before the question: no missing topic",
     )
+    separable_particles: list[Word] = Field(
+        default=[],
+        description="'on', 'up', 'over': the particle of a two-word alias ('put on', 'hand "
+        "over') that may stand a few words after its verb ('who put the medal on him?')",
+    )
     arithmetic_words: list[Word] = Field(
         default=[],
         description="'times', 'plus': between two numbers, a sum to work out ('what is 17 "

@@ -63,6 +63,7 @@ concepts:
   discuss: {anchor: false, aliases: [mention, mentioned]}
   greet: {anchor: false, aliases: [hello]}
   meet: {aliases: [meet, met]}
+  give: {anchor: false, aliases: [put on, hand over]}
   offtopic: {anchor: false, aliases: [gold rate, joke]}
   the_other: {anchor: false, aliases: [the other leader]}
   correcting: {anchor: false, weight: 0.1, aliases: [i meant]}
@@ -85,6 +86,7 @@ grammar:
   containing_words: [cover, include]
   contained_words: [included]
   self_words: [i, my]
+  separable_particles: ["on", over]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]
 pronouns: {person: [he, him], thing: [it, this]}

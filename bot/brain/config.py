@@ -46,6 +46,7 @@ class BrainConfig:
         4  # "which of the agreements ...": a deal word this near "which" asks of deals
     )
     detail_reach: int = 3  # a detail word this near the question word is what is asked
+    separable_reach: int = 3  # "put the medal on": words a phrasal verb's particle may follow
     negation_reach: int = 3  # "not the rail one, ...": a negation this near the start denies
     # context: what a follow-up borrows
     inherited_weight: float = 0.5  # "deal", "say"... of the last turn, for "and X?"

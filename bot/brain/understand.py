@@ -67,6 +67,7 @@ class Shape:
     containing_words: frozenset[str] = frozenset()
     contained_words: frozenset[str] = frozenset()
     self_words: frozenset[str] = frozenset()
+    separable_particles: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
     negations: frozenset[str] = frozenset()
@@ -780,6 +781,8 @@ class Lexicon:
         while i < len(tokens):
             inert = (i in skip and i not in heads) or self._starts_nothing(tokens[i])
             match = None if inert else self._match_here(tokens, stems, i)
+            if match is None and not inert:  # "put the medal on him": a separated phrase
+                match = self._separated(tokens, stems, i)
             if match is not None and i in skip and not self._names_a_record_thing(match):
                 match = None
             if match is None:
@@ -788,6 +791,20 @@ class Lexicon:
             found.append(match)
             i += match.length
         return found
+
+    def _separated(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
+        """A two-word alias whose second word is a particle the grammar lets stand apart
+        ("put on", "hand over"), its verb at word i and the particle a few words after it:
+        the verb names the phrase's concepts."""
+        particles = self.grammar.separable_particles
+        seconds = self._second_stems.get(stems[i])
+        if not particles or not seconds:
+            return None
+        for j in range(i + 2, min(i + 2 + CONFIG.separable_reach, len(tokens))):
+            if tokens[j].word in particles:
+                concepts = self._phrases.get((stems[i], stems[j]))
+                return Match(i, 1, set(concepts), tokens[i].surface) if concepts else None
+        return None
 
     def asks_nothing_here(self, parsed: Parsed) -> bool:
         """No question word of its own: none, or only an "is/did" inside a statement ("the
@@ -1593,6 +1610,7 @@ def _shape(grammar: Grammar) -> Shape:
         containing_words=_plain(grammar.containing_words),
         contained_words=_plain(grammar.contained_words),
         self_words=_plain(grammar.self_words),
+        separable_particles=_plain(grammar.separable_particles),
     )
 
 
