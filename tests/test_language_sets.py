@@ -28,7 +28,8 @@ ur-Latn 88.0%, ru 84.0%, kk 89.0%; ``lang_blind24_*`` (at 4db19cb) ur 91.8%, ur-
 88.5%; ``lang_blind27_*`` (at df0d568) ur 90.2%, ur-Latn 86.2%, ru 89.5%, kk 95.0%;
 ``lang_blind28_*`` (at 6497d6f) ur 91.0%, ur-Latn 85.5%, ru 88.7%, kk 90.8%; ``lang_blind29_*``
 (at e28b9d7) ur 93.3%, ur-Latn 91.7%, ru 86.5%, kk 93.8%; ``lang_blind30_*`` (at f256891)
-ur 92.9%, ur-Latn 90.5%, ru 85.2%, kk 89.6%. All are now
+ur 92.9%, ur-Latn 90.5%, ru 85.2%, kk 89.6%; ``lang_blind31_*`` (at 62dde38) ur 96.0%, ur-Latn
+86.2%, ru 90.8%, kk 89.0%. All are now
 development
 sets, held at today's level (below the 95% bar).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
@@ -163,6 +164,10 @@ FLOORS = {
     "lang_blind30_ur-Latn.yaml": 0.90,
     "lang_blind30_ru.yaml": 0.85,
     "lang_blind30_kk.yaml": 0.89,
+    "lang_blind31_ur.yaml": 0.95,
+    "lang_blind31_ur-Latn.yaml": 0.86,
+    "lang_blind31_ru.yaml": 0.90,
+    "lang_blind31_kk.yaml": 0.88,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }
