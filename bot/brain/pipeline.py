@@ -46,6 +46,7 @@ DECLINES = ("off_topic", "not_understood", "empty")
 QUESTION_MARKS = ("?", "؟")  # a part followed by one asks
 GUESSED = ("who", "names", "list", "where", "when")  # questions a short guess may follow
 MENTION = "discuss"  # the language file's concept for "mention", "упоминается", "ذکر"
+GREETING_WORDS = 4  # "Assalam o alaikum bhai": a greeting is a few words at most
 GREETING = "greet"  # the language file's concept for "hi", "salam", "сәлем"
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
@@ -283,13 +284,17 @@ class Brain:
         rest, dropped = text, False
         while (found := _CLAUSE.match(rest)) is not None and self._introduces(found.group(1)):
             rest, dropped = rest[found.end() :], True
-        anchored = any(self.lexicon.is_anchor(c) for c in self._parse(rest).subject)
-        if not dropped or not self._asks(rest, rest) or not anchored:
+        if not dropped or not self._asks(rest, rest):
             return text
-        return rest
+        anchored = any(self.lexicon.is_anchor(c) for c in self._parse(rest).subject)
+        return rest if anchored else text
 
     def _introduces(self, clause: str) -> bool:
         """A greeting ("Hi!", "Assalam o alaikum bhai,"), or words about the asker."""
+        words = clause.split()
+        opening = normalise(words[0]) if words else ""
+        if opening not in self.lexicon.grammar.self_words and len(words) > GREETING_WORDS:
+            return False  # neither: no parse needed (most messages)
         parsed = self._parse(clause)
         if parsed.subject == {GREETING} and parsed.qtype_at < 0:
             return True
