@@ -85,7 +85,7 @@ grammar:
   arithmetic_words: [times]
   containing_words: [cover, include]
   contained_words: [included]
-  self_words: [i, my]
+  self_words: [i, my, hun]
   separable_particles: ["on", over]
   join_words: [and]
   question_starts: [how, what, who, when, was, did]

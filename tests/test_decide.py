@@ -396,6 +396,8 @@ def test_words_about_the_asker_before_the_question_are_no_part_of_it(tiny_brain:
     assert tiny_brain._questions_in(f"Hello, I grow apples in the hills. {asked}?") == [asked]
     claim = f"I heard varga signed 9 agreements. {asked}?"
     assert tiny_brain._questions_in(claim) != [asked]
+    # a language whose verb comes last closes the clause with it ("... se aaya hun,")
+    assert tiny_brain._questions_in(f"Karachi se aaya hun, {asked}?") == [asked]
 
 
 def test_this_asked_where_or_when_is_the_news_whatever_other_words(tiny_brain: Brain) -> None:

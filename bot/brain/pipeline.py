@@ -291,14 +291,16 @@ class Brain:
 
     def _introduces(self, clause: str) -> bool:
         """A greeting ("Hi!", "Assalam o alaikum bhai,"), or words about the asker."""
-        words = clause.split()
-        opening = normalise(words[0]) if words else ""
-        if opening not in self.lexicon.grammar.self_words and len(words) > GREETING_WORDS:
+        selfish = self.lexicon.grammar.self_words
+        words = [normalise(w) for w in clause.split()]
+        # "I teach in Larkana", "Skardu se hotel wala hun": the asker opens or (in a
+        # language whose verb comes last) closes the clause
+        opens = bool(words) and (words[0] in selfish or words[-1] in selfish)
+        if not opens and len(words) > GREETING_WORDS:
             return False  # neither: no parse needed (most messages)
         parsed = self._parse(clause)
         if parsed.subject == {GREETING} and parsed.qtype_at < 0:
             return True
-        opens = bool(parsed.tokens) and parsed.tokens[0].surface in self.lexicon.grammar.self_words
         areas = any(self.lexicon.is_named_area(c) for c in parsed.subject)  # "I check livestock"
         named = set(self.people_ids) & set(parsed.concepts) or SAYING & parsed.subject or areas
         figure = any(t.word[:1].isdigit() for t in parsed.tokens)
