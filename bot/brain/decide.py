@@ -198,8 +198,7 @@ def _container(parsed: Parsed, lexicon: Lexicon) -> str | None:
     "included" ("ismein students bhi shamil hain?", not "was railway included?")."""
     grammar = lexicon.grammar
     active = _words_at(parsed, grammar.containing_words)
-    passive = _words_at(parsed, grammar.contained_words)
-    if not (active or passive):
+    if not active and not _words_at(parsed, grammar.contained_words):
         return None
     pointing = parsed.thing_pronoun or parsed.group_pronoun
     asks_what = parsed.qtype in ("what", "list") and not parsed.borrowed_kind

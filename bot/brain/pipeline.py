@@ -292,10 +292,10 @@ class Brain:
     def _introduces(self, clause: str) -> bool:
         """A greeting ("Hi!", "Assalam o alaikum bhai,"), or words about the asker."""
         selfish = self.lexicon.grammar.self_words
-        words = [normalise(w) for w in clause.split()]
+        words = clause.split()
         # "I teach in Larkana", "Skardu se hotel wala hun": the asker opens or (in a
-        # language whose verb comes last) closes the clause
-        opens = bool(words) and (words[0] in selfish or words[-1] in selfish)
+        # language whose verb comes last) closes the clause; only those two words are read
+        opens = bool(words) and bool({normalise(words[0]), normalise(words[-1])} & selfish)
         if not opens and len(words) > GREETING_WORDS:
             return False  # neither: no parse needed (most messages)
         parsed = self._parse(clause)
