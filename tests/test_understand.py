@@ -427,9 +427,12 @@ def test_a_sum_to_work_out_is_off_the_topic_not_a_figure_of_the_record(
 
 
 def test_a_phrasal_verb_names_its_concept_with_words_between(tiny_lexicon: Lexicon) -> None:
-    """ "who put the medal on her?": the particle of "put on" may stand a few words after
-    its verb; too far, or another word than a particle, and the verb alone names nothing."""
+    """ "who put the medal on her?": the particle of "put on" may stand a few words (or
+    phrases) after its verb; too far, or another word than a particle, and the verb alone
+    names nothing."""
     assert "give" in tiny_lexicon.parse("who put the medal on her").concepts
     assert "give" in tiny_lexicon.parse("did they hand the deal over").concepts
+    # a name of several words between counts as one ("the Nishan-e-Pakistan")
+    assert "give" in tiny_lexicon.parse("who put the order of the silver gull on her").concepts
     assert "give" not in tiny_lexicon.parse("who put the medal in a box").concepts
     assert "give" not in tiny_lexicon.parse("who put the big shiny gold medal on").concepts

@@ -794,16 +794,20 @@ class Lexicon:
 
     def _separated(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
         """A two-word alias whose second word is a particle the grammar lets stand apart
-        ("put on", "hand over"), its verb at word i and the particle a few words after it:
-        the verb names the phrase's concepts."""
+        ("put on", "hand over"), its verb at word i and the particle a few words after it (a
+        phrase of several words counting as one): the verb names the phrase's concepts."""
         particles = self.grammar.separable_particles
         seconds = self._second_stems.get(stems[i])
         if not particles or not seconds:
             return None
-        for j in range(i + 2, min(i + 2 + CONFIG.separable_reach, len(tokens))):
-            if tokens[j].word in particles:
+        j, between = i + 1, 0  # a phrase between counts as one word ("the Nishan-e-Pakistan")
+        while j < len(tokens) and between <= CONFIG.separable_reach:
+            if between and tokens[j].word in particles:
                 concepts = self._phrases.get((stems[i], stems[j]))
                 return Match(i, 1, set(concepts), tokens[i].surface) if concepts else None
+            inside = self._match_here(tokens, stems, j)
+            j += inside.length if inside is not None else 1
+            between += 1
         return None
 
     def asks_nothing_here(self, parsed: Parsed) -> bool:
