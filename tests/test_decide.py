@@ -415,3 +415,12 @@ def test_words_of_another_script_asked_about_as_mentions_are_not_mentioned(
     mentions it, which it can answer: it does not (not "I did not understand")."""
     answer = tiny_brain.answer("is тракторы mentioned?")
     assert answer.intent == "not_in_record" and "тракторы" in answer.text
+
+
+def test_a_part_that_names_nothing_new_after_a_gap_asks_more_of_it(tiny_brain: Brain) -> None:
+    """ "How many tourists travel today, and when?": the record does not give today's
+    tourism, so neither does it give when; the rest of the reply is not the target's date. A
+    part that names something of its own ("and the award?") is still answered."""
+    leaning = tiny_brain.answer("How many tourists travel today, and when?")
+    assert not leaning.answered and leaning.intent == "not_in_record"
+    assert "Silver Gull" in tiny_brain.answer("how many tourists travel today? and the award?").text

@@ -173,7 +173,39 @@ class Brain:
         chat = [r for r in results if r.intent in SMALLTALK]
         if chat and not any(self._asks(p, text) for p in parts):
             return chat[0]  # "Hello! I am 67 and learning English."
-        return _combine(results)
+        return _combine(self._beyond_gaps(parts, results))
+
+    def _beyond_gaps(self, parts: list[str], results: list[Answer]) -> list[Answer]:
+        """ "Will Sharif pay a return visit, any dates fixed?", "how many troops will they
+        deploy, and where?": after a question the record cannot answer, a part that names
+        nothing new asks more of the same missing thing, which the record lacks too (not the
+        date or the place of the visit)."""
+        kept: list[Answer] = []
+        gap: Parsed | None = None
+        gap_topic = ""
+        for part, result in zip(parts, results, strict=True):
+            elsewhere = result.answered and result.topic != gap_topic
+            if gap is not None and elsewhere and self._leans_on(part, gap):
+                continue
+            kept.append(result)
+            asked = self._parse(part)
+            if not result.answered and result.intent == "not_in_record" and result.topic:
+                gap = None if self.lexicon.asks_nothing_here(asked) else asked
+                gap_topic = result.topic
+        return kept
+
+    def _leans_on(self, part: str, gap: Parsed) -> bool:
+        """The part asks (not "PM House?", a guess) and names nothing the gap did not."""
+        parsed = self._parse(part)
+        lexicon = self.lexicon
+        if lexicon.asks_nothing_here(parsed):
+            return False
+        own = {
+            c
+            for c in parsed.subject - set(gap.concepts)
+            if lexicon.is_anchor(c) and not lexicon.implies_kind(c)
+        }
+        return not own
 
     def _split_asked(self, parts: list[str], results: list[Answer], text: str) -> Answer | None:
         """ "How many were MoUs and how many agreements?": count questions that each land on
