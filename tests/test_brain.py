@@ -390,3 +390,10 @@ def test_a_quote_is_never_the_line_that_only_opens_a_list(brain: Brain) -> None:
     """The record's "These included:" matches "include", but alone it says nothing."""
     answer = brain.answer("wat does it include, fishing?")
     assert "These included" not in answer.text and answer.intent != "quote"
+
+
+def test_a_detail_beside_a_word_of_small_talk_is_asked(brain: Brain) -> None:
+    """ "What was on the lunch menu?": "menu" is also a word for help, but a detail word
+    (the meal) makes it a question the record cannot answer, not a request for help."""
+    answer = ask(brain, "what was on the lunch menu")
+    assert answer.intent != "help" and not answer.answered

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.brain import Brain, Context
-from bot.brain.decide import Case, Redirect, decide
+from bot.brain.decide import Case, Redirect, _asked_details, decide
 from bot.brain.retrieve import rank
 from knowledge.loading import load_files
 
@@ -424,3 +424,21 @@ def test_a_part_that_names_nothing_new_after_a_gap_asks_more_of_it(tiny_brain: B
     leaning = tiny_brain.answer("How many tourists travel today, and when?")
     assert not leaning.answered and leaning.intent == "not_in_record"
     assert "Silver Gull" in tiny_brain.answer("how many tourists travel today? and the award?").text
+
+
+def test_a_detail_asked_past_words_that_only_frame_the_question(tiny_brain: Brain) -> None:
+    """ "What was on the route of the ferry?": the words between the question word and the
+    detail ("was on the") only frame it, so the route is what is asked, which the record
+    does not give; "was there a ferry deal?" is still yes."""
+    lexicon = tiny_brain.lexicon
+    assert _asked_details(lexicon.parse("what was on the route"), lexicon) == ["route"]
+    assert not tiny_brain.answer("what was on the route of the ferry?").answered
+    assert tiny_brain.answer("was there a ferry deal?").answered
+
+
+def test_a_detail_word_no_topic_holds_is_not_mentioned(tiny_brain: Brain) -> None:
+    """ "Did they meet on a route?": no topic of the record holds the route, which a
+    question about the record asks of; the record does not mention it (not an off-topic
+    decline, as a word the language file does not know would not get either)."""
+    answer = tiny_brain.answer("did they meet on a route?")
+    assert answer.intent == "not_in_record" and "route" in answer.text

@@ -601,19 +601,21 @@ def _specifics_of(parsed: Parsed, concept: str) -> bool:
 
 def _asked_details(parsed: Parsed, lexicon: Lexicon) -> list[str]:
     """Detail concepts the question asks for: beside its question word ("what route",
-    "qeemat kitni"), or the whole of a terse message ("route?")."""
+    "qeemat kitni", "what was on the menu": stopwords between do not count), or the whole of
+    a terse message ("route?")."""
     reach = CONFIG.detail_reach
     terse = parsed.qtype is None and len(parsed.tokens) <= reach
 
     def asked(c: str) -> bool:  # beside the question word, or of the kind it asks
-        near = any(abs(i - parsed.qtype_at) <= reach for i in parsed.where.get(c, []))
+        at = parsed.where.get(c, [])
+        asks = parsed.qtype_at >= 0
+        near = asks and any(lexicon.apart(parsed.tokens, parsed.qtype_at, i) <= reach for i in at)
         return (
             near or terse or (parsed.qtype is not None and lexicon.implied_kind(c) == parsed.qtype)
         )
 
-    return [
-        c for c in parsed.concepts if lexicon.is_detail(c) and c not in parsed.borrowed and asked(c)
-    ]
+    aside = parsed.borrowed | parsed.denied  # "not the language, what did he highlight?"
+    return [c for c in parsed.concepts if lexicon.is_detail(c) and c not in aside and asked(c)]
 
 
 def _gives_its_kind(case: Case, asked: list[str]) -> bool:

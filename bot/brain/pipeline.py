@@ -586,7 +586,12 @@ class Brain:
         anchored = any(self.lexicon.is_anchor(c) for c in subject)
         asks = parsed.qtype in (None, *GENERIC_QTYPES)  # "why he got it?" is no "got it"
         declined = OFF_TOPIC in subject  # "recommend a good phone": not "good"
-        if smalltalk and asks and not (record_subject or anchored or parsed.unknown or declined):
+        detail = any(self.lexicon.is_detail(c) for c in subject)  # "the lunch menu?"
+        if (
+            smalltalk
+            and asks
+            and not (record_subject or anchored or parsed.unknown or declined or detail)
+        ):
             return smalltalk[0]
         return self._parting(parsed) or (None if marked else self._acknowledgement(parsed))
 
@@ -684,6 +689,13 @@ class Brain:
     def _unexplained(self, parsed: Parsed) -> list[str]:
         return [w for w in parsed.unknown if len(w) >= 3 and not w.isdigit()]
 
+    def _unheld(self, parsed: Parsed) -> list[str]:
+        """With no topic to hold them, words for a detail ("banquet", "route") are things
+        the record does not mention, as unknown words are."""
+        details = [w for w, cs in parsed.spans if any(self.lexicon.is_detail(c) for c in cs)]
+        unknown = self._unexplained(parsed)
+        return unknown + [w for w in details if w not in unknown]
+
     def _fallback(self, parsed: Parsed) -> Answer:
         """No topic fits: an honest "not in the record", a quote, or a decline."""
         subject = parsed.subject
@@ -691,7 +703,7 @@ class Brain:
         talking = bool(subject & SAYING)
         # "цинк упоминается?": words of another script, asked whether they are mentioned
         mentioned = list(parsed.foreign) if MENTION in subject else []
-        unknown = self._unexplained(parsed) or mentioned
+        unknown = self._unheld(parsed) or mentioned
         if "deal" in parsed.concepts and unknown:
             return not_among_answer(self.view, unknown)
         if unknown and (anchored or talking):

@@ -1420,6 +1420,13 @@ class Lexicon:
         """The kind of question a concept implies ("date": when), if any."""
         return self._implied.get(concept)
 
+    def apart(self, tokens: list[Token], i: int, j: int) -> int:
+        """How far word j stands from word i, stopwords and words that open questions between
+        not counted ("what was on the menu": the menu is next to "what")."""
+        low, high = sorted((i, j))
+        skipped = self._stopwords.union(self.grammar.question_starts)
+        return 1 + sum(1 for t in tokens[low + 1 : high] if t.stem not in skipped)
+
     def is_detail(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.detail)
