@@ -79,6 +79,7 @@ def test_an_unknown_area_is_named_back_without_inventing_a_deal(brain: Brain) ->
         ("who is the president of pakistan", ["Zardari", "Alvi"]),
         ("who signed the railway mou", []),
         ("how much are the agreements worth", []),
+        ("was Tokayev's wife with him on the visit?", ["first visit"]),
     ],
 )
 def test_details_the_record_does_not_give_are_not_guessed(
