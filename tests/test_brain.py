@@ -80,6 +80,7 @@ def test_an_unknown_area_is_named_back_without_inventing_a_deal(brain: Brain) ->
         ("who signed the railway mou", []),
         ("how much are the agreements worth", []),
         ("was Tokayev's wife with him on the visit?", ["first visit"]),
+        ("who paid for the visit?", []),
     ],
 )
 def test_details_the_record_does_not_give_are_not_guessed(
