@@ -88,6 +88,7 @@ grammar:
   self_words: [i, my, hun]
   separable_particles: ["on", over]
   join_words: [and]
+  yes_no_anywhere: [any]
   question_starts: [how, what, who, when, was, did]
 pronouns: {person: [he, him], thing: [it, this]}
 ordinary_words: >-

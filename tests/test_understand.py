@@ -436,3 +436,13 @@ def test_a_phrasal_verb_names_its_concept_with_words_between(tiny_lexicon: Lexic
     assert "give" in tiny_lexicon.parse("who put the order of the silver gull on her").concepts
     assert "give" not in tiny_lexicon.parse("who put the medal in a box").concepts
     assert "give" not in tiny_lexicon.parse("who put the big shiny gold medal on").concepts
+
+
+def test_any_on_something_leaves_its_thing_unsaid(tiny_lexicon: Lexicon) -> None:
+    """ "any on tobacco?", after a question on the deals, asks "any [deal] on tobacco?": it
+    leans on the last turn as "was there one on it?" does; "anything" that is what is said
+    ("did they say anything about tobacco?") leaves nothing unsaid."""
+    assert tiny_lexicon.parse("any on tobacco").thing_pronoun
+    assert tiny_lexicon.parse("and any on tobacco").thing_pronoun
+    assert not tiny_lexicon.parse("did they say any about tobacco").thing_pronoun
+    assert not tiny_lexicon.parse("any tobacco").thing_pronoun

@@ -1160,12 +1160,23 @@ class Lexicon:
         return kind.qtype
 
     def _pronouns(self, tokens: list[Token]) -> tuple[bool, bool, bool]:
-        """Whether the message says "he", "it" or "them" (as typed, not corrected)."""
+        """Whether the message says "he", "it" or "them" (as typed, not corrected); "any on
+        tobacco?" leaves its thing unsaid ("any [deal] on"), as "was there one on IT?" does."""
         surfaces = {t.surface for t in tokens}
         return (
             bool(surfaces & self._person_pronouns),
-            bool(surfaces & self._thing_pronouns),
+            bool(surfaces & self._thing_pronouns) or self._unsaid_thing(tokens),
             bool(surfaces & self.grammar.group_pronouns),
+        )
+
+    def _unsaid_thing(self, tokens: list[Token]) -> bool:
+        """ "any on tobacco?", "and anything about grain?": opening the message (not "did
+        he say anything about Gaza?", where "anything" is what is said)."""
+        grammar = self.grammar
+        start = 1 if tokens and tokens[0].word in grammar.join_words else 0
+        opening = tokens[start : start + 2]
+        return len(opening) == 2 and (
+            opening[0].stem in grammar.yes_no_anywhere and opening[1].word in grammar.object_markers
         )
 
     def points_alone(self, parsed: Parsed) -> bool:
