@@ -53,7 +53,13 @@ def test_every_source_is_a_sentence_of_the_record(brain: Brain) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["was there an education agreement?", "any deal on visas", "tourism mou signed?"]
+    "question",
+    [
+        "was there an education agreement?",
+        "any deal on visas",
+        "tourism mou signed?",
+        "apple export deal?",
+    ],
 )
 def test_areas_the_record_does_not_name_get_the_closed_list_answer(
     brain: Brain, question: str

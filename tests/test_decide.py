@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.brain import Brain, Context
-from bot.brain.decide import Case, Redirect, _asked_details, decide
+from bot.brain.decide import Case, Redirect, _asked_details, _inside, decide
 from bot.brain.retrieve import rank
 from knowledge.loading import load_files
 
@@ -442,3 +442,14 @@ def test_a_detail_word_no_topic_holds_is_not_mentioned(tiny_brain: Brain) -> Non
     decline, as a word the language file does not know would not get either)."""
     answer = tiny_brain.answer("did they meet on a route?")
     assert answer.intent == "not_in_record" and "route" in answer.text
+
+
+def test_a_word_between_the_unknown_thing_and_the_deal_names_its_kind(
+    tiny_brain: Brain,
+) -> None:
+    """ "mango export deal?": "export" stands between the thing the record lacks and the
+    deal word, one compound naming the deal by the mango; "tourism deal on mango?" does not
+    tie tourism to the mango that way."""
+    lexicon = tiny_brain.lexicon
+    assert _inside(lexicon.parse("mango tourism deal"), ["mango"], "tourism")
+    assert not _inside(lexicon.parse("tourism deal on mango"), ["mango"], "tourism")

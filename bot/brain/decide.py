@@ -257,7 +257,8 @@ def closed_list(case: Case) -> Answer | None:
             for w in case.unknown
             if open_question or w in parsed.objects or parsed.near(w, "deal", 1)
         ]
-        if dealt and not (best.matched - GENERIC_DEAL_CONCEPTS - lexicon.count_concepts):
+        extra = best.matched - GENERIC_DEAL_CONCEPTS - lexicon.count_concepts
+        if dealt and all(_inside(parsed, dealt, c) for c in extra):
             return not_among_answer(case.brain, dealt)
         return None
     if "deal" in topic.vocabulary:
@@ -267,6 +268,18 @@ def closed_list(case: Case) -> Answer | None:
         return None
     said = [*not_among(case.brain.record, words), Said(topic.id, bare=True)]
     return case.reply(said, answered=True, intent="agreement_not_named")
+
+
+def _inside(parsed: Parsed, words: list[str], concept: str) -> bool:
+    """ "mango export deal?": the concept stands between a word the record lacks and the
+    deal word, one compound naming the deal by that word ("export" says what kind)."""
+    return any(
+        i < j < k
+        for w in words
+        for i in parsed.where.get(w, [])
+        for j in parsed.where.get(concept, [])
+        for k in parsed.where.get("deal", [])
+    )
 
 
 def _asks_of_deals(case: Case, open_question: bool) -> bool:
