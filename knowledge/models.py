@@ -161,6 +161,11 @@ class Grammar(Strict):
         "a question word, or with 'it' for an agreement named only by its area, the question "
         "asks its contents ('what is included in it?')",
     )
+    past_auxiliaries: list[Word] = Field(
+        default=[],
+        description="'did', 'was': a question with one asks of the past, so a word of "
+        "starting ('when did the talks begin?') is no future the record cannot date",
+    )
     self_words: list[Word] = Field(
         default=[],
         description="'I', 'my', 'main', 'я', 'мен': a sentence or clause they open that asks "

@@ -74,6 +74,7 @@ concepts:
   evening_time: {anchor: false, aliases: [that evening]}
   distance: {anchor: false, aliases: [miles]}
   future_tense: {qualifier: true, anchor: false, weight: 0.7, aliases: [will]}
+  onset: {qualifier: true, anchor: false, weight: 0.7, aliases: [start]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about, even]
 follow_up_markers: [and, what about]
 grammar:
@@ -86,6 +87,7 @@ grammar:
   containing_words: [cover, include]
   contained_words: [included]
   self_words: [i, my, hun]
+  past_auxiliaries: [did, was]
   separable_particles: ["on", over]
   join_words: [and]
   yes_no_anywhere: [any]

@@ -453,3 +453,12 @@ def test_a_word_between_the_unknown_thing_and_the_deal_names_its_kind(
     lexicon = tiny_brain.lexicon
     assert _inside(lexicon.parse("mango tourism deal"), ["mango"], "tourism")
     assert not _inside(lexicon.parse("tourism deal on mango"), ["mango"], "tourism")
+
+
+def test_when_something_agreed_starts_is_yet_to_come(tiny_brain: Brain) -> None:
+    """ "When does the ferry start?": a word of starting, like "will", asks of a time after
+    the visit, which the record does not give; asked in the past ("when did the signing
+    start?"), the record's date answers."""
+    starting = tiny_brain.answer("when does the ferry start?")
+    assert starting.rule == "future_date" and not starting.answered
+    assert "12 March" in tiny_brain.answer("when did the signing of the 5 deals start?").text

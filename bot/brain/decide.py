@@ -44,7 +44,10 @@ EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas 
 SPECIFICS = "specifics"  # the language file's concept for "exactly", "what kind of", "именно"
 # "what exactly did he say about minerals?", "which wealth did he mention?": his words answer
 SAYING = frozenset({"say", "contents", "discuss"})
-FUTURE = frozenset({"future_tense", "future"})  # the language file's "will", "next time"
+# the language file's "will", "next time"; and "start", "начнут": what the agreements start is
+# yet to come (unless asked in the past: "when did the talks begin?")
+FUTURE = frozenset({"future_tense", "future", "onset"})
+ONSET = "onset"
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
 
 
@@ -372,6 +375,8 @@ def future_date(case: Case) -> Answer | None:
     own = parsed.subject - parsed.borrowed
     # "how many prisoners will be exchanged, and when?": a bare "when" asks of the last future
     future = FUTURE & (own or parsed.subject)
+    if future == {ONSET} and _in_the_past(parsed, case.brain.lexicon):
+        return None
     if parsed.qtype != "when" or not case.topic.answered:
         return None
     if not future - case.topic.accounts_for:
@@ -388,6 +393,10 @@ def future_date(case: Case) -> Answer | None:
     if other is not None:
         case = case.with_best(other)
     return case.not_in_record(compose.missing_detail(case.topic, "when"))
+
+
+def _in_the_past(parsed: Parsed, lexicon: Lexicon) -> bool:
+    return any(t.word in lexicon.grammar.past_auxiliaries for t in parsed.tokens)
 
 
 def _asked_of(case: Case, named: set[str]) -> Candidate | None:

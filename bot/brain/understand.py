@@ -67,6 +67,7 @@ class Shape:
     containing_words: frozenset[str] = frozenset()
     contained_words: frozenset[str] = frozenset()
     self_words: frozenset[str] = frozenset()
+    past_auxiliaries: frozenset[str] = frozenset()
     separable_particles: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
@@ -1632,6 +1633,7 @@ def _shape(grammar: Grammar) -> Shape:
         containing_words=_plain(grammar.containing_words),
         contained_words=_plain(grammar.contained_words),
         self_words=_plain(grammar.self_words),
+        past_auxiliaries=_plain(grammar.past_auxiliaries),
         separable_particles=_plain(grammar.separable_particles),
     )
 
