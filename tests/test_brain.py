@@ -88,6 +88,7 @@ def test_an_unknown_area_is_named_back_without_inventing_a_deal(brain: Brain) ->
         ("how much are the agreements worth", []),
         ("was Tokayev's wife with him on the visit?", ["first visit"]),
         ("who paid for the visit?", []),
+        ("is there a timeline for implementing the MoUs?", ["4 February"]),
     ],
 )
 def test_details_the_record_does_not_give_are_not_guessed(
