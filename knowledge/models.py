@@ -161,6 +161,16 @@ class Grammar(Strict):
         "a question word, or with 'it' for an agreement named only by its area, the question "
         "asks its contents ('what is included in it?')",
     )
+    of_words: list[Word] = Field(
+        default=[],
+        description="'of': after the word a question asks for, the thing it is part of "
+        "names what is asked ('which part of the world'), not that word",
+    )
+    category_words: list[Word] = Field(
+        default=[],
+        description="'sectors', 'fields', 'areas': asked for ('which sectors?'), they ask how "
+        "the record's own things divide, never for a thing the record lacks",
+    )
     past_auxiliaries: list[Word] = Field(
         default=[],
         description="'did', 'was': a question with one asks of the past, so a word of "

@@ -56,6 +56,7 @@ question_types:
   yes_no: [was there, did, was]
   what: [what, "что", "не"]
   who: [who]
+  list: [which]
 concepts:
   deal: {aliases: [deal, agreement, "معاہدے"]}
   sign: {aliases: [sign]}
@@ -88,6 +89,7 @@ grammar:
   contained_words: [included]
   self_words: [i, my, hun]
   past_auxiliaries: [did, was]
+  of_words: [of]
   separable_particles: ["on", over]
   join_words: [and]
   yes_no_anywhere: [any]
@@ -95,6 +97,7 @@ grammar:
 pronouns: {person: [he, him], thing: [it, this]}
 ordinary_words: >-
   begin besides kindly useful
+common_nouns: regiment part
 everyday_words:
   ur-Latn: mil ke
 """

@@ -462,3 +462,14 @@ def test_when_something_agreed_starts_is_yet_to_come(tiny_brain: Brain) -> None:
     starting = tiny_brain.answer("when does the ferry start?")
     assert starting.rule == "future_date" and not starting.answered
     assert "12 March" in tiny_brain.answer("when did the signing of the 5 deals start?").text
+
+
+def test_an_everyday_noun_a_which_question_asks_for_is_not_in_the_record(
+    tiny_brain: Brain,
+) -> None:
+    """ "Which regiment presented the award?": the record names no regiment, so it does not
+    say, and quotes what it has; "which part of the award?" asks through its "of" and is
+    answered."""
+    asked = tiny_brain.answer("which regiment presented the award?")
+    assert asked.rule == "unknown_head" and not asked.answered and "regiment" in asked.text
+    assert tiny_brain.answer("which part of the award did varga get?").answered

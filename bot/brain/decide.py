@@ -648,6 +648,23 @@ def _gives_its_kind(case: Case, asked: list[str]) -> bool:
     return any(k and case.brain.slots.provides(case.topic.answer, k) for k in kinds)
 
 
+def unknown_head(case: Case) -> Answer | None:
+    """ "Which regiment provided the contingent?", "which companies signed?": what a
+    which-question asks for is its first word after the question word, and when that is an
+    everyday noun no concept knows the record has no such thing to name; what it says
+    follows. ("Which part of the world ...?" asks through its "of": see ``head_word``.)"""
+    parsed, topic = case.parsed, case.topic
+    if parsed.qtype != "list" or not topic.answered or parsed.borrowed_kind:
+        return None
+    lexicon = case.brain.lexicon
+    head = lexicon.head_word(parsed)
+    if head is None or head not in case.unknown or not lexicon.is_common(head):
+        return None
+    if head in lexicon.grammar.category_words:  # "which sectors?": the record's own division
+        return None
+    return case.not_in_record(compose.not_mentioned([head], compose.what_it_says(topic)))
+
+
 def asked_about_mentions(case: Case) -> Answer | None:
     """ "Is Afghanistan referred to anywhere?": unknown words in a question about mentions."""
     parsed, topic = case.parsed, case.topic
@@ -906,6 +923,7 @@ RULES: tuple[Rule, ...] = (
     counted_elsewhere,
     asks_a_detail,
     asks_specifics,
+    unknown_head,
     asked_about_mentions,
     unframed_area,
     unknown_object,

@@ -68,6 +68,8 @@ class Shape:
     contained_words: frozenset[str] = frozenset()
     self_words: frozenset[str] = frozenset()
     past_auxiliaries: frozenset[str] = frozenset()
+    of_words: frozenset[str] = frozenset()
+    category_words: frozenset[str] = frozenset()
     separable_particles: frozenset[str] = frozenset()
     markers_after: frozenset[str] = frozenset()
     additive_words: frozenset[str] = frozenset()
@@ -1432,6 +1434,21 @@ class Lexicon:
         """The kind of question a concept implies ("date": when), if any."""
         return self._implied.get(concept)
 
+    def head_word(self, parsed: Parsed) -> str | None:
+        """The word a question word asks for: the first after it but stopwords ("which
+        regiment"); none when an "of" stands before or after it ("which part of the world":
+        the world's part)."""
+        tokens, of, at = parsed.tokens, self.grammar.of_words, parsed.qtype_at
+        if at < 0 or self._qtypes.get((tokens[at].stem,)) != parsed.qtype:
+            return None  # the kind was asked elsewhere ("we're doing a segment: list ...")
+        for i in range(at + 1, len(tokens)):
+            if tokens[i].word in of:
+                return None
+            if tokens[i].stem not in self._stopwords:
+                after = tokens[i + 1].word if i + 1 < len(tokens) else ""
+                return None if after in of else tokens[i].surface
+        return None
+
     def apart(self, tokens: list[Token], i: int, j: int) -> int:
         """How far word j stands from word i, stopwords and words that open questions between
         not counted ("what was on the menu": the menu is next to "what")."""
@@ -1634,6 +1651,8 @@ def _shape(grammar: Grammar) -> Shape:
         contained_words=_plain(grammar.contained_words),
         self_words=_plain(grammar.self_words),
         past_auxiliaries=_plain(grammar.past_auxiliaries),
+        of_words=_plain(grammar.of_words),
+        category_words=_plain(grammar.category_words),
         separable_particles=_plain(grammar.separable_particles),
     )
 
