@@ -30,7 +30,8 @@ ur-Latn 88.0%, ru 84.0%, kk 89.0%; ``lang_blind24_*`` (at 4db19cb) ur 91.8%, ur-
 (at e28b9d7) ur 93.3%, ur-Latn 91.7%, ru 86.5%, kk 93.8%; ``lang_blind30_*`` (at f256891)
 ur 92.9%, ur-Latn 90.5%, ru 85.2%, kk 89.6%; ``lang_blind31_*`` (at 62dde38) ur 96.0%, ur-Latn
 86.2%, ru 90.8%, kk 89.0%; ``lang_blind32_*`` (at db0b437) ur 94.7%, ur-Latn 93.0%, ru 90.6%,
-kk 90.4%. All are now
+kk 90.4%; ``lang_blind33_*`` (at 8800f6a) ur 94.0%, ur-Latn 88.8%, ru 93.3%, kk 94.8%. All are
+now
 development
 sets, held at today's level (below the 95% bar).
 ``*_lang_dev.yaml`` were written with the knowledge files, before the understanding work.
@@ -173,6 +174,10 @@ FLOORS = {
     "lang_blind32_ur-Latn.yaml": 0.92,
     "lang_blind32_ru.yaml": 0.90,
     "lang_blind32_kk.yaml": 0.90,
+    "lang_blind33_ur.yaml": 0.94,
+    "lang_blind33_ur-Latn.yaml": 0.88,
+    "lang_blind33_ru.yaml": 0.93,
+    "lang_blind33_kk.yaml": 0.94,
     "questions_lang_dev.yaml": 0.93,
     "conversations_lang_dev.yaml": 0.95,
 }

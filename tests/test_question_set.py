@@ -87,6 +87,8 @@ SETS = [
     "questions_blind61.yaml",
     "questions_blind62.yaml",  # round 26 first looks 95.6% and 95.6%
     "questions_blind63.yaml",
+    "questions_blind64.yaml",  # round 27 first looks 96.9% and 92.5%
+    "questions_blind65.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -152,6 +154,8 @@ FLOORS = {
     "questions_blind61.yaml": 0.91,
     "questions_blind62.yaml": 0.95,
     "questions_blind63.yaml": 0.95,
+    "questions_blind64.yaml": 0.96,
+    "questions_blind65.yaml": 0.92,
 }
 
 
@@ -177,7 +181,8 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 41 of 829 get a record fact: round
+    "UN peacekeeping jobs", "railways in India"); today 41 of 853 get a record fact: round
+    27's first look added none, and 41 of the 829 before it: round
     26's first look added one ("suggest a good motion for an inter-university debate
     final"), and 40 of the 805 before it: round
     25's first look added one ("how should I address an ambassador in a formal letter?"),
@@ -255,6 +260,8 @@ CONVERSATIONS = {
     "conversations41.yaml": 0.89,  # round 25: 89.9% (249/277) on first look
     "conversations42.yaml": 0.88,  # round 26: 88.3% (272/308) on first look
     "conversations43.yaml": 0.94,  # round 26: 94.3% (280/297) on first look
+    "conversations44.yaml": 0.93,  # round 27: 93.1% (255/274) on first look
+    "conversations45.yaml": 0.90,  # round 27: 90.7% (263/290) on first look
 }
 
 
