@@ -47,6 +47,7 @@ class BrainConfig:
     )
     detail_reach: int = 3  # a detail word this near the question word is what is asked
     separable_reach: int = 3  # "put the medal on": words a phrasal verb's particle may follow
+    separable_phrase_words: int = 4  # the longest phrase counted as one word between them
     negation_reach: int = 3  # "not the rail one, ...": a negation this near the start denies
     # context: what a follow-up borrows
     inherited_weight: float = 0.5  # "deal", "say"... of the last turn, for "and X?"

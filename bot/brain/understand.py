@@ -803,6 +803,9 @@ class Lexicon:
         seconds = self._second_stems.get(stems[i])
         if not particles or not seconds:
             return None
+        ahead = tokens[i + 2 : i + 2 + CONFIG.separable_reach * CONFIG.separable_phrase_words]
+        if not any(t.word in particles for t in ahead):
+            return None  # (most verbs: no particle in sight, no phrase to look for)
         j, between = i + 1, 0  # a phrase between counts as one word ("the Nishan-e-Pakistan")
         while j < len(tokens) and between <= CONFIG.separable_reach:
             if between and tokens[j].word in particles:
@@ -1453,8 +1456,12 @@ class Lexicon:
         """How far word j stands from word i, stopwords and words that open questions between
         not counted ("what was on the menu": the menu is next to "what")."""
         low, high = sorted((i, j))
-        skipped = self._stopwords.union(self.grammar.question_starts)
+        skipped = self._framing_words
         return 1 + sum(1 for t in tokens[low + 1 : high] if t.stem not in skipped)
+
+    @cached_property
+    def _framing_words(self) -> frozenset[str]:
+        return frozenset(self._stopwords.union(self.grammar.question_starts))
 
     def is_detail(self, concept: str) -> bool:
         info = self.info.get(concept)
