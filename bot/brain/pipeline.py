@@ -580,20 +580,23 @@ class Brain:
     def _smalltalk(self, parsed: Parsed, marked: bool = False) -> str | None:
         """ "thanks, that is helpful", "good, thanks": small talk, judged on the message's
         own words (before the conversation adds any)."""
-        subject = parsed.subject
-        smalltalk = [c for c in SMALLTALK_FIRST if c in subject]
-        record_subject = any(self.lexicon.from_record(c) for c in subject)
-        anchored = any(self.lexicon.is_anchor(c) for c in subject)
+        smalltalk = [c for c in SMALLTALK_FIRST if c in parsed.subject]
         asks = parsed.qtype in (None, *GENERIC_QTYPES)  # "why he got it?" is no "got it"
-        declined = OFF_TOPIC in subject  # "recommend a good phone": not "good"
-        detail = any(self.lexicon.is_detail(c) for c in subject)  # "the lunch menu?"
-        if (
-            smalltalk
-            and asks
-            and not (record_subject or anchored or parsed.unknown or declined or detail)
-        ):
+        if smalltalk and asks and not self._asks_of_something(parsed):
             return smalltalk[0]
         return self._parting(parsed) or (None if marked else self._acknowledgement(parsed))
+
+    def _asks_of_something(self, parsed: Parsed) -> bool:
+        """Words beside the small talk that ask of something: the record's, an anchor, a
+        word no list knows, a declined request ("recommend a good phone": not "good") or a
+        detail ("what was on the lunch menu?": not a request for the bot's menu)."""
+        lexicon, subject = self.lexicon, parsed.subject
+        return (
+            any(lexicon.from_record(c) or lexicon.is_anchor(c) for c in subject)
+            or bool(parsed.unknown)
+            or OFF_TOPIC in subject
+            or any(lexicon.is_detail(c) for c in subject)
+        )
 
     def _acknowledgement(self, parsed: Parsed) -> str | None:
         """ "roger that", "cheers", "haha": a few everyday words that name nothing, ask
