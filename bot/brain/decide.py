@@ -46,8 +46,8 @@ SPECIFICS = "specifics"  # the language file's concept for "exactly", "what kind
 SAYING = frozenset({"say", "contents", "discuss"})
 # the language file's "will", "next time"; and "start", "начнут": what the agreements start is
 # yet to come (unless asked in the past: "when did the talks begin?")
-FUTURE = frozenset({"future_tense", "future", "onset"})
 ONSET = "onset"
+FUTURE = frozenset({"future_tense", "future", ONSET})
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
 
 
@@ -375,13 +375,13 @@ def future_date(case: Case) -> Answer | None:
     own = parsed.subject - parsed.borrowed
     # "how many prisoners will be exchanged, and when?": a bare "when" asks of the last future
     future = FUTURE & (own or parsed.subject)
-    if future == {ONSET} and _in_the_past(parsed, case.brain.lexicon):
-        return None
     if parsed.qtype != "when" or not case.topic.answered:
         return None
+    lexicon = case.brain.lexicon
+    if future == {ONSET} and _words_at(parsed, lexicon.grammar.past_auxiliaries):
+        return None  # "when did the signing ceremony start?": asked of the past
     if not future - case.topic.accounts_for:
         return None
-    lexicon = case.brain.lexicon
     named = {c for c in parsed.subject if not lexicon.is_qualifier(c) and not c.endswith("_q")}
     other = _asked_of(case, named)
     # "by when will trade reach $1 billion?": the target's own date answers; "how many
@@ -393,10 +393,6 @@ def future_date(case: Case) -> Answer | None:
     if other is not None:
         case = case.with_best(other)
     return case.not_in_record(compose.missing_detail(case.topic, "when"))
-
-
-def _in_the_past(parsed: Parsed, lexicon: Lexicon) -> bool:
-    return any(t.word in lexicon.grammar.past_auxiliaries for t in parsed.tokens)
 
 
 def _asked_of(case: Case, named: set[str]) -> Candidate | None:

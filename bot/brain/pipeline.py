@@ -188,8 +188,8 @@ class Brain:
             if gap is not None and elsewhere and self._leans_on(part, gap):
                 continue
             kept.append(result)
-            asked = self._parse(part)
             if not result.answered and result.intent == "not_in_record" and result.topic:
+                asked = self._parse(part)
                 gap = None if self.lexicon.asks_nothing_here(asked) else asked
                 gap_topic = result.topic
         return kept
