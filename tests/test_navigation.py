@@ -60,6 +60,17 @@ def test_suggestions_alone_reach_every_topic_and_no_chain_closes_on_itself(brain
     assert not {t: missed for t, missed in trapped.items() if missed}
 
 
+def test_every_reply_offers_three_suggestions_its_own_next_first(brain: Brain) -> None:
+    """A topic lists one or two `next` questions; the reply fills up to three with theirs
+    (breadth first), never offering its own question, so a user always has three buttons."""
+    for topic in brain.topics.values():
+        offered = brain.suggestions_for(topic)
+        own = [brain.topics[n].ask for n in topic.next if n in brain.topics][:3]
+        assert list(offered[: len(own)]) == own, topic.id
+        assert len(offered) == len(set(offered)) == 3, (topic.id, offered)
+        assert topic.ask not in offered, topic.id
+
+
 def test_the_topics_menu_is_the_record_s_data_and_holds_everything_known(brain: Brain) -> None:
     assert [g.id for g in brain.menu] == [g.id for g in brain.record.menu]
     in_menu = {t for g in brain.menu for t in g.topics}

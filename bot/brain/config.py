@@ -34,6 +34,7 @@ class BrainConfig:
     everyday_slip_min: int = 5  # a word this long one slip from an everyday word is that word
     fuzzy_stem_min: int = 6  # a stem alias this long forgives one slip in a word of another script
     unjoined_min: int = 3  # Urdu typed unspaced: a second word this long splits off any known word
+    suggestions: int = 3  # suggestion buttons under a reply (its topic's `next`, then theirs)
     # decide: close calls
     combine_within: float = 1.0  # candidates this close to the best may be answered together
     tie: float = 0.3  # this close, on the same words: together, or "did you mean"

@@ -475,7 +475,17 @@ class Brain:
         return quote
 
     def suggestions_for(self, topic: Topic) -> tuple[str, ...]:
-        return tuple(self.topics[n].ask for n in topic.next if n in self.topics)[:3]
+        """The questions a reply offers: its topic's `next`, then theirs, breadth first, so
+        that every reply offers as many buttons as the others (a curator lists one or two)."""
+        picked: list[str] = []
+        queue = [n for n in topic.next if n in self.topics]
+        while queue and len(picked) < CONFIG.suggestions:
+            name = queue.pop(0)
+            if name == topic.id or name in picked:
+                continue
+            picked.append(name)
+            queue += [n for n in self.topics[name].next if n in self.topics]
+        return tuple(self.topics[n].ask for n in picked)
 
     # -- one question -----------------------------------------------------------------------
 
