@@ -473,3 +473,15 @@ def test_an_everyday_noun_a_which_question_asks_for_is_not_in_the_record(
     asked = tiny_brain.answer("which regiment presented the award?")
     assert asked.rule == "unknown_head" and not asked.answered and "regiment" in asked.text
     assert tiny_brain.answer("which part of the award did varga get?").answered
+
+
+def test_what_a_speaker_said_about_one_thing_is_that_statement_not_all(brain: Brain) -> None:
+    """A speaker's whole list is the best match, but the question names one more thing of
+    the record: the one statement of his about it answers, or the one event whose sentence
+    gives his words on it; a thing several of them name, or a mere setting, keeps the list."""
+    about_him = brain.answer("what did Tokayev say about Sharif?")
+    assert about_him.topic == "visionary_leader" and "visionary" in about_him.text
+    award = brain.answer("what did the Prime Minister say the award reflects?")
+    assert award.topic == "award" and "appreciation" in award.text
+    assert brain.answer("what did Tokayev say about Pakistan?").topic == "tokayev_said"
+    assert brain.answer("what did Tokayev say in Islamabad?").topic == "tokayev_said"

@@ -325,6 +325,46 @@ def misattributed(case: Case) -> Answer | None:
     return case.reply([line("not_said_by", who=who), Said(topic.id)], answered=True)
 
 
+def said_about(case: Case) -> Redirect | None:
+    """ "What did Tokayev say about Sharif?", "what did the PM say the award reflects?": the
+    best is all a speaker said, but the question names one more thing of the record; the one
+    statement of that speaker about it (or the one event whose answer gives the speaker's
+    words on it) answers, not the whole list."""
+    topic, lexicon = case.topic, case.brain.lexicon
+    if topic.kind != "said" or topic.speaker is None:
+        return None
+    parsed = case.parsed
+    extra = {
+        c
+        for c in parsed.subject - parsed.denied - parsed.borrowed
+        if c not in topic.accounts_for and lexicon.is_anchor(c) and lexicon.from_record(c)
+    }
+    if not extra:
+        return None
+    topics = case.brain.topics.values()
+    spoken = [t for t in topics if t.speaker == topic.speaker and _statement_on(t, extra)]
+    spoken = spoken or [t for t in topics if _event_quoting(t, topic.speaker, extra, lexicon)]
+    if len(spoken) != 1:
+        return None  # several name it: the list answers
+    matched = frozenset(extra | (case.best.matched & topic.accounts_for))
+    return Redirect(evolve(case.best, topic=spoken[0], matched=matched))
+
+
+def _statement_on(topic: Topic, extra: set[str]) -> bool:
+    return topic.kind == "statement" and bool(extra & topic.accounts_for)
+
+
+def _event_quoting(topic: Topic, speaker: str, extra: set[str], lexicon: Lexicon) -> bool:
+    """An event about one of ``extra`` whose answer names the speaker and whose sentence of
+    the record gives words of his ("He congratulated the Kazakh leader on being awarded the
+    Nishan-e-Pakistan, noting it reflects...")."""
+    if topic.kind != "fact" or not topic.answered or not topic.about:
+        return False
+    if not extra & topic.about[0] or speaker not in lexicon.names_in(topic.answer):
+        return False
+    return all(SAYING & lexicon.names_in(source) for source in topic.sources)
+
+
 def named_area_first(case: Case) -> Redirect | None:
     """ "How many MoUs on railways?" is about railways, not the 37 in all."""
     lexicon = case.brain.lexicon
@@ -909,6 +949,7 @@ RULES: tuple[Rule, ...] = (
     closed_list,
     same_words,
     misattributed,
+    said_about,
     named_area_first,
     two_questions,
     future_date,
