@@ -333,12 +333,7 @@ def said_about(case: Case) -> Redirect | None:
     topic, lexicon = case.topic, case.brain.lexicon
     if topic.kind != "said" or topic.speaker is None:
         return None
-    parsed = case.parsed
-    extra = {
-        c
-        for c in parsed.subject - parsed.denied - parsed.borrowed
-        if c not in topic.accounts_for and lexicon.is_anchor(c) and lexicon.from_record(c)
-    }
+    extra = _beyond_the_list(case)
     if not extra:
         return None
     topics = case.brain.topics.values()
@@ -348,6 +343,17 @@ def said_about(case: Case) -> Redirect | None:
         return None  # several name it: the list answers
     matched = frozenset(extra | (case.best.matched & topic.accounts_for))
     return Redirect(evolve(case.best, topic=spoken[0], matched=matched))
+
+
+def _beyond_the_list(case: Case) -> set[str]:
+    """The record's words the question asks of that the best topic does not account for (not
+    those it denies or the last turn lent)."""
+    parsed, lexicon, accounted = case.parsed, case.brain.lexicon, case.topic.accounts_for
+    return {
+        c
+        for c in parsed.subject - parsed.denied - parsed.borrowed
+        if c not in accounted and lexicon.is_anchor(c) and lexicon.from_record(c)
+    }
 
 
 def _statement_on(topic: Topic, extra: set[str]) -> bool:
