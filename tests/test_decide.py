@@ -485,3 +485,23 @@ def test_what_a_speaker_said_about_one_thing_is_that_statement_not_all(brain: Br
     assert award.topic == "award" and "appreciation" in award.text
     assert brain.answer("what did Tokayev say about Pakistan?").topic == "tokayev_said"
     assert brain.answer("what did Tokayev say in Islamabad?").topic == "tokayev_said"
+
+
+def test_a_premise_taken_for_granted_is_corrected_however_much_else_is_asked(
+    brain: Brain,
+) -> None:
+    """ "Why did Nazarbayev come to Pakistan after 23 years?": the words of the event (the
+    23 years) outweigh the one wrong name, but a why or what question takes the name for
+    granted, so the premise is corrected first and the event follows."""
+    answer = brain.answer("Why did Nazarbayev come to Pakistan after 23 years?")
+    assert answer.rule == "corrected_premise" and answer.answered
+    assert "does not mention anyone else" in answer.text and "23 years" in answer.text
+
+
+def test_a_wrong_title_beside_a_records_name_is_no_one_else(tmp_path: Path) -> None:
+    """ "What did Minister Rojas tell the guests?": the title stands right beside one of
+    the record's names, so it is that person, titled wrongly, not someone the record lacks."""
+    record = TESTS / "data" / "visit_santiago" / "record.yaml"
+    other = Brain(load_files(record, TESTS.parent / "knowledge" / "language.yaml"))
+    assert other.answer("What did Minister Rojas tell the guests?").rule != "corrected_premise"
+    assert other.answer("What did the foreign minister tell Rojas?").rule == "corrected_premise"

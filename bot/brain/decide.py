@@ -915,8 +915,9 @@ def premise_first(case: Case) -> Redirect | None:
     event somewhere (or with someone) the record does not have; the premise gap it names
     is as well founded as the event, and correcting comes first."""
     parsed, best = case.parsed, case.best
-    if best.topic.premise or parsed.qtype not in ("yes_no", *CHECKING):
-        return None  # a claim ("..., right?") or a yes/no question ("was it in Lahore?")
+    claim = parsed.qtype in ("yes_no", *CHECKING)  # "..., right?", "was it in Lahore?"
+    if best.topic.premise or not (claim or parsed.qtype in PRESUMING):
+        return None  # or one that takes it for granted: "which deals were signed in Lahore?"
     own = parsed.subject - parsed.borrowed
     if any(case.brain.lexicon.is_area(c) for c in own):
         return None  # "direct flights between Almaty and Lahore": the city is the area's
@@ -925,12 +926,20 @@ def premise_first(case: Case) -> Redirect | None:
             c
             for c in case.candidates
             if c.topic.premise
-            and c.evidence >= best.evidence
+            and (c.evidence >= best.evidence or not claim and not _a_title(case, c))
             and any(m in own for m in c.matched - QTYPE_CONCEPTS)
         ),
         None,
     )
     return Redirect(gap) if gap is not None else None
+
+
+def _a_title(case: Case, gap: Candidate) -> bool:
+    """ "What did Prime Minister Minh say?": the gap's words stand right beside a name of the
+    record's, so they give that person a title, however wrong; nobody else is named."""
+    parsed, people = case.parsed, case.brain.people
+    words = gap.matched - QTYPE_CONCEPTS
+    return bool(words) and all(any(parsed.near(w, p, 1) for p in people) for w in words)
 
 
 def _premise_alone(case: Case) -> Answer | None:
