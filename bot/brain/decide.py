@@ -926,7 +926,7 @@ def premise_first(case: Case) -> Redirect | None:
             c
             for c in case.candidates
             if c.topic.premise
-            and (c.evidence >= best.evidence or not claim and not _a_title(case, c))
+            and (c.evidence >= best.evidence or (not claim and not _a_title(case, c)))
             and any(m in own for m in c.matched - QTYPE_CONCEPTS)
         ),
         None,
