@@ -398,6 +398,10 @@ def test_words_about_the_asker_before_the_question_are_no_part_of_it(tiny_brain:
     assert tiny_brain._questions_in(claim) != [asked]
     # a language whose verb comes last closes the clause with it ("... se aaya hun,")
     assert tiny_brain._questions_in(f"Karachi se aaya hun, {asked}?") == [asked]
+    # the asker named in the first few words, and a dash closing the clause
+    assert tiny_brain._questions_in(f"hello, for my essay — {asked}?") == [asked]
+    # before a colon, "will" is no question: "they will ask this:" only sets the scene
+    assert tiny_brain._questions_in(f"My pupils will ask this: {asked}?") == [asked]
 
 
 def test_this_asked_where_or_when_is_the_news_whatever_other_words(tiny_brain: Brain) -> None:

@@ -47,11 +47,12 @@ QUESTION_MARKS = ("?", "؟")  # a part followed by one asks
 GUESSED = ("who", "names", "list", "where", "when")  # questions a short guess may follow
 MENTION = "discuss"  # the language file's concept for "mention", "упоминается", "ذکر"
 GREETING_WORDS = 4  # "Assalam o alaikum bhai": a greeting is a few words at most
+SELF_WORDS_AT = 3  # "for my thesis", "AoA sir mera project": the asker named this early
 GREETING = "greet"  # the language file's concept for "hi", "salam", "сәлем"
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
 _PREAMBLE = re.compile(r"([^:?]{3,}):\s+")  # "For my thesis: ...": words, a colon, a space
-_CLAUSE = re.compile(r"([^.!?,;]{2,})[.!,;]+\s+")  # "I teach in Larkana. ...": up to . ! , ;
+_CLAUSE = re.compile(r"([^.!?,;—–]{2,})[.!,;—–]+\s+")  # "I teach in Larkana. ...": up to . ! , ; or a dash
 KEPT_WORDS = 10_000  # words whose concepts are kept (see _word_concepts); then forgotten
 
 
@@ -303,7 +304,8 @@ class Brain:
         if found is None:
             return self._without_introduction(text)
         before, rest = self._parse(found.group(1)), text[found.end() :]
-        if before.qtype_at >= 0 or not self._asks(rest, rest) or not self._parse(rest).subject:
+        asks_before = before.qtype is not None and before.qtype_at >= 0  # not "will ask this:"
+        if asks_before or not self._asks(rest, rest) or not self._parse(rest).subject:
             return text
         return rest
 
@@ -325,9 +327,11 @@ class Brain:
         """A greeting ("Hi!", "Assalam o alaikum bhai,"), or words about the asker."""
         selfish = self.lexicon.grammar.self_words
         words = clause.split()
-        # "I teach in Larkana", "Skardu se hotel wala hun": the asker opens or (in a
-        # language whose verb comes last) closes the clause; only those two words are read
-        opens = bool(words) and bool({normalise(words[0]), normalise(words[-1])} & selfish)
+        # "I teach in Larkana", "for my essay", "Skardu se hotel wala hun": the asker opens
+        # the clause (in its first few words) or, in a language whose verb comes last,
+        # closes it; only those words are read
+        edges = [*words[:SELF_WORDS_AT], *words[-1:]]
+        opens = bool({normalise(w) for w in edges} & selfish)
         if not opens and len(words) > GREETING_WORDS:
             return False  # neither: no parse needed (most messages)
         parsed = self._parse(clause)
