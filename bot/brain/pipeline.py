@@ -52,7 +52,8 @@ GREETING = "greet"  # the language file's concept for "hi", "salam", "сәлем
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
 _PREAMBLE = re.compile(r"([^:?]{3,}):\s+")  # "For my thesis: ...": words, a colon, a space
-_CLAUSE = re.compile(r"([^.!?,;—–]{2,})[.!,;—–]+\s+")  # "I teach in Larkana. ...": up to . ! , ; or a dash
+# "I teach in Larkana. ...", "for my essay — ...": a clause, up to . ! , ; or a dash
+_CLAUSE = re.compile(r"([^.!?,;—–]{2,})[.!,;—–]+\s+")
 KEPT_WORDS = 10_000  # words whose concepts are kept (see _word_concepts); then forgotten
 
 
