@@ -338,7 +338,13 @@ def test_an_off_topic_request_does_not_lean_on_the_last_answer(brain: Brain) -> 
 
 @pytest.mark.parametrize(
     "message",
-    ["thanks, super helpful!", "Спасибо и на этом", "Рақмет сізге, денсаулығыңыз мықты болсын"],
+    [
+        "thanks, super helpful!",
+        "Спасибо и на этом",
+        "Рақмет сізге, денсаулығыңыз мықты болсын",
+        # "is" asks nothing where it stands, and no other word asks
+        "Thank you, this is useful for my dissertation.",
+    ],
 )
 def test_a_parting_wish_is_small_talk_whatever_word_it_uses(brain: Brain, message: str) -> None:
     answer = ask(brain, message)

@@ -607,11 +607,15 @@ class Brain:
         detail ("what was on the lunch menu?": not a request for the bot's menu)."""
         lexicon, subject = self.lexicon, parsed.subject
         return (
-            any(lexicon.from_record(c) or lexicon.is_anchor(c) for c in subject)
+            self._names_the_record(parsed)
             or bool(parsed.unknown)
             or OFF_TOPIC in subject
             or any(lexicon.is_detail(c) for c in subject)
         )
+
+    def _names_the_record(self, parsed: Parsed) -> bool:
+        lexicon = self.lexicon
+        return any(lexicon.from_record(c) or lexicon.is_anchor(c) for c in parsed.subject)
 
     def _acknowledgement(self, parsed: Parsed) -> str | None:
         """ "roger that", "cheers", "haha": a few everyday words that name nothing, ask
@@ -625,7 +629,9 @@ class Brain:
         """ "Спасибо и на этом", "Рақмет, денсаулығыңыз мықты болсын", "شکریہ، اللہ خوش
         رکھے": a message that opens with thanks or goodbye and asks nothing is a parting
         wish, whatever record word its blessing uses ("health", "happy")."""
-        if parsed.qtype_at >= 0 or parsed.text.rstrip().endswith("?") or not parsed.tokens:
+        # a question word that asks nothing where it stands ("thanks, this is helpful") is none
+        asks = parsed.qtype_at >= 0 and parsed.qtype is not None
+        if asks or parsed.text.rstrip().endswith("?") or not parsed.tokens:
             return None
         # the first word alone: "thanks and..." lets a follow-up marker pass over it; a wish
         # may also come first and the thanks last ("Алла разы болсын, рахмет")
