@@ -232,6 +232,11 @@ class Language(Strict, LanguageMethods):
         description="a word written in capitals -> the words it stands for ('UN' -> 'united "
         "nations'), matched as written: in lower case it may be another word ('un' in Urdu)",
     )
+    shorthand: dict[str, str] = Field(
+        default={},
+        description="a word as phones shorten it -> the word it stands for ('ppl' -> "
+        "'people', 'thr' -> 'there'): read before spelling correction, whatever the record",
+    )
     grammar: Grammar = Grammar()
 
     @field_validator("concepts")

@@ -78,6 +78,7 @@ concepts:
   onset: {qualifier: true, anchor: false, weight: 0.7, aliases: [start]}
 stopwords: [the, a, "on", in, they, at, of, was, did, any, anything, about, even]
 follow_up_markers: [and, what about]
+shorthand: {agrmt: agreement}
 grammar:
   object_markers: [about, "on"]
   negations: [not, "не"]

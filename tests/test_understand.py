@@ -180,6 +180,16 @@ def test_a_word_typed_without_its_vowels_is_the_word_it_was_cut_from(
 ) -> None:
     assert tiny_lexicon.correct("agrmnt") == "agreement"
     assert tiny_lexicon.parse("hw mny agrmnts").qtype == "count"
+    assert tiny_lexicon.correct("dbl") == "double"  # a silent final "e" goes too
+
+
+def test_a_word_as_phones_shorten_it_is_the_word_the_language_file_lists(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "agrmt" lost a consonant too, so no vowel-cutting finds it; the language file's
+    `shorthand` does."""
+    assert tiny_lexicon.correct("agrmt") == "agreement"
+    assert "deal" in tiny_lexicon.parse("how many agrmt").concepts
 
 
 def test_only_inner_vowels_may_be_missing() -> None:

@@ -254,6 +254,7 @@ class Lexicon:
         self._whole_at: dict[tuple[str, ...], frozenset[int]] = {}
         self._load_concepts(knowledge.record, knowledge.language, knowledge.translations.values())
         self._load_question_words(knowledge.language)
+        self._shorthand = dict(knowledge.language.shorthand)
         self._load_vocabulary(knowledge)
         self._corrections: dict[str, str] = {}
         acronyms = knowledge.language.acronyms
@@ -506,6 +507,9 @@ class Lexicon:
         correcting: short words only by swapping two letters, 5-7 letters by one edit, longer
         ones by two.
         """
+        short = self._shorthand.get(word)
+        if short is not None:  # "ppl", "thr": how phones shorten a word
+            return short
         if not is_latin(word) or len(word) < 2 or stem(word) in self._known_stems:
             return word
         if self._listed(word):  # "head" is a word, not a slip for "heard"
@@ -1583,7 +1587,10 @@ def _skeleton(word: str) -> str:
 
 def _is_cut_from(typed: str, word: str) -> bool:
     """``typed`` is ``word`` with some vowels left out inside it (and nothing else changed):
-    the first and last letters stay, so "yarn" is not a cut "yarana"."""
+    the first and last letters stay, so "yarn" is not a cut "yarana"; but a silent final
+    "e" goes as the others do ("trd", "exchng", "ppl")."""
+    if word.endswith("e") and len(word) > len(typed) + 1 and typed[-1:] == word[-2:-1]:
+        word = word[:-1]
     if typed[:1] != word[:1] or typed[-1:] != word[-1:]:
         return False
     at = 0
