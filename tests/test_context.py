@@ -308,3 +308,18 @@ def test_what_a_text_says_is_asked_of_the_text_it_points_at(brain: Brain) -> Non
     brain.answer("Was a joint declaration signed?", context)
     answer = brain.answer("what's in it exactly?", context)
     assert not answer.answered and "declaration" in answer.text
+
+
+def test_what_someone_said_about_it_is_about_the_last_subject_not_its_speaker(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "did varga say anything about it?" after Brel on the fisheries deal: "it" is the
+    deal, so its subject is lent (not Brel, who is no longer the one asked about); "this
+    award" only points at a noun, so lends nothing."""
+    context = Context()
+    remember(context, tiny_lexicon.parse("what did brel say about fisheries"), "fisheries", "brel")
+    parsed = tiny_lexicon.parse("did varga say anything about it")
+    assert parsed.about_thing
+    resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
+    assert "fisheries" in resolved.parsed.concepts and "brel" not in resolved.parsed.concepts
+    assert not tiny_lexicon.parse("what did varga say about this award").about_thing

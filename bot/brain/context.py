@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.brain.config import CONFIG
 from bot.brain.frozen import evolve
-from bot.brain.understand import OFF_TOPIC, Lexicon, Parsed
+from bot.brain.understand import OFF_TOPIC, SAYING, Lexicon, Parsed
 
 AREA_FRAME = "deal"  # the language file's concept for agreements: what an area is one of
 THE_OTHER = "the_other"  # the language file's concept for "the other leader"
@@ -217,6 +217,9 @@ def _subject_kept(
         return subject
     if pointing and _asks_of_it(parsed) and lexicon.points_alone(parsed):
         return {c: w * CONFIG.inherited_weight for c, w in subject.items()}
+    if pointing and parsed.about_thing and SAYING & parsed.subject:
+        # "did Tokayev say anything about it?": what the last turn was about, not its speaker
+        return {c: w for c, w in subject.items() if c not in lexicon.people}
     return {}
 
 

@@ -22,7 +22,7 @@ from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
 from bot.brain.speech import Line, Piece, Said, Speech, Term, line
 from bot.brain.topics import Topic
-from bot.brain.understand import OFF_TOPIC, Lexicon, Parsed
+from bot.brain.understand import OFF_TOPIC, SAYING, Lexicon, Parsed
 from bot.text import is_latin, number_value
 from knowledge.basics import QTYPE_CONCEPTS
 
@@ -42,8 +42,6 @@ PRESUMING = frozenset({"what", "why"})  # questions that take their facts for gr
 CHECKING = (None,)  # "Nazarbayev came to Islamabad, right?": a claim to check, no question word
 EVENTS = frozenset({"fact", "statement", "target"})  # what happened, not areas or profiles
 SPECIFICS = "specifics"  # the language file's concept for "exactly", "what kind of", "именно"
-# "what exactly did he say about minerals?", "which wealth did he mention?": his words answer
-SAYING = frozenset({"say", "contents", "discuss"})
 # the language file's "will", "next time"; and "start", "начнут": what the agreements start is
 # yet to come (unless asked in the past: "when did the talks begin?")
 ONSET = "onset"

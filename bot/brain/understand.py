@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
+# "what did he say about ...", "what did he mention": the language file's words for speaking
+SAYING = frozenset({"say", "contents", "discuss"})
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
 SAYING = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
 KEPT_TOKENS = 50_000  # words read and kept (see Lexicon.tokens); then forgotten, to start again
@@ -181,6 +183,7 @@ class Parsed:
     spoken_of: str | None = None  # a person the question is about ("about Sharif"): no speaker
     denied: frozenset[str] = frozenset()  # "not the award, ...": concepts it is not about
     about_pronoun: bool = False  # "what did he say about him?": "him" is spoken of
+    about_thing: bool = False  # "did Tokayev say anything about it?": "it" is spoken of
     # "how many people ...?": the concepts of what is counted; empty when a noun no concept
     # names is counted; None when no noun follows the count word ("how many did they sign?")
     counted: frozenset[str] | None = None
@@ -677,7 +680,8 @@ class Lexicon:
             qtype_at=kind.at,
             spoken_of=self._spoken_of(tokens, where),
             denied=denied,
-            about_pronoun=self._about_pronoun(tokens),
+            about_pronoun=self._marked_pronoun(tokens, self._person_pronouns),
+            about_thing=self._about_thing(tokens),
             counted=self._counted(tokens, kind.counted_at, said) if kind.qtype == "count" else None,
         )
 
@@ -1051,13 +1055,29 @@ class Lexicon:
                 return frozenset(before[-1:])
         return frozenset()
 
-    def _about_pronoun(self, tokens: list[Token]) -> bool:
-        """ "about him", "uske bare mein": a person pronoun just after an object marker or
-        just before one that follows its noun."""
+    def _marked_pronoun(self, tokens: list[Token], pronouns: set[str]) -> bool:
+        """ "about him", "about it", "uske bare mein": one of ``pronouns`` just after an
+        object marker or just before one that follows its noun."""
         return any(
-            t.surface in self._person_pronouns and self._marked_as_object(tokens, i, len(tokens))
+            t.surface in pronouns and self._marked_as_object(tokens, i, len(tokens))
             for i, t in enumerate(tokens)
         )
+
+    def _about_thing(self, tokens: list[Token]) -> bool:
+        """ "about it", "об этом", "is ke bare mein": a thing pronoun right beside its object
+        marker, standing alone (in "about this award", "бұл марапат туралы" it only points
+        at a noun)."""
+        grammar, pronouns, last = self.grammar, self._thing_pronouns, len(tokens) - 1
+        for i, t in enumerate(tokens):
+            if t.surface not in pronouns:
+                continue
+            after = tokens[i + 1].word if i < last else ""
+            alone = not after or tokens[i + 1].stem in self._stopwords
+            if (i > 0 and tokens[i - 1].word in grammar.object_markers and alone) or (
+                after in grammar.markers_after
+            ):
+                return True
+        return False
 
     def _marked_as_object(self, tokens: list[Token], i: int, upto: int) -> bool:
         """Word i stands just after an object marker ("about") or just before one that
