@@ -89,6 +89,10 @@ SETS = [
     "questions_blind63.yaml",
     "questions_blind64.yaml",  # round 27 first looks 96.9% and 92.5%
     "questions_blind65.yaml",
+    "questions_blind66.yaml",  # round 28 first looks 88.1% and 85.0% (a rewritten spec)
+    "questions_blind67.yaml",
+    "questions_blind68.yaml",  # round 29 first looks 88.8% and 87.5%
+    "questions_blind69.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -156,6 +160,10 @@ FLOORS = {
     "questions_blind63.yaml": 0.95,
     "questions_blind64.yaml": 0.96,
     "questions_blind65.yaml": 0.92,
+    "questions_blind66.yaml": 0.88,
+    "questions_blind67.yaml": 0.85,
+    "questions_blind68.yaml": 0.88,
+    "questions_blind69.yaml": 0.87,
 }
 
 
@@ -181,7 +189,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 41 of 853 get a record fact: round
+    "UN peacekeeping jobs", "railways in India"); today 47 of 901 get a record fact: round
+    29's first look added three ("best month to visit Kaghan valley with family?", "how do
+    you say 'good night' in Kazakh", registering a freight company in Istanbul), and 44 of
+    the 877 before it: round 28's first look added three (a Gaza relief donation, a Dubai
+    trade licence, "babar azam last 5 innings avg?"), and 41 of the 853 before it: round
     27's first look added none, and 41 of the 829 before it: round
     26's first look added one ("suggest a good motion for an inter-university debate
     final"), and 40 of the 805 before it: round
@@ -204,7 +216,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 41, answered
+    assert len(answered) <= 47, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -262,6 +274,10 @@ CONVERSATIONS = {
     "conversations43.yaml": 0.94,  # round 26: 94.3% (280/297) on first look
     "conversations44.yaml": 0.93,  # round 27: 93.1% (255/274) on first look
     "conversations45.yaml": 0.90,  # round 27: 90.7% (263/290) on first look
+    "conversations46.yaml": 0.89,  # round 28: 89.3% (250/280) on first look
+    "conversations47.yaml": 0.89,  # round 28: 89.0% (252/283) on first look
+    "conversations48.yaml": 0.91,  # round 29: 91.5% (289/316) on first look
+    "conversations49.yaml": 0.92,  # round 29: 92.7% (294/317) on first look
 }
 
 
