@@ -3,6 +3,8 @@ file of a few lines, so each test shows the mechanism, not the real knowledge fi
 
 from __future__ import annotations
 
+import pytest
+
 from bot.brain import Brain, Context
 from bot.brain.understand import Lexicon, Shape, capitalised_names
 
@@ -456,3 +458,9 @@ def test_any_on_something_leaves_its_thing_unsaid(tiny_lexicon: Lexicon) -> None
     assert tiny_lexicon.parse("and any on tobacco").thing_pronoun
     assert not tiny_lexicon.parse("did they say any about tobacco").thing_pronoun
     assert not tiny_lexicon.parse("any tobacco").thing_pronoun
+
+
+@pytest.mark.parametrize("question", ["which town was it in", "what venue hosted it"])
+def test_a_place_asked_by_its_kind_asks_where(brain: Brain, question: str) -> None:
+    """ "which town", "what venue" ask where, as "which city" does (the language file)."""
+    assert brain.lexicon.parse(question).qtype == "where"
