@@ -509,3 +509,16 @@ def test_a_wrong_title_beside_a_records_name_is_no_one_else(tmp_path: Path) -> N
     other = Brain(load_files(record, TESTS.parent / "knowledge" / "language.yaml"))
     assert other.answer("What did Minister Rojas tell the guests?").rule != "corrected_premise"
     assert other.answer("What did the foreign minister tell Rojas?").rule == "corrected_premise"
+
+
+def test_a_name_like_the_records_with_a_word_changed_is_corrected(tiny_brain: Brain) -> None:
+    """ "the Order of the Golden Gull": the record's name with one word it does not know in
+    place of its own is another thing of the same kind; the reply gives the record's one,
+    without repeating the wrong name, as an answer."""
+    parsed = tiny_brain.lexicon.parse("Was Varga given the Order of the Golden Gull?")
+    assert [concept for _, concept in parsed.siblings] == ["award"]
+    answer = tiny_brain.answer("Was Varga given the Order of the Golden Gull?")
+    assert answer.rule == "sibling_name" and answer.answered
+    assert "Silver Gull" in answer.text and "Golden" not in answer.text
+    # a word the record does not know, written in lower case, names nothing
+    assert not tiny_brain.lexicon.parse("was varga given the order of the golden gull").siblings

@@ -848,6 +848,16 @@ def about_now(case: Case) -> Answer | None:
     return case.not_in_record([Line("not_now"), *compose.what_it_says(topic, bare=False)])
 
 
+def sibling_name(case: Case) -> Answer | None:
+    """ "He was given the Hilal-e-Pakistan, yes?": a name like one of the record's, with a
+    word changed, is a thing the record lacks; the reply gives the record's own instead (a
+    correction, so an answer; the wrong name is not repeated, as a wrong figure is not)."""
+    named = [words for words, concept in case.parsed.siblings if concept in case.best.matched]
+    if not named or not case.topic.answered:
+        return None
+    return case.reply([Said(case.topic.id)], answered=True, intent="false_premise")
+
+
 def wrong_count(case: Case) -> Answer | None:
     """ "Why did they sign 40 agreements?": a number of documents the record contradicts is
     corrected first, then the question is answered."""
@@ -957,6 +967,7 @@ RULES: tuple[Rule, ...] = (
     excluding,
     premise_first,
     corrected_premise,
+    sibling_name,
     wrong_count,
     asks_contents,
     closed_list,

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
+SIBLING_WORDS = 3  # a name this long, one word changed, names a thing of the same kind
 # "what did he say about ...", "what did he mention": the language file's words for speaking
 SAYING = frozenset({"say", "contents", "discuss"})
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
@@ -184,6 +185,9 @@ class Parsed:
     denied: frozenset[str] = frozenset()  # "not the award, ...": concepts it is not about
     about_pronoun: bool = False  # "what did he say about him?": "him" is spoken of
     about_thing: bool = False  # "did Tokayev say anything about it?": "it" is spoken of
+    # "Hilal-e-Pakistan" beside the record's "Nishan-e-Pakistan": (the words, the concept) of
+    # a name the record uses with one word in it the record does not know
+    siblings: tuple[tuple[str, str], ...] = ()
     # "how many people ...?": the concepts of what is counted; empty when a noun no concept
     # names is counted; None when no noun follows the count word ("how many did they sign?")
     counted: frozenset[str] | None = None
@@ -259,6 +263,7 @@ class Lexicon:
         self._load_question_words(knowledge.language)
         self._shorthand = dict(knowledge.language.shorthand)
         self._load_vocabulary(knowledge)
+        self._source_stems = frozenset(stem(w) for w in normalise(knowledge.source_text).split())
         self._corrections: dict[str, str] = {}
         acronyms = knowledge.language.acronyms
         self._acronyms = (
@@ -651,6 +656,7 @@ class Lexicon:
         words = self._leftover_words(tokens, explained, capitalised_names(text))
         for surface, i in words.unknown_at:
             where.setdefault(surface, []).append(i)
+        siblings = self._siblings(tokens, words.unknown_at, concepts, text)
         spans = [m.span for m in said]
         if not words.unknown:  # "president" is Tokayev, "president of america" is not
             titles = [m for m in matches if m.title and m.at not in negated]
@@ -682,6 +688,7 @@ class Lexicon:
             denied=denied,
             about_pronoun=self._marked_pronoun(tokens, self._person_pronouns),
             about_thing=self._about_thing(tokens),
+            siblings=siblings,
             counted=self._counted(tokens, kind.counted_at, said) if kind.qtype == "count" else None,
         )
 
@@ -1062,6 +1069,55 @@ class Lexicon:
             t.surface in pronouns and self._marked_as_object(tokens, i, len(tokens))
             for i, t in enumerate(tokens)
         )
+
+    def _siblings(
+        self,
+        tokens: list[Token],
+        unknown_at: list[tuple[str, int]],
+        concepts: dict[str, float],
+        text: str,
+    ) -> tuple[tuple[str, str], ...]:
+        """ "the Hilal-e-Pakistan": a name the record uses ("Nishan-e-Pakistan") with one word
+        the record does not know in place of one of its own (written as a name, capitalised)
+        names a thing of the same kind that the record lacks; its concept is what the
+        question is about."""
+        found: list[tuple[str, str]] = []
+        stems = [t.stem for t in tokens]
+        named = [i for w, i in unknown_at if w[:1].upper() + w[1:] in text]
+        for i in named:
+            for first, n, concept in self._sibling_windows(stems, i):
+                found.append((" ".join(t.surface for t in tokens[first : first + n]), concept))
+                concepts.setdefault(concept, 1.0)
+        return tuple(found)
+
+    def _sibling_windows(self, stems: list[str], i: int) -> Iterator[tuple[int, int, str]]:
+        """(first word, length, concept) of each window around word i that is a sibling."""
+        index = self._sibling_index
+        for n in range(2, self.max_phrase + 1):
+            for k in range(n):
+                first = i - k
+                if first < 0 or first + n > len(stems):
+                    continue
+                owners = index.get((*stems[first:i], "*", *stems[i + 1 : first + n]), ())
+                if len(owners) == 1:  # a pattern two concepts share names neither
+                    yield first, n, owners[0]
+
+    @cached_property
+    def _sibling_index(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Names of three words or more that the record's own text uses, each with one word
+        left open, keeping a word of their own (not a stopword): "* e pakistan" (of two
+        words, one left says too little: "national *")."""
+        index: dict[tuple[str, ...], tuple[str, ...]] = {}
+        source = self._source_stems
+        for key, concepts in self._phrases.items():
+            owners = [c for c in concepts if self.from_record(c) and self.is_anchor(c)]
+            if len(key) < SIBLING_WORDS or not owners or not source.issuperset(key):
+                continue
+            for k in range(len(key)):
+                if any(len(w) >= 3 and w not in self._stopwords for w in key[:k] + key[k + 1 :]):
+                    wild = (*key[:k], "*", *key[k + 1 :])
+                    index[wild] = tuple(dict.fromkeys([*index.get(wild, ()), *owners]))
+        return index
 
     def _about_thing(self, tokens: list[Token]) -> bool:
         """ "about it", "об этом", "is ke bare mein": a thing pronoun right beside its object
