@@ -70,6 +70,7 @@ class Brain:
         self._words: dict[str, dict[str, float]] = {}  # see _word_concepts
         self._topic_stems: dict[str, frozenset[str]] = {}  # see _echoes
         self.topics = build_topics(self.record)
+        self._suggestions: dict[str, tuple[str, ...]] = {}  # topic id -> its suggestions
         self.topic_index = TopicIndex.of(self.topics)
         self.menu: list[MenuGroup] = menu_groups(self.record, self.topics)  # the Topics menu
         self.people = {p.id: p for p in self.record.people}
@@ -480,8 +481,16 @@ class Brain:
         return quote
 
     def suggestions_for(self, topic: Topic) -> tuple[str, ...]:
-        """The questions a reply offers: its topic's `next`, then theirs, breadth first, so
-        that every reply offers as many buttons as the others (a curator lists one or two)."""
+        """The questions a reply offers (worked out once per topic: see ``_suggested``)."""
+        found = self._suggestions.get(topic.id)
+        if found is None or self.topics.get(topic.id) is not topic:
+            found = self._suggested(topic)
+            self._suggestions[topic.id] = found
+        return found
+
+    def _suggested(self, topic: Topic) -> tuple[str, ...]:
+        """Its topic's `next`, then theirs, breadth first, so that every reply offers as
+        many buttons as the others (a curator lists one or two)."""
         picked: list[str] = []
         queue = [n for n in topic.next if n in self.topics]
         while queue and len(picked) < CONFIG.suggestions:
