@@ -925,7 +925,7 @@ def premise_first(case: Case) -> Redirect | None:
     parsed, best = case.parsed, case.best
     claim = parsed.qtype in ("yes_no", *CHECKING)  # "..., right?", "was it in Lahore?"
     if best.topic.premise or not (claim or parsed.qtype in PRESUMING):
-        return None  # or one that takes it for granted: "which deals were signed in Lahore?"
+        return None  # or one that takes it for granted: "why were the deals signed in Lahore?"
     own = parsed.subject - parsed.borrowed
     if any(case.brain.lexicon.is_area(c) for c in own):
         return None  # "direct flights between Almaty and Lahore": the city is the area's

@@ -616,15 +616,11 @@ class Brain:
         detail ("what was on the lunch menu?": not a request for the bot's menu)."""
         lexicon, subject = self.lexicon, parsed.subject
         return (
-            self._names_the_record(parsed)
+            any(lexicon.from_record(c) or lexicon.is_anchor(c) for c in subject)
             or bool(parsed.unknown)
             or OFF_TOPIC in subject
             or any(lexicon.is_detail(c) for c in subject)
         )
-
-    def _names_the_record(self, parsed: Parsed) -> bool:
-        lexicon = self.lexicon
-        return any(lexicon.from_record(c) or lexicon.is_anchor(c) for c in parsed.subject)
 
     def _acknowledgement(self, parsed: Parsed) -> str | None:
         """ "roger that", "cheers", "haha": a few everyday words that name nothing, ask
