@@ -852,7 +852,7 @@ def sibling_name(case: Case) -> Answer | None:
     """ "He was given the Hilal-e-Pakistan, yes?": a name like one of the record's, with a
     word changed, is a thing the record lacks; the reply gives the record's own instead (a
     correction, so an answer; the wrong name is not repeated, as a wrong figure is not)."""
-    named = [words for words, concept in case.parsed.siblings if concept in case.best.matched]
+    named = any(concept in case.best.matched for _, concept in case.parsed.siblings)
     if not named or not case.topic.answered:
         return None
     return case.reply([Said(case.topic.id)], answered=True, intent="false_premise")

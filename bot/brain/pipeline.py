@@ -70,8 +70,9 @@ class Brain:
         self._words: dict[str, dict[str, float]] = {}  # see _word_concepts
         self._topic_stems: dict[str, frozenset[str]] = {}  # see _echoes
         self.topics = build_topics(self.record)
-        self._suggestions: dict[str, tuple[str, ...]] = {}  # topic id -> its suggestions
         self.topic_index = TopicIndex.of(self.topics)
+        # each topic's suggestions, worked out once: a reply only looks them up
+        self._suggestions = {t.id: self._suggested(t) for t in self.topics.values()}
         self.menu: list[MenuGroup] = menu_groups(self.record, self.topics)  # the Topics menu
         self.people = {p.id: p for p in self.record.people}
         self.people_ids = tuple(self.people)
@@ -483,10 +484,7 @@ class Brain:
     def suggestions_for(self, topic: Topic) -> tuple[str, ...]:
         """The questions a reply offers (worked out once per topic: see ``_suggested``)."""
         found = self._suggestions.get(topic.id)
-        if found is None or self.topics.get(topic.id) is not topic:
-            found = self._suggested(topic)
-            self._suggestions[topic.id] = found
-        return found
+        return self._suggested(topic) if found is None else found
 
     def _suggested(self, topic: Topic) -> tuple[str, ...]:
         """Its topic's `next`, then theirs, breadth first, so that every reply offers as

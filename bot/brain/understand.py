@@ -686,7 +686,7 @@ class Lexicon:
             qtype_at=kind.at,
             spoken_of=self._spoken_of(tokens, where),
             denied=denied,
-            about_pronoun=self._marked_pronoun(tokens, self._person_pronouns),
+            about_pronoun=self._about_pronoun(tokens),
             about_thing=self._about_thing(tokens),
             siblings=siblings,
             counted=self._counted(tokens, kind.counted_at, said) if kind.qtype == "count" else None,
@@ -1062,11 +1062,11 @@ class Lexicon:
                 return frozenset(before[-1:])
         return frozenset()
 
-    def _marked_pronoun(self, tokens: list[Token], pronouns: set[str]) -> bool:
-        """ "about him", "about it", "uske bare mein": one of ``pronouns`` just after an
-        object marker or just before one that follows its noun."""
+    def _about_pronoun(self, tokens: list[Token]) -> bool:
+        """ "about him", "uske bare mein": a person pronoun just after an object marker or
+        just before one that follows its noun."""
         return any(
-            t.surface in pronouns and self._marked_as_object(tokens, i, len(tokens))
+            t.surface in self._person_pronouns and self._marked_as_object(tokens, i, len(tokens))
             for i, t in enumerate(tokens)
         )
 
@@ -1081,9 +1081,11 @@ class Lexicon:
         the record does not know in place of one of its own (written as a name, capitalised)
         names a thing of the same kind that the record lacks; its concept is what the
         question is about."""
+        named = [i for w, i in unknown_at if w[:1].upper() + w[1:] in text]
+        if not named:
+            return ()  # most questions: no capitalised word nobody knows
         found: list[tuple[str, str]] = []
         stems = [t.stem for t in tokens]
-        named = [i for w, i in unknown_at if w[:1].upper() + w[1:] in text]
         for i in named:
             for first, n, concept in self._sibling_windows(stems, i):
                 found.append((" ".join(t.surface for t in tokens[first : first + n]), concept))
