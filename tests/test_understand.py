@@ -464,3 +464,16 @@ def test_any_on_something_leaves_its_thing_unsaid(tiny_lexicon: Lexicon) -> None
 def test_a_place_asked_by_its_kind_asks_where(brain: Brain, question: str) -> None:
     """ "which town", "what venue" ask where, as "which city" does (the language file)."""
     assert brain.lexicon.parse(question).qtype == "where"
+
+
+def test_a_word_written_as_a_name_is_corrected_only_into_a_name_of_the_record(
+    brain: Brain,
+) -> None:
+    """ "Kaghan" is a valley and "Istanbul" a city, not slips for Roman Urdu "kaghaz" or
+    "istaqbal"; a capitalised slip of the record's own name is still corrected."""
+    words = {t.surface: t.word for t in brain.lexicon.tokens("best month to visit Kaghan valley")}
+    assert words["kaghan"] == "kaghan"
+    assert brain.lexicon.tokens("a company in Istanbul")[-1].word == "istanbul"
+    assert brain.lexicon.tokens("did he meet Tokayevv")[-1].word == "tokayeve"  # a typo alias
+    # written in lower case, it is read as any other word
+    assert brain.lexicon.tokens("best month to visit kaghan valley")[4].word != "kaghan"

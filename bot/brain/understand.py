@@ -107,6 +107,20 @@ def capitalised_names(text: str) -> frozenset[str]:
     return frozenset(normalise(w) for w in found)
 
 
+# A Latin word with a capital letter after the start of its sentence ("visit Kaghan valley"),
+# or a run of such words ("Babar Azam"): the name of something, kept as typed
+_LATIN_CAPITALISED = re.compile(r"(?<=[^\s.!?…])\s+[\"'(]?([A-Z][a-z]{2,})\b")
+
+
+def latin_names(text: str) -> frozenset[str]:
+    """The normalised Latin words written as names inside a sentence (see
+    ``capitalised_names``): a spelling slip is never corrected out of a name."""
+    found = _LATIN_CAPITALISED.findall(text)
+    if not found or 2 * len(found) >= len(text.split()):
+        return frozenset()
+    return frozenset(normalise(w) for w in found)
+
+
 @dataclass(frozen=True)
 class QuestionWords:
     """The question words of a message: the kind they ask and the words they take up."""
@@ -264,6 +278,11 @@ class Lexicon:
         self._shorthand = dict(knowledge.language.shorthand)
         self._load_vocabulary(knowledge)
         self._source_stems = frozenset(stem(w) for w in normalise(knowledge.source_text).split())
+        # the record's own names ("Islamabad", "Nishan") and its people's names as typed
+        # ("Tokaev"): a capitalised slip may mean one
+        names = re.findall(r"\b[A-Z][a-z]+", knowledge.source_text)
+        names += [a for person in knowledge.record.people for a in person.aliases]
+        self._name_words = frozenset(_all_words(names))
         self._corrections: dict[str, str] = {}
         acronyms = knowledge.language.acronyms
         self._acronyms = (
@@ -581,7 +600,17 @@ class Lexicon:
                 out.append(token)
             else:
                 out += self._read(typed)
-        return out
+        names = latin_names(text)
+        return [self._as_named(t, names) for t in out] if names else out
+
+    def _as_named(self, token: Token, names: frozenset[str]) -> Token:
+        """ "Kaghan" is a valley, not a slip for "kaghaz": a word written as a name is
+        corrected only into a name of the record ("Islamabd")."""
+        if token.surface not in names or token.word == token.surface:
+            return token
+        if token.word in self._name_words:
+            return token
+        return Token(token.surface, token.surface, stem(token.surface))
 
     def _read(self, typed: str) -> list[Token]:
         """The tokens of a word not read before, kept by surface. A kept surface is one
