@@ -477,3 +477,23 @@ def test_a_word_written_as_a_name_is_corrected_only_into_a_name_of_the_record(
     assert brain.lexicon.tokens("did he meet Tokayevv")[-1].word == "tokayeve"  # a typo alias
     # written in lower case, it is read as any other word
     assert brain.lexicon.tokens("best month to visit kaghan valley")[4].word != "kaghan"
+
+
+def test_a_word_spelled_by_ear_is_the_one_word_that_sounds_the_same() -> None:
+    from bot.brain.understand import _sound, _sounds
+
+    assert _sound("prizner") == _sound("prisoner") and _sound("onor") == _sound("honour")
+    alike = _sounds(
+        ["prisoner", "prisnor", "medal", "model", "honor", "honour", "detail"],
+        {"prisoner": ("prisoners",), "prisnor": ("prisoners",)},
+    )
+    assert alike[_sound("prizner")] == "prisnor"  # two words of one concept
+    assert _sound("modal") not in alike  # "medal" or "model": two words, so neither
+    assert alike[_sound("onor")] == "honor"  # two spellings of one word
+
+
+def test_a_word_typed_by_ear_is_corrected_only_a_letter_or_two_away(brain: Brain) -> None:
+    assert brain.lexicon.correct("prizner") in ("prisoner", "prisnor")
+    assert brain.lexicon.correct("detales") == "details"
+    assert brain.lexicon.correct("mango") == "mango"  # sounds like "mining", but 4 letters off
+    assert brain.lexicon.correct("faisla") == "faisla"  # Roman Urdu: never by English ear

@@ -322,10 +322,12 @@ class Lexicon:
             self._add_aliases(item.id, item.aliases)
         for person in record.people:
             self._add_aliases(person.id, person.titles, self._titles)
+        self._translated: set[str] = set()  # the other languages' alias words
         for translation in translations:  # the words of each language the bot speaks
             for concept_id, words in translation.aliases.items():
                 if concept_id in self.info:
                     self._add_aliases(concept_id, words)
+                    self._translated.update(_all_words(words))
         self._people = [p.id for p in record.people]
         self._load_areas(record)
         self._frame_phrases()
@@ -432,6 +434,9 @@ class Lexicon:
         """What a mistyped word is corrected towards (see ``correct``)."""
         question_words = {w for key in self._qtypes for w in key}
         self._skeletons = _skeletons(vocabulary, self._stopwords | question_words, alias_words)
+        # English spelling by ear: Roman Urdu has no one spelling to be near ("faisla" is no
+        # "fasal", "yarn" no "yarana")
+        self._sounds = _sounds(vocabulary - self._translated - self._foreign_everyday, self._exact)
         self._targets = sorted(
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
             key=lambda w: (stem(w) not in alias_words, w),
@@ -546,8 +551,15 @@ class Lexicon:
             cached = self._with_vowels(word)
             cached = self._other_ending(word) if cached == word else cached
             cached = self._slip(word) if cached == word and len(word) >= 4 else cached
+            cached = self._by_ear(word) if cached == word and len(word) >= 4 else cached
             self._corrections[word] = cached
         return cached
+
+    def _by_ear(self, word: str) -> str:
+        """ "prizner", "detales", "tergat": a word spelled as it sounds is the one
+        vocabulary word that sounds the same, a letter or two away ("mango" is no "mining")."""
+        found = self._sounds.get(_sound(word), word)
+        return found if OSA.distance(found, word) <= CONFIG.sound_alike_edits else word
 
     def _with_vowels(self, word: str) -> str:
         """ "hw mny yrs", "plnt protectn": a word typed without (some of) its vowels, as
@@ -1723,6 +1735,46 @@ def _skeletons(
     for word in sorted((w for w in vocabulary if is_latin(w) and len(w) >= 2), key=rank):
         table.setdefault(_skeleton(word), []).append(word)
     return {k: tuple(v) for k, v in table.items()}
+
+
+# how phones spell by ear: "shun" for "tion", "z" for "s", "k" for "c"; a silent first "h"
+_SOUNDS = (("tion", "xn"), ("sion", "xn"), ("shun", "xn"), ("x", "ks"), ("sh", "x"))
+_SOUND_LETTERS = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "x"})
+
+
+def _sound(word: str) -> str:
+    """What a word sounds like, roughly: its first letter and its consonants, spelled one
+    way ("prizner" and "prisoner", "cooprashun" and "cooperation" sound alike)."""
+    word = word[1:] if word.startswith("h") else word
+    for spelled, said in _SOUNDS:
+        word = word.replace(spelled, said)
+    word = word.replace("ph", "f").replace("ck", "k").translate(_SOUND_LETTERS)
+    kept = word[:1] + "".join(c for c in word[1:] if c not in _VOWELS)
+    return "".join(c for i, c in enumerate(kept) if i == 0 or c != kept[i - 1])
+
+
+def _sounds(
+    vocabulary: Iterable[str], concepts_of: Mapping[str, tuple[str, ...]] | None = None
+) -> dict[str, str]:
+    """Long Latin vocabulary words by sound, for words typed by ear ("prizner", "detales");
+    a sound that two different words share ("mdl": "medal", "model") corrects to neither,
+    unless they are one word ("honor", "honour") or name one concept ("prisnor")."""
+    concepts_of = concepts_of or {}
+
+    def one_word(first: str, other: str) -> bool:
+        shared = set(concepts_of.get(first, ())) & set(concepts_of.get(other, ()))
+        return stem(first) == stem(other) or OSA.distance(first, other) <= 1 or bool(shared)
+
+    found: dict[str, set[str]] = {}
+    for word in vocabulary:
+        if is_latin(word) and len(word) >= CONFIG.sound_alike_min:
+            found.setdefault(_sound(word), set()).add(word)
+    alike = {}
+    for sound, words in found.items():
+        first = min(words, key=lambda w: (len(w), w))
+        if len(sound) >= 3 and all(one_word(first, w) for w in words):
+            alike[sound] = first
+    return alike
 
 
 def _all_words(phrases: Iterable[str]) -> Iterable[str]:
