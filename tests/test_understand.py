@@ -497,3 +497,14 @@ def test_a_word_typed_by_ear_is_corrected_only_a_letter_or_two_away(brain: Brain
     assert brain.lexicon.correct("detales") == "details"
     assert brain.lexicon.correct("mango") == "mango"  # sounds like "mining", but 4 letters off
     assert brain.lexicon.correct("faisla") == "faisla"  # Roman Urdu: never by English ear
+
+
+def test_sms_n_joins_two_questions_as_and_does(brain: Brain) -> None:
+    from bot.brain.understand import split_questions
+
+    grammar = brain.lexicon.grammar
+    assert split_questions("how many agreements n which award did he get", grammar) == [
+        "how many agreements",
+        "which award did he get",
+    ]
+    assert len(split_questions("Pakistan n Kazakhstan signed how many?", grammar)) == 1
