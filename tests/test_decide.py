@@ -522,3 +522,11 @@ def test_a_name_like_the_records_with_a_word_changed_is_corrected(tiny_brain: Br
     assert "Silver Gull" in answer.text and "Golden" not in answer.text
     # a word the record does not know, written in lower case, names nothing
     assert not tiny_brain.lexicon.parse("was varga given the order of the golden gull").siblings
+
+
+def test_which_agreements_on_two_named_areas_answers_both(tiny_brain: Brain) -> None:
+    """ "Which agreements cover fisheries and the ferry?": the areas it names are the
+    answer, every one of them, not only the first."""
+    answer = tiny_brain.answer("Which agreements were signed on fisheries and the ferry?")
+    assert answer.answered and answer.rule == "lacking_detail"
+    assert "fisher" in answer.text.lower() and "ferry" in answer.text.lower()

@@ -559,7 +559,9 @@ def lacking_detail(case: Case) -> Answer | None:
     if case.best.type_ok or not parsed.qtype:
         return None
     if parsed.borrowed_kind or answers_by_its_words(case) or _which_agreement(case):
-        return case.reply()  # its own words answer the kind asked: never "does not say"
+        # its own words answer the kind asked: never "does not say"; and all the areas it
+        # names ("which agreements on railways and the maritime sector?"), not the first
+        return several_areas(case) or case.reply()
     if not counts_it(case, case.topic):
         return case.not_in_record(compose.no_such_count(case.topic))
     return case.not_in_record(compose.missing_detail(case.topic, parsed.qtype))
