@@ -41,7 +41,7 @@ SIBLING_WORDS = 3  # a name this long, one word changed, names a thing of the sa
 # "what did he say about ...", "what did he mention": the language file's words for speaking
 SAYING = frozenset({"say", "contents", "discuss"})
 SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
-SAYING = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
+SAYING_VERBS = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
 KEPT_TOKENS = 50_000  # words read and kept (see Lexicon.tokens); then forgotten, to start again
 ARABIC_WORD = re.compile(r"^[\u0600-\u06ff]+$")
 # Urdu letters that do not join the next one (and noon, which noon ghunna becomes): a word
@@ -1388,7 +1388,7 @@ class Lexicon:
             or at == len(stems) - 1  # "signed where?": nothing follows to be a clause
             or stems[at] not in self.grammar.relative_words
             or stems[at - 1] in self._stopwords
-            or SAYING.intersection(
+            or SAYING_VERBS.intersection(
                 self._phrases.get((stems[at - 1],), ())
             )  # "does it say which..."
         ):
