@@ -93,6 +93,8 @@ SETS = [
     "questions_blind67.yaml",
     "questions_blind68.yaml",  # round 29 first looks 88.8% and 87.5%
     "questions_blind69.yaml",
+    "questions_blind70.yaml",  # round 30 first looks 95.0% and 91.2%
+    "questions_blind71.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -164,6 +166,8 @@ FLOORS = {
     "questions_blind67.yaml": 0.85,
     "questions_blind68.yaml": 0.88,
     "questions_blind69.yaml": 0.87,
+    "questions_blind70.yaml": 0.95,
+    "questions_blind71.yaml": 0.91,
 }
 
 
@@ -189,12 +193,13 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 47 of 901 get a record fact: round
-    29's first look added three ("best month to visit Kaghan valley with family?", "how do
-    you say 'good night' in Kazakh", registering a freight company in Istanbul), and 44 of
-    the 877 before it: round 28's first look added three (a Gaza relief donation, a Dubai
-    trade licence, "babar azam last 5 innings avg?"), and 41 of the 853 before it: round
-    27's first look added none, and 41 of the 829 before it: round
+    "UN peacekeeping jobs", "railways in India"); today 48 of 925 get a record fact: round
+    30's first look added one ("best petroleum engineering universities in pakistan?"), and
+    47 of the 901 before it: round 29's first look added three ("best month to visit Kaghan
+    valley with family?", "how do you say 'good night' in Kazakh", registering a freight
+    company in Istanbul), and 44 of the 877 before it: round 28's first look added three (a
+    Gaza relief donation, a Dubai trade licence, "babar azam last 5 innings avg?"), and 41 of
+    the 853 before it: round 27's first look added none, and 41 of the 829 before it: round
     26's first look added one ("suggest a good motion for an inter-university debate
     final"), and 40 of the 805 before it: round
     25's first look added one ("how should I address an ambassador in a formal letter?"),
@@ -216,7 +221,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 47, answered
+    assert len(answered) <= 48, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -278,6 +283,8 @@ CONVERSATIONS = {
     "conversations47.yaml": 0.89,  # round 28: 89.0% (252/283) on first look
     "conversations48.yaml": 0.91,  # round 29: 91.5% (289/316) on first look
     "conversations49.yaml": 0.92,  # round 29: 92.7% (294/317) on first look
+    "conversations50.yaml": 0.89,  # round 30: 89.8% (256/285) on first look
+    "conversations51.yaml": 0.89,  # round 30: 89.5% (263/294) on first look
 }
 
 
