@@ -508,3 +508,13 @@ def test_sms_n_joins_two_questions_as_and_does(brain: Brain) -> None:
         "which award did he get",
     ]
     assert len(split_questions("Pakistan n Kazakhstan signed how many?", grammar)) == 1
+
+
+def test_what_someone_hopes_or_wants_is_what_they_said(brain: Brain) -> None:
+    """ "what does Sharif hope for?", "what did he want?": a wish is said, so it asks the
+    person's words, not who the person is."""
+    assert "say" in brain.lexicon.parse("what does Sharif hope for").concepts
+    assert "say" in brain.lexicon.parse("so what did he want from Tokayev").concepts
+    assert brain.answer("what does Sharif hope for").intent == "statement"
+    # "I want to know" asks; it says nothing
+    assert "say" not in brain.lexicon.parse("I want to know the date").concepts
