@@ -543,17 +543,8 @@ def said_of_a_gap(case: Case) -> Redirect | None:
 def lacking_detail(case: Case) -> Answer | None:
     """About X (strong evidence) but asking a detail X lacks ("who was the previous
     visitor?"): say what is missing rather than answer a weaker topic of the right kind."""
-    parsed, best = case.parsed, case.best
-    lacking = next(
-        (
-            c
-            for c in case.candidates
-            if not c.type_ok
-            and c.evidence >= best.evidence + 1.5
-            and any(not m.endswith("_q") for m in c.matched - best.matched)
-        ),
-        None,
-    )
+    parsed = case.parsed
+    lacking = _much_stronger_of_another_kind(case)
     if lacking is not None and parsed.qtype not in RECORD_WIDE_QTYPES:
         case = case.with_best(lacking)
     if case.best.type_ok or not parsed.qtype:
@@ -565,6 +556,22 @@ def lacking_detail(case: Case) -> Answer | None:
     if not counts_it(case, case.topic):
         return case.not_in_record(compose.no_such_count(case.topic))
     return case.not_in_record(compose.missing_detail(case.topic, parsed.qtype))
+
+
+def _much_stronger_of_another_kind(case: Case) -> Candidate | None:
+    """A candidate of the wrong kind with far more evidence than the best, for its own
+    words (not a question word): what the question is about, asked for a detail it lacks."""
+    best = case.best
+    return next(
+        (
+            c
+            for c in case.candidates
+            if not c.type_ok
+            and c.evidence >= best.evidence + 1.5
+            and any(not m.endswith("_q") for m in c.matched - best.matched)
+        ),
+        None,
+    )
 
 
 def counts_it(case: Case, topic: Topic) -> bool:
