@@ -107,8 +107,8 @@ def capitalised_names(text: str) -> frozenset[str]:
     return frozenset(normalise(w) for w in found)
 
 
-# A Latin word with a capital letter after the start of its sentence ("visit Kaghan valley"),
-# or a run of such words ("Babar Azam"): the name of something, kept as typed
+# A Latin word with a capital letter after the start of its sentence ("visit Kaghan valley",
+# "a company in Istanbul"): the name of something, kept as typed
 _LATIN_CAPITALISED = re.compile(r"(?<=[^\s.!?…])\s+[\"'(]?([A-Z][a-z]{2,})\b")
 
 
@@ -617,7 +617,7 @@ class Lexicon:
 
     def _as_named(self, token: Token, names: frozenset[str]) -> Token:
         """ "Kaghan" is a valley, not a slip for "kaghaz": a word written as a name is
-        corrected only into a name of the record ("Islamabd")."""
+        corrected only into a name of the record or of its people ("Tokayevv")."""
         if token.surface not in names or token.word == token.surface:
             return token
         if token.word in self._name_words:
@@ -1739,7 +1739,7 @@ def _skeletons(
 
 # how phones spell by ear: "shun" for "tion", "z" for "s", "k" for "c"; a silent first "h"
 _SOUNDS = (("tion", "xn"), ("sion", "xn"), ("shun", "xn"), ("x", "ks"), ("sh", "x"))
-_SOUND_LETTERS = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "x"})
+_SOUND_LETTERS = str.maketrans({"c": "k", "q": "k", "z": "s"})
 
 
 def _sound(word: str) -> str:
