@@ -192,14 +192,16 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
-    """The rebuild round's sets have traps that share a record word ("maritime law",
-    "UN peacekeeping jobs", "railways in India"); today 48 of 925 get a record fact: round
-    30's first look added one ("best petroleum engineering universities in pakistan?"), and
-    47 of the 901 before it: round 29's first look added three ("best month to visit Kaghan
-    valley with family?", "how do you say 'good night' in Kazakh", registering a freight
-    company in Istanbul), and 44 of the 877 before it: round 28's first look added three (a
-    Gaza relief donation, a Dubai trade licence, "babar azam last 5 innings avg?"), and 41 of
-    the 853 before it: round 27's first look added none, and 41 of the 829 before it: round
+    """The rebuild round's sets have traps that share a record word ("maritime law", "UN
+    peacekeeping jobs", "railways in India"); today 40 of 925 get a record fact (48 before
+    the language file's requests for help, "how do you say", "should i buy", "suggest a",
+    were declined as off topic): round 30's first look added one ("best petroleum
+    engineering universities in pakistan?"), and 47 of the 901 before it: round 29's first
+    look added three ("best month to visit Kaghan valley with family?", "how do you say
+    'good night' in Kazakh", registering a freight company in Istanbul), and 44 of the 877
+    before it: round 28's first look added three (a Gaza relief donation, a Dubai trade
+    licence, "babar azam last 5 innings avg?"), and 41 of the 853 before it: round 27's
+    first look added none, and 41 of the 829 before it: round
     26's first look added one ("suggest a good motion for an inter-university debate
     final"), and 40 of the 805 before it: round
     25's first look added one ("how should I address an ambassador in a formal letter?"),
@@ -221,7 +223,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 48, answered
+    assert len(answered) <= 40, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:

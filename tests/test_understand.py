@@ -518,3 +518,13 @@ def test_what_someone_hopes_or_wants_is_what_they_said(brain: Brain) -> None:
     assert brain.answer("what does Sharif hope for").intent == "statement"
     # "I want to know" asks; it says nothing
     assert "say" not in brain.lexicon.parse("I want to know the date").concepts
+
+
+def test_a_request_for_help_with_the_askers_own_matter_is_off_topic(brain: Brain) -> None:
+    """ "should i invest in railway stocks", "how to say railway in Urdu": the asker wants
+    help with a matter of his own, whatever record word it uses; a question of the record
+    asked with the same words is still answered."""
+    for message in ("should i invest in railway stocks", "how to say railway in Urdu"):
+        assert brain.answer(message).intent == "off_topic", message
+    assert brain.answer("can you help me: how many agreements were signed?").answered
+    assert brain.answer("what should i know about the award?").intent == "award"
