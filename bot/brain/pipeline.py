@@ -483,8 +483,7 @@ class Brain:
 
     def suggestions_for(self, topic: Topic) -> tuple[str, ...]:
         """The questions a reply offers (worked out once per topic: see ``_suggested``)."""
-        found = self._suggestions.get(topic.id)
-        return self._suggested(topic) if found is None else found
+        return self._suggestions[topic.id]
 
     def _suggested(self, topic: Topic) -> tuple[str, ...]:
         """Its topic's `next`, then theirs, breadth first, so that every reply offers as

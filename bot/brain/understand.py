@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
 OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
 SIBLING_WORDS = 3  # a name this long, one word changed, names a thing of the same kind
-# "what did he say about ...", "what did he mention": the language file's words for speaking
-SAYING = frozenset({"say", "contents", "discuss"})
-SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
 SAYING_VERBS = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
+# "what did he say about ...", "what did he mention": the language file's words for speaking
+SAYING = SAYING_VERBS | {"contents"}
+SMALLTALK = frozenset({"greet", "thanks", "bye", "ok", "help"})  # the language's small talk
 KEPT_TOKENS = 50_000  # words read and kept (see Lexicon.tokens); then forgotten, to start again
 ARABIC_WORD = re.compile(r"^[\u0600-\u06ff]+$")
 # Urdu letters that do not join the next one (and noon, which noon ghunna becomes): a word
