@@ -142,6 +142,14 @@ def test_a_garbled_word_is_a_typo_not_a_missing_topic(brain: Brain) -> None:
     assert "gwadar" in brain.lexicon.parse("a deal on gwadar port").unknown  # names stay
 
 
+def test_a_word_spelled_by_ear_far_from_ours_by_letters_is_a_slip(brain: Brain) -> None:
+    # "protekshn" is four letters from "protection" but sounds the same ("kshn", "ction")
+    parsed = brain.lexicon.parse("vetrinary n plant protekshn agrmnt")
+    assert "protekshn" in parsed.neutral and "protekshn" not in parsed.unknown
+    # what sounds like no word of ours stays a thing the record lacks
+    assert "pickles" in brain.lexicon.parse("any mou on pickles").unknown
+
+
 def test_on_the_list_is_not_a_which_question(brain: Brain) -> None:
     assert brain.lexicon.parse("were mining and veterinary on the list?").qtype == "yes_no"
     assert brain.lexicon.parse("list the agreements").qtype == "list"

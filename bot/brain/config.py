@@ -34,6 +34,7 @@ class BrainConfig:
     everyday_slip_min: int = 5  # a word this long one slip from an everyday word is that word
     fuzzy_stem_min: int = 6  # a stem alias this long forgives one slip in a word of another script
     sound_alike_min: int = 5  # vocabulary words this long are corrected towards by sound
+    spoken_slip_edits: int = 1  # a word this near a record word by ear is a slip of it
     sound_alike_edits: int = 2  # ... from a typed word at most this many letters different
     unjoined_min: int = 3  # Urdu typed unspaced: a second word this long splits off any known word
     suggestions: int = 3  # suggestion buttons under a reply (its topic's `next`, then theirs)

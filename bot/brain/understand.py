@@ -436,7 +436,8 @@ class Lexicon:
         self._skeletons = _skeletons(vocabulary, self._stopwords | question_words, alias_words)
         # English spelling by ear: Roman Urdu has no one spelling to be near ("faisla" is no
         # "fasal", "yarn" no "yarana")
-        self._sounds = _sounds(vocabulary - self._translated - self._foreign_everyday, self._exact)
+        english = vocabulary - self._translated - self._foreign_everyday
+        self._sounds = _sounds(english, self._exact)
         self._targets = sorted(
             (w for w in vocabulary if is_latin(w) and len(w) >= 4),
             key=lambda w: (stem(w) not in alias_words, w),
@@ -445,6 +446,11 @@ class Lexicon:
         self._targets_from: dict[str, list[str]] = {}
         for target in self._targets:
             self._targets_from.setdefault(target[0], []).append(target)
+        self._spoken_from: dict[str, list[str]] = {}
+        for target in english:
+            if is_latin(target) and len(target) >= 4:
+                spoken = _spoken(target)
+                self._spoken_from.setdefault(spoken[:1], []).append(spoken)
 
     def _vocabulary(self, knowledge: Knowledge) -> set[str]:
         """Every word the knowledge uses: the document, aliases, question words, stopwords."""
@@ -1481,14 +1487,23 @@ class Lexicon:
         a typo, not something the record lacks."""
         if len(word) < 7 or self.is_common(word):  # short words and real words are not slips
             return False
+        cutoff = 2 if len(word) <= 8 else 3
         found = process.extractOne(
             word,
             self._targets_from.get(word[0], []),
             scorer=OSA.distance,
-            score_cutoff=2 if len(word) <= 8 else 3,
+            score_cutoff=cutoff,
             processor=None,
         )
-        return found is not None and found[0][0] == word[0]
+        spoken = _spoken(word)  # "protekshn" is "protection" by ear, if not by letters
+        heard = process.extractOne(
+            spoken,
+            self._spoken_from.get(spoken[:1], []),
+            scorer=OSA.distance,
+            score_cutoff=CONFIG.spoken_slip_edits,
+            processor=None,
+        )
+        return found is not None or heard is not None
 
     def _slip_of_everyday(self, word: str) -> bool:
         """ "visted", "recieved": one slip from an everyday word (with the same first letter)
@@ -1742,13 +1757,19 @@ _SOUNDS = (("tion", "xn"), ("sion", "xn"), ("shun", "xn"), ("x", "ks"), ("sh", "
 _SOUND_LETTERS = str.maketrans({"c": "k", "q": "k", "z": "s"})
 
 
-def _sound(word: str) -> str:
-    """What a word sounds like, roughly: its first letter and its consonants, spelled one
-    way ("prizner" and "prisoner", "cooprashun" and "cooperation" sound alike)."""
+def _spoken(word: str) -> str:
+    """A word spelled one way for its sounds, vowels kept ("protekshn" and "protection"
+    are both "protekxn"): how far apart two spellings are by ear."""
     word = word[1:] if word.startswith("h") else word
     for spelled, said in _SOUNDS:
         word = word.replace(spelled, said)
-    word = word.replace("ph", "f").replace("ck", "k").translate(_SOUND_LETTERS)
+    return word.replace("ph", "f").replace("ck", "k").translate(_SOUND_LETTERS)
+
+
+def _sound(word: str) -> str:
+    """What a word sounds like, roughly: its first letter and its consonants, spelled one
+    way ("prizner" and "prisoner", "cooprashun" and "cooperation" sound alike)."""
+    word = _spoken(word)
     kept = word[:1] + "".join(c for c in word[1:] if c not in _VOWELS)
     return "".join(c for i, c in enumerate(kept) if i == 0 or c != kept[i - 1])
 
