@@ -536,3 +536,9 @@ def test_a_request_for_help_with_the_askers_own_matter_is_off_topic(brain: Brain
         assert brain.answer(message).intent == "off_topic", message
     assert brain.answer("can you help me: how many agreements were signed?").answered
     assert brain.answer("what should i know about the award?").intent == "award"
+
+
+def test_a_word_the_record_uses_alone_names_its_concept_not_a_stem_cousin(brain: Brain) -> None:
+    # "values" is the record's word ("shared values"), not a plural of "value" (a price)
+    answer = brain.answer("did he mention any values?")
+    assert answer.answered and "shared values" in answer.text
