@@ -542,3 +542,10 @@ def test_a_word_the_record_uses_alone_names_its_concept_not_a_stem_cousin(brain:
     # "values" is the record's word ("shared values"), not a plural of "value" (a price)
     answer = brain.answer("did he mention any values?")
     assert answer.answered and "shared values" in answer.text
+
+
+def test_how_much_investment_is_the_value_the_record_does_not_give(brain: Brain) -> None:
+    # "how much" and "$" ask an amount as "worth" does; not the headline's "investment"
+    for question in ("how much investment will come", "investment commitments in $?"):
+        answer = brain.answer(question)
+        assert not answer.answered and "does not say what the agreements are worth" in answer.text
