@@ -549,3 +549,9 @@ def test_how_much_investment_is_the_value_the_record_does_not_give(brain: Brain)
     for question in ("how much investment will come", "investment commitments in $?"):
         answer = brain.answer(question)
         assert not answer.answered and "does not say what the agreements are worth" in answer.text
+
+
+def test_a_question_word_with_its_did_run_on_is_the_question_word(brain: Brain) -> None:
+    # "why'd", "how'd": the apostrophe goes, "whyd" is no word the record lacks
+    parsed = brain.lexicon.parse("why'd they give it to him")
+    assert parsed.qtype == "why" and not parsed.unknown
