@@ -237,6 +237,12 @@ class Language(Strict, LanguageMethods):
         description="a word as phones shorten it -> the word it stands for ('ppl' -> "
         "'people', 'thr' -> 'there'): read before spelling correction, whatever the record",
     )
+    mixed_words: dict[Word, list[Word]] = Field(
+        default={},
+        description="a word of another language -> the English words people put in its place "
+        "inside a phrase when they mix the two ('taawun' -> 'cooperation': 'taawun barhana' "
+        "is also typed 'cooperation barhana'); phrase aliases match either way",
+    )
     grammar: Grammar = Grammar()
 
     @field_validator("concepts")

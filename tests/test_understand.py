@@ -555,3 +555,15 @@ def test_a_question_word_with_its_did_run_on_is_the_question_word(brain: Brain) 
     # "why'd", "how'd": the apostrophe goes, "whyd" is no word the record lacks
     parsed = brain.lexicon.parse("why'd they give it to him")
     assert parsed.qtype == "why" and not parsed.unknown
+
+
+def test_words_swapped_between_languages_inside_a_phrase_still_name_it(brain: Brain) -> None:
+    from bot.brain.understand import _both_ways
+
+    assert _both_ways({"taawun": ["cooperation"]}) == {
+        "taawun": ("cooperation",),
+        "cooperation": ("taawun",),
+    }
+    # "taawun barhane" is a phrase alias; typed with the English noun it is the same phrase
+    assert "strategic" in brain.lexicon.parse("sharif ne cooperation barhane ki baat ki").concepts
+    assert "strategic" not in brain.lexicon.parse("cooperation ki baat ki").concepts

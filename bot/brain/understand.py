@@ -273,6 +273,7 @@ class Lexicon:
         # must be typed whole ("that evening", never "is that even realistic")
         self._bare = {normalise(w) for w in _all_words(knowledge.language.all_stopwords)}
         self._whole_at: dict[tuple[str, ...], frozenset[int]] = {}
+        self._mixed = _both_ways(knowledge.language.mixed_words)
         self._load_concepts(knowledge.record, knowledge.language, knowledge.translations.values())
         self._load_question_words(knowledge.language)
         self._shorthand = dict(knowledge.language.shorthand)
@@ -483,13 +484,30 @@ class Lexicon:
                 self._stems_of[prefix] = self._with(self._stems_of.get(prefix), concept)
             else:
                 words = normalise(alias).split()
-                self._alias_surface.update(words)
-                key = tuple(stem(w) for w in words)
-                if key:
-                    self._mark_whole(key, words, first=key not in table)
-                    table[key] = self._with(table.get(key), concept)
-                if len(words) == 1 and table is self._phrases:
-                    self._exact[words[0]] = self._with(self._exact.get(words[0]), concept)
+                for mixed in self._mixed_forms(words):
+                    self._add_words(concept, mixed, table)
+
+    def _mixed_forms(self, words: list[str]) -> list[list[str]]:
+        """A phrase as written, then with each word that people swap for another language's
+        ("taawun barhana", "cooperation barhana"), one word at a time."""
+        forms = [words]
+        if len(words) > 1:
+            for i, word in enumerate(words):
+                forms += [
+                    [*words[:i], other, *words[i + 1 :]] for other in self._mixed.get(word, ())
+                ]
+        return forms
+
+    def _add_words(
+        self, concept: str, words: list[str], table: dict[tuple[str, ...], tuple[str, ...]]
+    ) -> None:
+        self._alias_surface.update(words)
+        key = tuple(stem(w) for w in words)
+        if key:
+            self._mark_whole(key, words, first=key not in table)
+            table[key] = self._with(table.get(key), concept)
+        if len(words) == 1 and table is self._phrases:
+            self._exact[words[0]] = self._with(self._exact.get(words[0]), concept)
 
     def _mark_whole(self, key: tuple[str, ...], words: list[str], *, first: bool) -> None:
         """Positions of ``key`` where the alias word stems into a stopword: only that word
@@ -1796,6 +1814,16 @@ def _sounds(
         if len(sound) >= 3 and all(one_word(first, w) for w in words):
             alike[sound] = first
     return alike
+
+
+def _both_ways(pairs: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """Words swapped for each other inside phrases, from each side to the other."""
+    found: dict[str, set[str]] = {}
+    for word, others in pairs.items():
+        for other in others:
+            found.setdefault(normalise(word), set()).add(normalise(other))
+            found.setdefault(normalise(other), set()).add(normalise(word))
+    return {word: tuple(sorted(others)) for word, others in found.items()}
 
 
 def _all_words(phrases: Iterable[str]) -> Iterable[str]:
