@@ -567,3 +567,10 @@ def test_words_swapped_between_languages_inside_a_phrase_still_name_it(brain: Br
     # "taawun barhane" is a phrase alias; typed with the English noun it is the same phrase
     assert "strategic" in brain.lexicon.parse("sharif ne cooperation barhane ki baat ki").concepts
     assert "strategic" not in brain.lexicon.parse("cooperation ki baat ki").concepts
+
+
+def test_a_letter_typed_again_for_stress_is_the_word_with_it_once(brain: Brain) -> None:
+    words = [t.word for t in brain.lexicon.tokens("what about gaaza and the agreeements")]
+    assert "gaza" in words and "agreements" in words
+    # a word of its own with a double letter is not cut into a record word ("traine")
+    assert "trainee" in [t.word for t in brain.lexicon.tokens("a protocol trainee")]

@@ -434,6 +434,7 @@ class Lexicon:
     def _load_corrections(self, vocabulary: set[str], alias_words: set[str]) -> None:
         """What a mistyped word is corrected towards (see ``correct``)."""
         question_words = {w for key in self._qtypes for w in key}
+        self._words_as_written = frozenset(vocabulary)  # "traine" is no word, "gaza" is
         self._skeletons = _skeletons(vocabulary, self._stopwords | question_words, alias_words)
         # English spelling by ear: Roman Urdu has no one spelling to be near ("faisla" is no
         # "fasal", "yarn" no "yarana")
@@ -572,12 +573,22 @@ class Lexicon:
             return word
         cached = self._corrections.get(word)
         if cached is None:
-            cached = self._with_vowels(word)
+            cached = self._unrepeated(word)
+            cached = self._with_vowels(word) if cached == word else cached
             cached = self._other_ending(word) if cached == word else cached
             cached = self._slip(word) if cached == word and len(word) >= 4 else cached
             cached = self._by_ear(word) if cached == word and len(word) >= 4 else cached
             self._corrections[word] = cached
         return cached
+
+    def _unrepeated(self, word: str) -> str:
+        """ "gaaza", "agreeement", "thankss": a letter held down or typed again for stress is
+        the known word with it once (or twice, as the word has it)."""
+        for run in (_RUNS_OF_THREE, _RUNS):
+            single = run.sub(r"\1\1" if run is _RUNS_OF_THREE else r"\1", word)
+            if single != word and single in self._words_as_written:
+                return single
+        return word
 
     def _by_ear(self, word: str) -> str:
         """ "prizner", "detales", "tergat": a word spelled as it sounds is the one
@@ -1699,6 +1710,8 @@ def _may_start(starts: Starts, tokens: list[Token]) -> bool:
 
 
 _VOWELS = frozenset("aeiou")
+_RUNS_OF_THREE = re.compile(r"(\w)\1{2,}")  # "agreeement": at most two of a letter
+_RUNS = re.compile(r"(\w)\1+")  # "gaaza": one
 
 
 @lru_cache(maxsize=4096)
