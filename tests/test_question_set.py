@@ -95,6 +95,8 @@ SETS = [
     "questions_blind69.yaml",
     "questions_blind70.yaml",  # round 30 first looks 95.0% and 91.2%
     "questions_blind71.yaml",
+    "questions_blind72.yaml",  # round 31 first looks 96.2% and 91.2%
+    "questions_blind73.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -168,6 +170,8 @@ FLOORS = {
     "questions_blind69.yaml": 0.87,
     "questions_blind70.yaml": 0.95,
     "questions_blind71.yaml": 0.91,
+    "questions_blind72.yaml": 0.96,
+    "questions_blind73.yaml": 0.91,
 }
 
 
@@ -193,9 +197,10 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law", "UN
-    peacekeeping jobs", "railways in India"); today 40 of 925 get a record fact (48 before
-    the language file's requests for help, "how do you say", "should i buy", "suggest a",
-    were declined as off topic): round 30's first look added one ("best petroleum
+    peacekeeping jobs", "railways in India"); today 40 of 949 get a record fact: round 31's
+    first look added none; 40 of 925 before it (48 before the language file's requests for
+    help, "how do you say", "should i buy", "suggest a", were declined as off topic): round
+    30's first look added one ("best petroleum
     engineering universities in pakistan?"), and 47 of the 901 before it: round 29's first
     look added three ("best month to visit Kaghan valley with family?", "how do you say
     'good night' in Kazakh", registering a freight company in Istanbul), and 44 of the 877
@@ -287,6 +292,8 @@ CONVERSATIONS = {
     "conversations49.yaml": 0.92,  # round 29: 92.7% (294/317) on first look
     "conversations50.yaml": 0.89,  # round 30: 89.8% (256/285) on first look
     "conversations51.yaml": 0.89,  # round 30: 89.5% (263/294) on first look
+    "conversations52.yaml": 0.95,  # round 31: 95.1% (292/307) on first look
+    "conversations53.yaml": 0.90,  # round 31: 90.4% (274/303) on first look
 }
 
 
