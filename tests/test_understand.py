@@ -574,3 +574,8 @@ def test_a_letter_typed_again_for_stress_is_the_word_with_it_once(brain: Brain) 
     assert "gaza" in words and "agreements" in words
     # a word of its own with a double letter is not cut into a record word ("traine")
     assert "trainee" in [t.word for t in brain.lexicon.tokens("a protocol trainee")]
+
+
+def test_how_many_cut_to_its_consonants_asks_a_count(brain: Brain) -> None:
+    # "hw" and "mny" each have a spelling of their own; together they are "how many"
+    assert brain.lexicon.parse("hw mny deals").qtype == "count"
