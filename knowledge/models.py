@@ -484,6 +484,11 @@ class LanguageProfile(Strict):
     )
     letters: str = Field(default="", description="letters that tell it from its script's others")
     words: list[Word] = Field(default=[], description="frequent words that tell it apart")
+    grammar_words: list[Word] = Field(
+        default=[],
+        description="its particles (Kazakh question 'ма', 'ме'): they count twice, as its own "
+        "letters do, since its speakers borrow the other language's nouns, not its grammar",
+    )
 
 
 class TextsFile(Strict):

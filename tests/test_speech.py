@@ -175,3 +175,13 @@ def test_words_a_languages_own_files_use_tell_it_from_its_script_rival(brain: Br
     assert brain.detector.detect("орден аты").lang == "kk"
     assert brain.detector.detect("сколько соглашений подписали?").lang == "ru"
     assert brain.detector.detect("декларация?").lang is None  # both languages write it
+
+
+def test_a_languages_grammar_words_count_twice() -> None:
+    """ "документ подписали ма?": a Kazakh question particle after a Russian verb; Kazakh
+    speakers borrow Russian nouns and verbs, not Russian grammar."""
+    ru = _profile("ru", "cyrillic", default_for_script=True, words=["подписали", "документ"])
+    plain = _profile("kk", "cyrillic", words=["ма"])
+    assert Detector([plain, ru]).detect("документ подписали ма").lang == "ru"  # 1 against 2
+    kk = _profile("kk", "cyrillic", words=["ма"], grammar_words=["ма"])
+    assert Detector([kk, ru]).detect("документ подписали ма").lang == "kk"  # 2 against 2

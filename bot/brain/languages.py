@@ -114,6 +114,9 @@ class Detector:
         self._words = {code: found - shared for code, found in words.items()}
         self._by_code = {p.code: p for p in self.profiles}
         self._letters = {p.code: frozenset(p.letters) for p in self.profiles}
+        self._grammar = {
+            p.code: _both_spellings(p.grammar_words, plain or {}) for p in self.profiles
+        }
 
     def detect(self, text: str) -> Detected:
         script = main_script(text)
@@ -137,8 +140,8 @@ class Detector:
     def _score(self, profile: LanguageProfile, lowered: str, tokens: list[str]) -> float:
         """``lowered``: the message casefolded (once for all rivals)."""
         letters = 2 * sum(lowered.count(ch) for ch in self._letters[profile.code])
-        words = self._words[profile.code]
-        return letters + sum(1 for t in tokens if t in words)
+        words, grammar = self._words[profile.code], self._grammar[profile.code]
+        return letters + sum(1 + (t in grammar) for t in tokens if t in words or t in grammar)
 
     def choose(self, text: str, preferred: str | None) -> str:
         """The reply's language: the message's own if it tells clearly; else the preferred
