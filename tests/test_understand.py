@@ -579,3 +579,12 @@ def test_a_letter_typed_again_for_stress_is_the_word_with_it_once(brain: Brain) 
 def test_how_many_cut_to_its_consonants_asks_a_count(brain: Brain) -> None:
     # "hw" and "mny" each have a spelling of their own; together they are "how many"
     assert brain.lexicon.parse("hw mny deals").qtype == "count"
+
+
+def test_a_phrase_holding_the_question_words_whole_still_names_its_concept(brain: Brain) -> None:
+    # "kis ne" asks who; "kis ne diya" (who gave) is also a phrase of the give concept
+    parsed = brain.lexicon.parse("ye award kis ne diya unhe?")
+    assert parsed.qtype == "who" and "give" in parsed.concepts
+    assert not brain.answer("ye award kis ne diya unhe?").answered  # the record lacks who
+    # a negation's words stay out: "not much" is no phrase of "much" here
+    assert "trade_level" not in brain.lexicon.parse("so not much about peacekeeping").concepts

@@ -719,7 +719,9 @@ class Lexicon:
         negations = self.negation_words(tokens)
         kind = self._find_qtype(stems, start, negations)
         sums = self._sums(tokens)  # "17 times 23": no figures of the record
-        matches = self._matches(tokens, start, kind.phrases | negations | sums, kind.heads)
+        matches = self._matches(
+            tokens, start, kind.phrases | negations | sums, kind.heads, kind.phrases
+        )
         negated, denied = self._denial(tokens, matches)  # "not the award, what did he say?"
         said = [m for m in matches if not m.title and m.at not in negated]
         concepts = self._weights(said)
@@ -864,27 +866,50 @@ class Lexicon:
         return 0
 
     def _matches(
-        self, tokens: list[Token], start: int, skip: frozenset[int], heads: frozenset[int]
+        self,
+        tokens: list[Token],
+        start: int,
+        skip: frozenset[int],
+        heads: frozenset[int],
+        asking: frozenset[int] = frozenset(),
     ) -> list[Match]:
         """Concept and title phrases, left to right, longest first, after the marker.
         Words of a question phrase ("how big", "which leader") ask the kind, no more; but
-        its last word may also name one of the record's things ("which ministers")."""
+        its last word may also name one of the record's things ("which ministers"), and a
+        phrase that holds it whole and goes on names its concepts too ("kis ne diya": who
+        gave; ``asking`` are the question phrase's words)."""
         stems = [t.stem for t in tokens]
         found: list[Match] = []
         i = start
         while i < len(tokens):
-            inert = (i in skip and i not in heads) or self._starts_nothing(tokens[i])
-            match = None if inert else self._match_here(tokens, stems, i)
-            if match is None and not inert:  # "put the medal on him": a separated phrase
-                match = self._separated(tokens, stems, i)
-            if match is not None and i in skip and not self._names_a_record_thing(match):
-                match = None
+            match = self._match_from(tokens, stems, i, (skip, heads, asking))
             if match is None:
                 i += 1
                 continue
             found.append(match)
             i += match.length
         return found
+
+    def _match_from(
+        self,
+        tokens: list[Token],
+        stems: list[str],
+        i: int,
+        question: tuple[frozenset[int], frozenset[int], frozenset[int]],
+    ) -> Match | None:
+        """The phrase starting at word i, as ``_matches`` allows it there (``question``:
+        its skip, heads and asking positions)."""
+        skip, heads, asking = question
+        inside = i in skip and i not in heads
+        inert = (inside and i not in asking) or self._starts_nothing(tokens[i])
+        match = None if inert else self._match_here(tokens, stems, i)
+        if inside:  # only a phrase that goes on past the question's words
+            return match if match is not None and match.at + match.length - 1 not in skip else None
+        if match is None and not inert:  # "put the medal on him": a separated phrase
+            match = self._separated(tokens, stems, i)
+        if match is not None and i in heads and not self._names_a_record_thing(match):
+            return None
+        return match
 
     def _separated(self, tokens: list[Token], stems: list[str], i: int) -> Match | None:
         """A two-word alias whose second word is a particle the grammar lets stand apart
