@@ -584,8 +584,8 @@ class Lexicon:
     def _unrepeated(self, word: str) -> str:
         """ "gaaza", "agreeement", "thankss": a letter held down or typed again for stress is
         the known word with it once (or twice, as the word has it)."""
-        for run in (_RUNS_OF_THREE, _RUNS):
-            single = run.sub(r"\1\1" if run is _RUNS_OF_THREE else r"\1", word)
+        for run, kept in _REPEATS:
+            single = run.sub(kept, word)
             if single != word and single in self._words_as_written:
                 return single
         return word
@@ -1541,14 +1541,15 @@ class Lexicon:
         a typo, not something the record lacks."""
         if len(word) < 7 or self.is_common(word):  # short words and real words are not slips
             return False
-        cutoff = 2 if len(word) <= 8 else 3
         found = process.extractOne(
             word,
             self._targets_from.get(word[0], []),
             scorer=OSA.distance,
-            score_cutoff=cutoff,
+            score_cutoff=2 if len(word) <= 8 else 3,
             processor=None,
         )
+        if found is not None:
+            return True
         spoken = _spoken(word)  # "protekshn" is "protection" by ear, if not by letters
         heard = process.extractOne(
             spoken,
@@ -1557,7 +1558,7 @@ class Lexicon:
             score_cutoff=CONFIG.spoken_slip_edits,
             processor=None,
         )
-        return found is not None or heard is not None
+        return heard is not None
 
     def _slip_of_everyday(self, word: str) -> bool:
         """ "visted", "recieved": one slip from an everyday word (with the same first letter)
@@ -1735,8 +1736,8 @@ def _may_start(starts: Starts, tokens: list[Token]) -> bool:
 
 
 _VOWELS = frozenset("aeiou")
-_RUNS_OF_THREE = re.compile(r"(\w)\1{2,}")  # "agreeement": at most two of a letter
-_RUNS = re.compile(r"(\w)\1+")  # "gaaza": one
+# a letter typed again: "agreeement" keeps two of it, then "gaaza" one
+_REPEATS = ((re.compile(r"(\w)\1{2,}"), r"\1\1"), (re.compile(r"(\w)\1+"), r"\1"))
 
 
 @lru_cache(maxsize=4096)
