@@ -588,3 +588,9 @@ def test_a_phrase_holding_the_question_words_whole_still_names_its_concept(brain
     assert not brain.answer("ye award kis ne diya unhe?").answered  # the record lacks who
     # a negation's words stay out: "not much" is no phrase of "much" here
     assert "trade_level" not in brain.lexicon.parse("so not much about peacekeeping").concepts
+
+
+def test_a_long_vowel_typed_twice_is_the_everyday_word_not_a_record_word(brain: Brain) -> None:
+    # "asaan" is "asan" (easy), a Roman Urdu everyday word: no slip for the record's "amaan"
+    assert brain.lexicon.correct("asaan") == "asan"
+    assert "peace" not in brain.lexicon.parse("koi asaan tareeqa").concepts

@@ -582,12 +582,13 @@ class Lexicon:
         return cached
 
     def _unrepeated(self, word: str) -> str:
-        """ "gaaza", "agreeement", "thankss": a letter held down or typed again for stress is
-        the known word with it once (or twice, as the word has it)."""
+        """ "gaaza", "agreeement", "thankss", "asaan": a letter held down, typed again for
+        stress or for a long vowel is the known word (or everyday word) with it once (or
+        twice, as the word has it)."""
         for run, kept in _REPEATS:
             single = run.sub(kept, word)
-            if single != word and single in self._words_as_written:
-                return single
+            if single != word and (single in self._words_as_written or self._listed(single)):
+                return single  # "asaan" is "asan" (easy), not a slip for "amaan"
         return word
 
     def _by_ear(self, word: str) -> str:
