@@ -530,3 +530,13 @@ def test_which_agreements_on_two_named_areas_answers_both(tiny_brain: Brain) -> 
     answer = tiny_brain.answer("Which agreements were signed on fisheries and the ferry?")
     assert answer.answered and answer.rule == "lacking_detail"
     assert "fisher" in answer.text.lower() and "ferry" in answer.text.lower()
+
+
+def test_an_everyday_noun_in_a_question_about_mentions_is_no_missing_topic(
+    tiny_brain: Brain,
+) -> None:
+    # "part" is an everyday noun of the question's frame; "zorblax" a name the record lacks
+    framed = tiny_brain.answer("was the award mentioned as part of it")
+    assert framed.answered and "does not mention" not in framed.text
+    named = tiny_brain.answer("was the award mentioned with zorblax")
+    assert not named.answered and "zorblax" in named.text

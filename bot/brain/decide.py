@@ -719,7 +719,9 @@ def asked_about_mentions(case: Case) -> Answer | None:
     parsed, topic = case.parsed, case.topic
     if not (case.unknown and "discuss" in parsed.concepts and topic.answered):
         return None
-    words = parsed.objects or case.unknown
+    words = parsed.objects or [w for w in case.unknown if not case.brain.lexicon.is_common(w)]
+    if not words:  # "for example", "I pray daily": everyday words, not a topic asked about
+        return None
     return case.not_in_record(
         compose.not_mentioned(words, compose.what_it_says(topic)),
         case.conf * 0.8,
