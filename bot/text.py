@@ -30,10 +30,11 @@ def clean(text: str) -> str:
 
 
 # Arabic-keyboard letters typed for their Urdu look-alikes: yeh, kaf, heh, alef maksura
-# and the spellings phones mix up: do-chashmi heh for gol heh (معاھدے), noon for noon ghunna
+# and the spellings phones mix up: do-chashmi heh for gol heh (معاھدے), noon for noon ghunna,
+# yeh barree with hamza for hamza and yeh barree (ہوۓ for ہوئے)
 _URDU_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0643": "\u06a9", "\u0647": "\u06c1",
                                "\u0649": "\u06cc", "\u06be": "\u06c1", "\u06ba": "\u0646",
-                               "\u06c3": "\u06c1"})  # fmt: skip
+                               "\u06c3": "\u06c1", "\u06d3": "\u0626\u06d2"})  # fmt: skip
 _URDU_LETTERS_NO_APOSTROPHES = {**_URDU_LETTERS, **str.maketrans("", "", _APOSTROPHES)}
 _DIGIT = re.compile(r"\d")
 

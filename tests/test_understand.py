@@ -594,3 +594,10 @@ def test_a_long_vowel_typed_twice_is_the_everyday_word_not_a_record_word(brain: 
     # "asaan" is "asan" (easy), a Roman Urdu everyday word: no slip for the record's "amaan"
     assert brain.lexicon.correct("asaan") == "asan"
     assert "peace" not in brain.lexicon.parse("koi asaan tareeqa").concepts
+
+
+def test_three_urdu_words_typed_without_spaces_are_three_words(brain: Brain) -> None:
+    # ے joins no letter after it: "کتنےمعاہدےہوئے" looks spaced; ۓ is how phones type ئے
+    words = [t.surface for t in brain.lexicon.tokens("کتنےمعاہدےہوۓ")]
+    assert words == ["کتنے", "معاہدے", "ہوئے"]
+    assert brain.answer("پاکستان قزاقستان کے بیچ کتنےمعاہدےہوۓ").intent == "agreements_count"

@@ -685,18 +685,25 @@ class Lexicon:
             return (word,)
         split = self._splits.get(word)
         if split is None:
-            split = next(
-                (
-                    (word[:i], word[i:])
-                    for i in range(2, len(word) - 1)
-                    if word[i - 1] in NON_JOINING and self._two_words(word[:i], word[i:])
-                ),
-                (word,),
-            )
+            split = self._known_words_in(word) or (word,)
             if len(self._splits) >= KEPT_TOKENS:
                 self._splits.clear()
             self._splits[word] = split
         return split
+
+    def _known_words_in(self, word: str) -> tuple[str, ...] | None:
+        """The known words a run of them typed without spaces is made of, split after
+        letters that do not join: "کتنےمعاہدےہوئے" is three words, not one unknown."""
+        for i in range(2, len(word) - 1):
+            first, rest = word[:i], word[i:]
+            if word[i - 1] not in NON_JOINING or first not in self._arabic_words:
+                continue
+            if self._two_words(first, rest):
+                return (first, rest)
+            tail = self._known_words_in(rest) if UNJOINED.search(rest) else None
+            if tail is not None and self._two_words(first, tail[0]):
+                return (first, *tail)
+        return None
 
     def _two_words(self, first: str, second: str) -> bool:
         """Both known; a short second word only if it is a postposition ("کا", "نے") after
