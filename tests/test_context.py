@@ -323,3 +323,13 @@ def test_what_someone_said_about_it_is_about_the_last_subject_not_its_speaker(
     resolved = resolve(parsed, context, tiny_lexicon, PEOPLE, _never_alone)
     assert "fisheries" in resolved.parsed.concepts and "brel" not in resolved.parsed.concepts
     assert not tiny_lexicon.parse("what did varga say about this award").about_thing
+
+
+def test_a_message_declined_as_off_the_topic_lends_nothing_to_the_next(brain: Brain) -> None:
+    # "Lahore" of a gold-price question is no place for the next message to ask about
+    context = Context()
+    brain.answer("price of gold in lahore today?", context)
+    assert brain.answer("and how many were there?", context).topic is None
+    context = Context()
+    brain.answer("سکھر منڈی میں آج کھجور کا کیا ریٹ ہے", context)  # the price of dates today
+    assert brain.answer("اچھا یہ بتاؤ کتنے ایم او یو ہوئے", context).intent == "agreements_count"

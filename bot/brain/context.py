@@ -298,6 +298,8 @@ def next_message(context: Context) -> None:
     """A new message: someone or somewhere the record lacks, once the last answer said so,
     is not what its "he", "where?" or "when?" asks about; the record's own event is. (Parts of
     one message still share it: "did any ministers come, and who were they?")"""
+    if context.last_topic is None and OFF_TOPIC in context.last_concepts:
+        context.last_concepts = {}  # a message declined as off the topic lends nothing
     if context.corrected:
         context.last_concepts = {
             c: w for c, w in context.last_concepts.items() if c not in context.corrected
