@@ -601,3 +601,14 @@ def test_three_urdu_words_typed_without_spaces_are_three_words(brain: Brain) -> 
     words = [t.surface for t in brain.lexicon.tokens("کتنےمعاہدےہوۓ")]
     assert words == ["کتنے", "معاہدے", "ہوئے"]
     assert brain.answer("پاکستان قزاقستان کے بیچ کتنےمعاہدےہوۓ").intent == "agreements_count"
+
+
+def test_phone_shortenings_and_a_preposition_are_no_missing_topics(brain: Brain) -> None:
+    # "incl", "esp", "thru" stand for their words; "till" asks "till when", no cash till
+    assert [brain.lexicon.correct(w) for w in ("incl", "esp", "thru")] == [
+        "including",
+        "especially",
+        "through",
+    ]
+    parsed = brain.lexicon.parse("till when")
+    assert parsed.qtype == "when" and not parsed.unknown
