@@ -182,6 +182,18 @@ class Grammar(Strict):
         "nothing and names none of the record's people or figures ('I work cabin crew on "
         "Islamabad routes.') says who asks, before the question: no missing topic",
     )
+    asker_words: list[Word] = Field(
+        default=[],
+        description="'journalist', 'trader', 'student': who asks, named at the head of a "
+        "short clause that asks nothing ('Kokshetau journalist.', 'Truck dispatcher at "
+        "Torkham.'): like a clause opened by a self word, it says who asks, no missing topic",
+    )
+    asker_after: list[Word] = Field(
+        default=[],
+        description="'here', 'from', 'at': words that may follow the asker's noun in such a "
+        "clause ('retired colonel here', 'analyst from Almaty'); any other word after it makes "
+        "the noun part of a topic ('student exchange')",
+    )
     separable_particles: list[Word] = Field(
         default=[],
         description="'on', 'up', 'over': the particle of a two-word alias ('put on', 'hand "

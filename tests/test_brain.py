@@ -395,6 +395,16 @@ def test_a_preamble_before_a_colon_sets_the_scene_and_is_no_missing_topic(brain:
     assert "Nishan" in brain.answer("Tokayev's award: when was it given?").text
 
 
+def test_a_short_clause_naming_the_asker_and_the_town_is_no_question(brain: Brain) -> None:
+    """ "Bank clerk, Lahore.": who asks and where, before the question; "Lahore" is no
+    place the visit is said to have gone."""
+    answer = brain.answer("Bank clerk, Lahore. Who signed the railway MoU?")
+    assert answer.intent == "not_in_record" and "railway" in answer.text
+    assert "where else" not in answer.text
+    # a word for people that heads no asker ("student exchange") is part of a topic
+    assert brain.answer("Student exchange. was there a deal?").text.startswith("Education")
+
+
 def test_the_congratulation_is_on_the_award_not_a_list_of_remarks(brain: Brain) -> None:
     assert "Nishan" in brain.answer("what did the PM congratulate Tokayev on?").text
     assert "Sharif" in brain.answer("who congratulated Tokayev?").text

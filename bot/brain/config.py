@@ -29,6 +29,8 @@ class BrainConfig:
     max_chars: int = 1000  # longer messages are refused with a short reply
     max_words: int = 80  # words of a message that are read
     acknowledgement_words: int = 3  # "roger that", "cheers": this short and naming nothing
+    asker_clause_words: int = 6  # "customs broker at Torkham here": a clause naming the asker
+    asker_town_words: int = 3  # "..., Islamabad.": the asker's town after it
     counted_figure_weight: float = 1.0  # "how many years": the record's figure in years
     counted_reach: int = 3  # "how many new railway deals": the nouns counted after "how many"
     everyday_slip_min: int = 5  # a word this long one slip from an everyday word is that word

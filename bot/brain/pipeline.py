@@ -319,22 +319,48 @@ class Brain:
         people or figures say who asks; their words are no missing topic. A claim stays ("I
         heard they signed 50, right?"): the rest must ask, with a subject of its own."""
         rest, dropped = text, False
-        while (found := _CLAUSE.match(rest)) is not None and self._introduces(found.group(1)):
+        while (found := _CLAUSE.match(rest)) is not None and (
+            self._introduces(found.group(1)) or (dropped and self._a_town(found.group(1)))
+        ):
             rest, dropped = rest[found.end() :], True
         if not dropped or not self._asks(rest, rest):
             return text
         anchored = any(self.lexicon.is_anchor(c) for c in self._parse(rest).subject)
         return rest if anchored else text
 
+    def _names_the_asker(self, words: list[str]) -> bool:
+        """ "Parliamentary staffer", "Truck dispatcher at Torkham", "retired colonel here":
+        a word for who asks, last or before "here", "at", "from" ("student exchange" is a
+        topic, not an asker)."""
+        grammar = self.lexicon.grammar
+        if len(words) > CONFIG.asker_clause_words:
+            return False
+        return any(
+            stem(w) in grammar.asker_words
+            and (i == len(words) - 1 or words[i + 1] in grammar.asker_after)
+            for i, w in enumerate(words)
+        )
+
+    def _a_town(self, clause: str) -> bool:
+        """ "Parliamentary staffer, Islamabad.": after the asker, one to three capitalised
+        words that ask nothing are where the asker is."""
+        words = clause.split()
+        if len(words) > CONFIG.asker_town_words or not all(w[:1].isupper() for w in words):
+            return False
+        parsed = self._parse(clause)
+        return parsed.qtype_at < 0 and not set(self.people_ids) & set(parsed.concepts)
+
     def _introduces(self, clause: str) -> bool:
         """A greeting ("Hi!", "Assalam o alaikum bhai,"), or words about the asker."""
         selfish = self.lexicon.grammar.self_words
         words = clause.split()
+        plain = [normalise(w) for w in words]
         # "I teach in Larkana", "for my essay", "Skardu se hotel wala hun": the asker opens
         # the clause (in its first few words) or, in a language whose verb comes last,
-        # closes it; only those words are read
-        edges = [*words[:SELF_WORDS_AT], *words[-1:]]
-        opens = bool({normalise(w) for w in edges} & selfish)
+        # closes it; only those words are read. "Kokshetau journalist": a short clause
+        # headed by a word for who asks does the same
+        edges = [*plain[:SELF_WORDS_AT], *plain[-1:]]
+        opens = bool(set(edges) & selfish) or self._names_the_asker(plain)
         if not opens and len(words) > GREETING_WORDS:
             return False  # neither: no parse needed (most messages)
         parsed = self._parse(clause)

@@ -70,6 +70,8 @@ class Shape:
     containing_words: frozenset[str] = frozenset()
     contained_words: frozenset[str] = frozenset()
     self_words: frozenset[str] = frozenset()
+    asker_words: frozenset[str] = frozenset()
+    asker_after: frozenset[str] = frozenset()
     past_auxiliaries: frozenset[str] = frozenset()
     of_words: frozenset[str] = frozenset()
     category_words: frozenset[str] = frozenset()
@@ -1919,6 +1921,8 @@ def _shape(grammar: Grammar) -> Shape:
         containing_words=_plain(grammar.containing_words),
         contained_words=_plain(grammar.contained_words),
         self_words=_plain(grammar.self_words),
+        asker_words=_stemmed(grammar.asker_words),
+        asker_after=_plain(grammar.asker_after),
         past_auxiliaries=_plain(grammar.past_auxiliaries),
         of_words=_plain(grammar.of_words),
         category_words=_plain(grammar.category_words),
