@@ -540,3 +540,10 @@ def test_an_everyday_noun_in_a_question_about_mentions_is_no_missing_topic(
     assert framed.answered and "does not mention" not in framed.text
     named = tiny_brain.answer("was the award mentioned with zorblax")
     assert not named.answered and "zorblax" in named.text
+
+
+def test_anything_on_an_unnamed_area_is_the_closed_list_question(brain: Brain) -> None:
+    # "anything on X?" says nothing more of X than "X?": the areas the record names answer
+    assert "not among" in brain.answer("anything on textiles or garments?").text
+    # a question asking more of it ("how many journalists were there?") is not the list
+    assert "not among" not in brain.answer("how many journalists were there?").text

@@ -734,7 +734,7 @@ def unframed_area(case: Case) -> Answer | None:
     parsed, topic = case.parsed, case.topic
     if topic.kind != "unnamed" or (parsed.qtype is None and not rare_names(case)):
         return None  # "visa?" alone is the closed-list question; "MBBS universities" is not
-    if _about_agreements(case):
+    if _about_agreements(case) or _only_the_area(case):
         return None
     words = [s for s, concepts in parsed.spans if topic.id in concepts]
     related = _related_text(case, topic.id)
@@ -745,6 +745,16 @@ def unframed_area(case: Case) -> Answer | None:
     if related:
         said.append(Term(f"related.{topic.id}"))
     return case.not_in_record(said, case.conf * 0.8)
+
+
+def _only_the_area(case: Case) -> bool:
+    """ "Anything on textiles or garments?": the area and a question word, nothing else it
+    says of the area: as terse as "textiles?", the closed-list question."""
+    parsed = case.parsed
+    terse = parsed.qtype in (None, "yes_no") or (parsed.follow_up and parsed.qtype == "what")
+    if not terse or parsed.neutral:  # "how many journalists were there?" asks more
+        return False
+    return set(parsed.concepts) <= {case.topic.id, *QTYPE_CONCEPTS}
 
 
 def _about_agreements(case: Case) -> bool:
