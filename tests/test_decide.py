@@ -547,3 +547,10 @@ def test_anything_on_an_unnamed_area_is_the_closed_list_question(brain: Brain) -
     assert "not among" in brain.answer("anything on textiles or garments?").text
     # a question asking more of it ("how many journalists were there?") is not the list
     assert "not among" not in brain.answer("how many journalists were there?").text
+
+
+def test_a_visit_to_a_place_the_record_does_not_name_is_no_yes(brain: Brain) -> None:
+    # the person and the visit are the record's; Taxila is not
+    answer = brain.answer("did tokayev visit Taxila?")
+    assert not answer.answered and "taxila" in answer.text
+    assert brain.answer("did tokayev visit pakistan?").answered

@@ -32,6 +32,7 @@ class BrainConfig:
     asker_clause_words: int = 6  # "customs broker at Torkham here": a clause naming the asker
     asker_town_words: int = 3  # "..., Islamabad.": the asker's town after it
     counted_figure_weight: float = 1.0  # "how many years": the record's figure in years
+    visited_reach: int = 3  # "did he visit gilgit or skardu": names this near after visiting
     counted_reach: int = 3  # "how many new railway deals": the nouns counted after "how many"
     everyday_slip_min: int = 5  # a word this long one slip from an everyday word is that word
     fuzzy_stem_min: int = 6  # a stem alias this long forgives one slip in a word of another script

@@ -45,6 +45,7 @@ SPECIFICS = "specifics"  # the language file's concept for "exactly", "what kind
 # the language file's "will", "next time"; and "start", "начнут": what the agreements start is
 # yet to come (unless asked in the past: "when did the talks begin?")
 ONSET = "onset"
+VISIT = "visit"  # the language file's concept for visiting, going to a place
 FUTURE = frozenset({"future_tense", "future", ONSET})
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
 
@@ -780,13 +781,30 @@ def unknown_object(case: Case) -> Answer | None:
     outnumbered = _outnumbered(case, what_about)
     asked_about = parsed.objects if topic.kind not in ("area", "unnamed") else []
     unknown = case.unknown or (foreign_subject(parsed) if only_by_kind else ())
-    if not topic.answered or not (asked_about or (unknown and (only_by_kind or outnumbered))):
+    named = _a_name_asked_of(case)
+    if not topic.answered or not (
+        asked_about or named or (unknown and (only_by_kind or outnumbered))
+    ):
         return None
-    words = asked_about or unknown
+    words = asked_about or named or unknown
     return case.not_in_record(
         compose.not_mentioned(words, compose.what_it_says(topic)),
         case.conf * 0.8,
     )
+
+
+def _a_name_asked_of(case: Case) -> list[str]:
+    """ "Did Tokayev visit GHQ?", "did he visit gilgit or skardu": a yes/no question whether
+    someone of the record went to a place the record does not name (a name right after the
+    word of visiting); the visit alone is no yes."""
+    parsed = case.parsed
+    if parsed.qtype != "yes_no" or case.topic.person is None:
+        return []
+    visited = parsed.where.get(VISIT)
+    if not visited:
+        return []
+    reach = range(min(visited) + 1, min(visited) + 1 + CONFIG.visited_reach)
+    return [w for w in rare_names(case) if any(i in reach for i in parsed.where.get(w, ()))]
 
 
 def _outnumbered(case: Case, what_about: set[str]) -> bool:
