@@ -554,3 +554,13 @@ def test_a_visit_to_a_place_the_record_does_not_name_is_no_yes(brain: Brain) -> 
     answer = brain.answer("did tokayev visit Taxila?")
     assert not answer.answered and "taxila" in answer.text
     assert brain.answer("did tokayev visit pakistan?").answered
+
+
+def test_another_country_holding_a_title_of_the_record_is_corrected(brain: Brain) -> None:
+    # "the Tajik president" names someone else with Tokayev's title: the record's own
+    # holder is given, the wrong one not repeated
+    answer = brain.answer("what did the Tajik president say at the signing?")
+    assert answer.intent == "false_premise" and answer.answered
+    assert "Tokayev" in answer.text and "tajik" not in answer.text.lower()
+    # a word corrected into a title is no title ("saddar", a part of Karachi)
+    assert brain.answer("rickshaw silencer saddar mein kahan theek hoga").intent != "false_premise"

@@ -891,10 +891,14 @@ def sibling_name(case: Case) -> Answer | None:
     """ "He was given the Hilal-e-Pakistan, yes?": a name like one of the record's, with a
     word changed, is a thing the record lacks; the reply gives the record's own instead (a
     correction, so an answer; the wrong name is not repeated, as a wrong figure is not)."""
-    named = any(concept in case.best.matched for _, concept in case.parsed.siblings)
+    people = case.brain.people  # a person's sibling is corrected whatever the topic asked
+    named = [c for _, c in case.parsed.siblings if c in case.best.matched or c in people]
     if not named or not case.topic.answered:
         return None
-    return case.reply([Said(case.topic.id)], answered=True, intent="false_premise")
+    holders: list[Piece] = [  # "the Uzbek president": the record's own holder of the title
+        line("another_holder", who=Term(f"person.{c}")) for c in named if c in people
+    ]
+    return case.reply([*holders[:1], Said(case.topic.id)], answered=True, intent="false_premise")
 
 
 def wrong_count(case: Case) -> Answer | None:

@@ -746,9 +746,11 @@ class Lexicon:
             where.setdefault(surface, []).append(i)
         siblings = self._siblings(tokens, words.unknown_at, concepts, text)
         spans = [m.span for m in said]
+        titles = [m for m in matches if m.title and m.at not in negated]
         if not words.unknown:  # "president" is Tokayev, "president of america" is not
-            titles = [m for m in matches if m.title and m.at not in negated]
             self._hear_titles(titles, concepts, spans)
+        else:  # "the Uzbek president": the record's title, another country's holder
+            siblings += self._strangers(tokens, titles, words.unknown_at, concepts)
         first_person = self._first_person(concepts)
         self._country_speaks(tokens, concepts, where)
         qtype = self._implied_kind(kind, concepts, where, len(tokens))
@@ -1180,6 +1182,30 @@ class Lexicon:
             t.surface in self._person_pronouns and self._marked_as_object(tokens, i, len(tokens))
             for i, t in enumerate(tokens)
         )
+
+    def _strangers(
+        self,
+        tokens: list[Token],
+        titles: list[Match],
+        unknown_at: list[tuple[str, int]],
+        concepts: dict[str, float],
+    ) -> tuple[tuple[str, str], ...]:
+        """ "What did the Uzbek president say?": a word nobody knows right before a title of
+        one of the record's people ("Kazakh president" is an alias) names someone else with
+        that title: a sibling of the person, whose concept is what the question is about,
+        so the reply gives the record's own person instead (see ``decide.sibling_name``)."""
+        before = {i + 1 for _, i in unknown_at}
+        found = []
+        for title in titles:
+            typed = all(t.word == t.surface for t in tokens[title.at : title.at + title.length])
+            if title.at in before and typed:  # not a word corrected into a title ("saddar")
+                surface = " ".join(
+                    t.surface for t in tokens[title.at - 1 : title.at + title.length]
+                )
+                for concept in title.concepts:
+                    concepts.setdefault(concept, self.info[concept].weight)
+                    found.append((surface, concept))
+        return tuple(found)
 
     def _siblings(
         self,
