@@ -612,3 +612,9 @@ def test_phone_shortenings_and_a_preposition_are_no_missing_topics(brain: Brain)
     ]
     parsed = brain.lexicon.parse("till when")
     assert parsed.qtype == "when" and not parsed.unknown
+
+
+def test_a_blessing_said_as_thanks_is_small_talk_not_the_records_joy(brain: Brain) -> None:
+    for wish in ("jeete raho beta, khush raho", "Бақытты бол, балам", "اللہ آپ کو خوش رکھے"):
+        assert brain.answer(wish).intent == "thanks", wish
+    assert brain.answer("was sharif khush about the visit?").intent == "statement"
