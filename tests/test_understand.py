@@ -618,3 +618,12 @@ def test_a_blessing_said_as_thanks_is_small_talk_not_the_records_joy(brain: Brai
     for wish in ("jeete raho beta, khush raho", "Бақытты бол, балам", "اللہ آپ کو خوش رکھے"):
         assert brain.answer(wish).intent == "thanks", wish
     assert brain.answer("was sharif khush about the visit?").intent == "statement"
+
+
+def test_everyday_acknowledgements_and_greetings_are_small_talk(brain: Brain) -> None:
+    # "принял" (got it) is no reception, "noted" no statement, "your day" no date
+    expected = {"ок, принял": "ok", "noted, cheers": "ok", "peace out": "bye"}
+    expected["hello bot, how's your day going"] = "greet"
+    for message, intent in expected.items():
+        assert brain.answer(message).intent == intent, message
+    assert brain.answer("Кто принял Токаева?").intent == "people"
