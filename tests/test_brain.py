@@ -405,6 +405,14 @@ def test_a_short_clause_naming_the_asker_and_the_town_is_no_question(brain: Brai
     assert brain.answer("Student exchange. was there a deal?").text.startswith("Education")
 
 
+def test_a_guess_after_a_missing_detail_gets_no_yes_that_repeats_the_gap(brain: Brain) -> None:
+    """ "which minerals exactly? is cobalt mentioned?": the record names no mineral; the
+    second part must not add "Yes." with the same sentence the gap's reply quotes."""
+    answer = brain.answer("which ports exactly? is Gwadar one of them?")
+    assert not answer.answered and "Yes." not in answer.text
+    assert answer.text.count("Transit trade and port utilization") == 1
+
+
 def test_the_congratulation_is_on_the_award_not_a_list_of_remarks(brain: Brain) -> None:
     assert "Nishan" in brain.answer("what did the PM congratulate Tokayev on?").text
     assert "Sharif" in brain.answer("who congratulated Tokayev?").text

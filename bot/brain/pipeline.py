@@ -23,7 +23,7 @@ from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
 from bot.brain.languages import Detector
 from bot.brain.retrieve import TopicIndex, rank
-from bot.brain.speech import ENGLISH, Line, Speech, line
+from bot.brain.speech import ENGLISH, Line, Said, Speech, line
 from bot.brain.topics import MenuGroup, Topic, build_topics, menu_groups
 from bot.brain.understand import (
     GENERIC_QTYPES,
@@ -186,16 +186,16 @@ class Brain:
         date or the place of the visit)."""
         kept: list[Answer] = []
         gap: Parsed | None = None
-        gap_topic = ""
+        gap_reply = results[0]
         for part, result in zip(parts, results, strict=True):
-            elsewhere = result.answered and result.topic != gap_topic
-            if gap is not None and elsewhere and self._leans_on(part, gap):
+            leans = gap is not None and result.answered and self._leans_on(part, gap)
+            if leans and _adds_nothing(result, gap_reply):
                 continue
             kept.append(result)
             if not result.answered and result.intent == "not_in_record" and result.topic:
                 asked = self._parse(part)
                 gap = None if self.lexicon.asks_nothing_here(asked) else asked
-                gap_topic = result.topic
+                gap_reply = result
         return kept
 
     def _leans_on(self, part: str, gap: Parsed) -> bool:
@@ -875,6 +875,17 @@ def _combine(results: list[Answer]) -> Answer:
         topic=useful[-1].topic,
         quotes=tuple(r.quotes[0] if r.quotes else "" for r in useful),  # each part its own
     )
+
+
+def _adds_nothing(result: Answer, gap: Answer) -> bool:
+    """After a gap, a reply on another topic answers what was not asked (the visit's date
+    for the missing one's); on the gap's own topic, one whose record sentences the gap's
+    reply already gives ("which ports exactly? is Aktau one of them": not "does not say
+    which", then "Yes. Transit trade...")."""
+    if result.topic != gap.topic:
+        return True
+    said = {p.topic for p in result.said if isinstance(p, Said)}
+    return bool(said) and said <= {p.topic for p in gap.said if isinstance(p, Said)}
 
 
 def _useful(results: list[Answer]) -> list[Answer]:
