@@ -564,3 +564,13 @@ def test_another_country_holding_a_title_of_the_record_is_corrected(brain: Brain
     assert "Tokayev" in answer.text and "tajik" not in answer.text.lower()
     # a word corrected into a title is no title ("saddar", a part of Karachi)
     assert brain.answer("rickshaw silencer saddar mein kahan theek hoga").intent != "false_premise"
+
+
+def test_who_signed_those_after_an_area_gets_who_signed_the_agreements(brain: Brain) -> None:
+    # the area is lent by the last turn; the leaders exchanged all the agreements (who signed
+    # each is not given), which holds for these too
+    context = Context()
+    brain.answer("was there a mining agreement?", context)
+    assert brain.answer("who signed those?", context).intent == "signatories"
+    # named in the question itself, the area is what is asked of: its signer is not given
+    assert brain.answer("who signed the mining MoU?").intent == "not_in_record"

@@ -378,8 +378,21 @@ def named_area_first(case: Case) -> Redirect | None:
         return None
     if case.topic.kind == "gap":  # "the dollar value of the mining deal": not given, say so
         return None
+    if _answers_who_of_all(case, areas):
+        return None
     covering = [c for c in case.candidates if areas & c.topic.vocabulary]
     return Redirect(covering[0]) if covering else None
+
+
+def _answers_who_of_all(case: Case, areas: set[str]) -> bool:
+    """ "who signed those?" after the mining deal: the area is lent by the last turn, and the
+    best topic answers who for all the agreements (the leaders exchanged them; who signed
+    each is not given), which holds for this one too."""
+    parsed = case.parsed
+    own = parsed.subject - parsed.borrowed
+    lent = not areas & own
+    said = own <= case.best.matched  # "which ministers?" asks more than the leaders
+    return lent and said and parsed.qtype == "who" and case.best.type_ok
 
 
 def two_questions(case: Case) -> Answer | None:
