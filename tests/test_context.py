@@ -333,3 +333,11 @@ def test_a_message_declined_as_off_the_topic_lends_nothing_to_the_next(brain: Br
     context = Context()
     brain.answer("سکھر منڈی میں آج کھجور کا کیا ریٹ ہے", context)  # the price of dates today
     assert brain.answer("اچھا یہ بتاؤ کتنے ایم او یو ہوئے", context).intent == "agreements_count"
+
+
+def test_a_seven_word_who_question_with_a_pronoun_asks_of_the_last_subject(brain: Brain) -> None:
+    # "it" of a seven-word person question is the award just asked about, not a new subject
+    context = Context()
+    brain.answer("what award did tokayev get?", context)
+    answer = brain.answer("who pinned it on him, the president?", context)
+    assert "Nishan" in answer.text and not answer.answered
