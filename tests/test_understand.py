@@ -106,6 +106,20 @@ def test_a_sentence_ends_after_a_letter_of_any_script(brain: Brain) -> None:
     assert split_questions("no. of MoUs?", shape) == ["no. of MoUs"]
 
 
+def test_numbered_items_are_questions_each_with_or_without_a_mark(brain: Brain) -> None:
+    """ "1) ... 2) ...": the numbers split the message, and an item with no question word
+    or mark ("trade target") is asked all the same; "$1 billion" and "(MoUs)" split nothing."""
+    from bot.brain.understand import split_questions
+
+    shape = brain.lexicon.grammar
+    assert split_questions("1) who came 2) trade target", shape) == ["who came", "trade target"]
+    assert split_questions("was it $1 billion (by next year)?", shape) == [
+        "was it $1 billion (by next year)"
+    ]
+    answer = brain.answer("(1) how many mous (2) trade target")
+    assert "37" in answer.text and "1 billion" in answer.text
+
+
 def test_small_talk_as_written_beats_a_shared_stem(brain: Brain) -> None:
     # "good" is small talk; "goods" (an alias of the ports area) only shares its stem
     assert "transit_ports" not in brain.lexicon.parse("good").concepts

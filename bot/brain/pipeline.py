@@ -32,6 +32,7 @@ from bot.brain.understand import (
     SMALLTALK,
     Lexicon,
     Parsed,
+    numbered,
     split_questions,
 )
 from bot.text import clean, normalise, stem
@@ -294,6 +295,8 @@ class Brain:
         parts = [p for p in parts if not self._only_denies(p)] or parts  # "Not Gaza. What..."
         parts = self._with_tags_joined(parts, text)  # "..., didn't he?": one claim to check
         parts = self._without_guesses(parts)  # "which mines? coal?": one question
+        if numbered(text):
+            return parts
         asking = [self._asks(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]

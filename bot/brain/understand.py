@@ -2018,7 +2018,15 @@ def _reach(table: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]
 
 # a sentence ends after a letter of any script ("пакистан. когда", "ہوں۔ قازقستان"); not
 # after a capital ("U.N. peacekeeping"), nor in "no. of MoUs"
-_SPLIT_PUNCT = re.compile(r"[?;\n۔]+|(?<=[a-z0-9\u0430-\u04ff\u0620-\u06ff])[.!]+\s+(?!of\b)")
+_LIST_ITEM = r"(?:^|\s)\(?\d{1,2}\)\s*"  # "1) gap since the last visit 2) was a declaration..."
+_SPLIT_PUNCT = re.compile(
+    r"[?;\n۔•]+|(?<=[a-z0-9\u0430-\u04ff\u0620-\u06ff])[.!]+\s+(?!of\b)|" + _LIST_ITEM
+)
+
+
+def numbered(text: str) -> bool:
+    """ "(1) how many mous (2) trade target": every numbered item is asked, mark or not."""
+    return len(re.findall(_LIST_ITEM, text)) >= 2
 
 
 def _starts_question(head: str, before: str, starters: tuple[str, ...]) -> bool:
