@@ -120,6 +120,19 @@ def test_numbered_items_are_questions_each_with_or_without_a_mark(brain: Brain) 
     assert "37" in answer.text and "1 billion" in answer.text
 
 
+def test_a_word_for_the_askers_people_after_my_is_no_topic(brain: Brain) -> None:
+    # "students" alone may be the education area; "my students" are who asks
+    parsed = brain.lexicon.parse("my students want to know if the anthems were played")
+    assert "students" not in parsed.unknown and not set(parsed.concepts) - {
+        c for c in brain.lexicon.parse("if the anthems were played").concepts
+    }
+    assert brain.answer("My students want to know if the anthems were played").intent == "ceremony"
+    assert (
+        brain.lexicon.parse("any deal on students?").concepts
+        != brain.lexicon.parse("any deal?").concepts
+    )
+
+
 def test_small_talk_as_written_beats_a_shared_stem(brain: Brain) -> None:
     # "good" is small talk; "goods" (an alias of the ports area) only shares its stem
     assert "transit_ports" not in brain.lexicon.parse("good").concepts

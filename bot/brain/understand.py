@@ -729,8 +729,9 @@ class Lexicon:
         negations = self.negation_words(tokens)
         kind = self._find_qtype(stems, start, negations)
         sums = self._sums(tokens)  # "17 times 23": no figures of the record
+        askers = self._askers(tokens)  # "my students want to know": who asks, no topic
         matches = self._matches(
-            tokens, start, kind.phrases | negations | sums, kind.heads, kind.phrases
+            tokens, start, kind.phrases | negations | sums | askers, kind.heads, kind.phrases
         )
         negated, denied = self._denial(tokens, matches)  # "not the award, what did he say?"
         said = [m for m in matches if not m.title and m.at not in negated]
@@ -741,6 +742,7 @@ class Lexicon:
             self._counted_figures(said, concepts)
         where = _positions(said)
         explained = set(range(start)) | kind.explained | _covered(matches) | negations | sums
+        explained |= askers
         words = self._leftover_words(tokens, explained, capitalised_names(text))
         for surface, i in words.unknown_at:
             where.setdefault(surface, []).append(i)
@@ -1280,6 +1282,17 @@ class Lexicon:
         ahead = {t.word for t in tokens[max(0, i - 2) : i]}
         behind = {t.word for t in tokens[i + 1 : min(i + 4, upto)]}
         return bool(ahead & self.grammar.object_markers or behind & self.grammar.markers_after)
+
+    def _askers(self, tokens: list[Token]) -> set[int]:
+        """ "My students in Taraz want to know...", "meri students puchti hain": a word for
+        who asks right after "my", "our", "мои" names the asker's people, not a topic
+        ("student exchange" after no self word stays the topic)."""
+        grammar = self.grammar
+        return {
+            i
+            for i in range(1, len(tokens))
+            if tokens[i].stem in grammar.asker_words and tokens[i - 1].surface in grammar.self_words
+        }
 
     def _sums(self, tokens: list[Token]) -> set[int]:
         """Where a number, an arithmetic word ("times", "плюс") and a number stand in a row
