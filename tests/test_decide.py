@@ -574,3 +574,16 @@ def test_who_signed_those_after_an_area_gets_who_signed_the_agreements(brain: Br
     assert brain.answer("who signed those?", context).intent == "signatories"
     # named in the question itself, the area is what is asked of: its signer is not given
     assert brain.answer("who signed the mining MoU?").intent == "not_in_record"
+
+
+def test_the_fields_a_speaker_listed_are_his_statements_not_the_agreement_areas(
+    brain: Brain,
+) -> None:
+    # Sharif's one statement names fields of cooperation (trade, culture, education...)
+    assert brain.answer("which fields did sharif name?").topic == "strategic_partner"
+    assert brain.answer("PM's cooperation fields").topic == "strategic_partner"
+    # with a deal word, or no person, the fields are the agreements'; "what kind of leader"
+    # asks no fields
+    assert brain.answer("which sectors did sharif sign deals in?").intent == "agreements_list"
+    assert brain.answer("which sectors?").intent == "agreements_list"
+    assert "visionary" in brain.answer("what kind of leader did tokayev call sharif?").text

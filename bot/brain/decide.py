@@ -48,6 +48,7 @@ ONSET = "onset"
 VISIT = "visit"  # the language file's concept for visiting, going to a place
 FUTURE = frozenset({"future_tense", "future", ONSET})
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
+DEAL_WORDS = frozenset({"deal", "sign"})  # the language file's concepts for agreements, signing
 
 
 @dataclass(frozen=True)
@@ -322,6 +323,40 @@ def misattributed(case: Case) -> Answer | None:
         return case.reply([line("attributed_to_other", speaker=speaker, who=who), Said(topic.id)])
     # a correction that gives who did say it: an answer, as for any false premise
     return case.reply([line("not_said_by", who=who), Said(topic.id)], answered=True)
+
+
+def speakers_fields(case: Case) -> Redirect | None:
+    """ "Which fields did Sharif list?", "PM's cooperation fields": the fields (areas,
+    sectors) of a person the best topic leaves out are those his one statement naming
+    several fields of cooperation lists, not the agreement areas; with a deal word ("which
+    sectors did Sharif sign deals in?") they stay the agreements'."""
+    parsed, topic, lexicon = case.parsed, case.topic, case.brain.lexicon
+    if parsed.subject & DEAL_WORDS or not _names_fields(parsed, lexicon):
+        return None
+    people = [p for p in case.mentioned if p not in topic.accounts_for]
+    if len(people) != 1:
+        return None
+    lists = [t for t in case.brain.topics.values() if _lists_fields(t, people[0], lexicon)]
+    if len(lists) != 1:
+        return None
+    return Redirect(evolve(case.best, topic=lists[0], matched=frozenset(people)))
+
+
+def _names_fields(parsed: Parsed, lexicon: Lexicon) -> bool:
+    """A word for fields that the record's words take as one ("fields", "sectors"; not the
+    "kind" of "what kind of leader")."""
+    categories = lexicon.grammar.category_words
+    return any(
+        surface in categories and any(lexicon.from_record(c) for c in concepts)
+        for surface, concepts in parsed.spans
+    )
+
+
+def _lists_fields(topic: Topic, speaker: str, lexicon: Lexicon) -> bool:
+    if topic.kind != "statement" or topic.speaker != speaker:
+        return False
+    fields = [c for c in topic.accounts_for if lexicon.is_area(c) or lexicon.is_general(c)]
+    return len(fields) >= CONFIG.fields_in_a_list
 
 
 def said_about(case: Case) -> Redirect | None:
@@ -1029,6 +1064,7 @@ RULES: tuple[Rule, ...] = (
     closed_list,
     same_words,
     misattributed,
+    speakers_fields,
     said_about,
     named_area_first,
     two_questions,
