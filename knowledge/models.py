@@ -194,6 +194,11 @@ class Grammar(Strict):
         "clause ('retired colonel here', 'analyst from Almaty'); any other word after it makes "
         "the noun part of a topic ('student exchange')",
     )
+    doubt_openers: list[Word] = Field(
+        default=[],
+        description="'really', 'точно': opening a message, a doubt of the last answer "
+        "('really? I heard 40'), which is asked again; later in a message they only stress",
+    )
     separable_particles: list[Word] = Field(
         default=[],
         description="'on', 'up', 'over': the particle of a two-word alias ('put on', 'hand "

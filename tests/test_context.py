@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.brain import Brain
 from bot.brain.context import Context, next_message, remember, resolve
 from bot.brain.understand import Lexicon, Parsed
@@ -341,3 +343,31 @@ def test_a_seven_word_who_question_with_a_pronoun_asks_of_the_last_subject(brain
     brain.answer("what award did tokayev get?", context)
     answer = brain.answer("who pinned it on him, the president?", context)
     assert "Nishan" in answer.text and not answer.answered
+
+
+@pytest.mark.parametrize(
+    ("first", "doubt", "fact"),
+    [
+        ("how many agreements did they sign?", "really? i heard 40", "37"),
+        ("how many agreements did they sign?", "are you sure?", "37"),
+        ("what award did tokayev get?", "you sure? he said Hilal something", "Nishan"),
+        ("сколько соглашений подписали?", "точно?", "37"),
+    ],
+)
+def test_a_doubt_of_the_last_answer_asks_it_again(
+    brain: Brain, first: str, doubt: str, fact: str
+) -> None:
+    context = Context()
+    brain.answer(first, context)
+    answer = brain.answer(doubt, context)
+    assert answer.answered and fact in answer.text
+
+
+def test_really_later_in_a_message_only_stresses(brain: Brain) -> None:
+    context = Context()
+    brain.answer("how many agreements did they sign?", context)
+    assert brain.answer("who really runs the world, tell me", context).intent == "off_topic"
+    assert brain.answer("you're really useful", context).intent == "ok"
+    # a claim of its own after "I heard" asks of itself, not the last question again
+    brain.answer("when was the visit?", context)
+    assert brain.answer("I heard they signed one on transit trade, right?", context).answered

@@ -21,6 +21,7 @@ THE_OTHER = "the_other"  # the language file's concept for "the other leader"
 NEW_TOPIC = "new_topic"  # ... and for "by the way": a new subject, not a follow-up
 TOTAL = "count_word"  # ... and for "in total", "overall", "всего": the whole, not the last part
 CORRECTING = "correcting"  # ... and for "I meant", "я имел в виду": the last question, corrected
+DOUBTING = "doubting"  # ... and for "really?", "I heard", "точно?": the last answer, doubted
 
 
 @dataclass
@@ -70,7 +71,8 @@ def resolve(
     resolved = _speaker_on_subject(resolved, mentioned, lexicon)
     if context.turns and _terse_area(resolved, lexicon):
         resolved = evolve(resolved, follow_up=True)  # "Visa facilitation?" = "and visas?"
-    if not context.turns or not _leans_back(resolved, own_subject, stands_alone, mentioned):
+    leans = _leans_back(resolved, own_subject, stands_alone, mentioned, lexicon)
+    if not context.turns or not leans:
         return Resolved(resolved, tuple(mentioned))
     last = context.last_topic
     echoed = bool(echoes and last and resolved.record_words and echoes(resolved, last))
@@ -159,11 +161,14 @@ def _leans_back(
     own_subject: bool,
     stands_alone: Callable[[Parsed], bool],
     people: list[str],
+    lexicon: Lexicon,
 ) -> bool:
     if _turns_away(parsed, own_subject):
         return False
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
+    if _doubts(parsed, lexicon):  # "really? I heard 40", "are you sure?": of the last answer
+        return not own_subject
     if CORRECTING in parsed.concepts:  # "no, I meant the deadline": of the target just
         return not stands_alone(parsed)  # answered; "I meant how many were signed": alone
     if parsed.person_pronoun and not parsed.subject - set(people):
@@ -188,7 +193,8 @@ def _inherit(
     pointing = parsed.thing_pronoun or parsed.group_pronoun
     if parsed.group_pronoun:  # "how many of them are named": them = the same documents
         _borrow(concepts, _frame(previous, lexicon, context.last_topic))
-    keeps = pointing or echoed  # "what did he hope for?" after his words of hope
+    # "what did he hope for?" after his words of hope; "you sure? he said Hilal something"
+    keeps = pointing or echoed or _doubts(parsed, lexicon)
     if TOTAL in parsed.concepts and not pointing:  # "and how many in total?": all 37
         _borrow(concepts, _frame(previous, lexicon, context.last_topic))
     else:
@@ -223,10 +229,24 @@ def _subject_kept(
     return {}
 
 
+def _doubts(parsed: Parsed, lexicon: Lexicon) -> bool:
+    """A doubt opens the message ("really? I heard 40", "are you sure?"); later, "really"
+    only stresses ("who really runs the world?", "you're really useful")."""
+    first = parsed.tokens[0].surface if parsed.tokens else ""
+    opens = any(at <= CONFIG.doubt_reach for at in parsed.where.get(DOUBTING, ()))
+    return opens or first in lexicon.grammar.doubt_openers
+
+
 def _borrows_kind(parsed: Parsed, context: Context, lexicon: Lexicon) -> bool:
     """ "and railway?" asks what the last question asked, about railway; but after "where
     exactly?", "and mining?" is about mining, not the place every event of the record shares."""
-    if not parsed.follow_up or parsed.qtype or context.last_qtype is None:
+    if context.last_qtype is None:
+        return False
+    if _doubts(parsed, lexicon) and parsed.qtype in (None, "yes_no"):
+        # "are you sure?", "really? I heard 40": the last question, again ("I heard they
+        # signed one on transit, is that right?" asks its own)
+        return not _names_its_subject(parsed, lexicon)
+    if not parsed.follow_up or parsed.qtype:
         return False
     wide = context.last_qtype in RECORD_WIDE
     return not (wide and any(lexicon.is_area(c) for c in parsed.subject))
