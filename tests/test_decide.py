@@ -587,3 +587,13 @@ def test_the_fields_a_speaker_listed_are_his_statements_not_the_agreement_areas(
     assert brain.answer("which sectors did sharif sign deals in?").intent == "agreements_list"
     assert brain.answer("which sectors?").intent == "agreements_list"
     assert "visionary" in brain.answer("what kind of leader did tokayev call sharif?").text
+
+
+def test_a_question_on_the_level_of_trade_gets_what_the_record_says_of_it(brain: Brain) -> None:
+    # the record gives no volume but does call trade low: "big or small?" is answered,
+    # "how much?" is still the gap
+    level = brain.answer("does the record describe today's trade level as big or small?")
+    assert (level.topic, level.answered) == ("trade_context", True)
+    assert "remains low" in level.text
+    volume = brain.answer("what is the current trade volume?")
+    assert (volume.topic, volume.answered) == ("trade_volume", False)
