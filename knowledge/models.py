@@ -125,6 +125,9 @@ class Grammar(Strict):
         default=[], description="'during the visit': what follows only sets the scene"
     )
     group_pronouns: list[Word] = Field(default=[], description="'them': the things just said")
+    stand_ins: list[Word] = Field(
+        default=[], description="'which one is about ships?': a word standing for a noun left out"
+    )
     plain_letters: dict[str, str] = Field(
         default={},
         description="a letter of one language -> the letter people type for it on a phone "

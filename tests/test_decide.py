@@ -126,6 +126,16 @@ def test_which_agreement_is_answered_by_the_area_but_which_port_is_a_detail(
     assert not brain.answer("which port will kazakhstan use").answered
 
 
+def test_which_one_is_about_an_area_is_the_deal_and_only_yes_or_no_gets_yes(brain: Brain) -> None:
+    """ "Which one is about trains?": the one is a deal, answered by the area without the
+    "Yes." that only a yes/no question gets; but the ones a deal covers are its contents."""
+    which = brain.answer("which one is about trains?")
+    assert (which.topic, which.answered) == ("railway", True)
+    assert not which.text.startswith("Yes")
+    assert brain.answer("was there a railway deal?").text.startswith("Yes")
+    assert not brain.answer("Which ones does the mining deal cover?").answered
+
+
 def test_a_premise_set_in_the_records_event_is_corrected_as_an_answer(brain: Brain) -> None:
     # someone the record does not name, in its event (its people, its place): a correction
     corrected = brain.answer("What did Imran Khan tell Tokayev at the PM House?")

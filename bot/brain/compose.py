@@ -160,8 +160,8 @@ def not_among(words: Sequence[str], total: int, named: int) -> list[Piece]:
     return [line("not_among_named", thing=thing, Thing=capital, total=total, named=named)]
 
 
-def combined(parts: list[Topic]) -> list[Piece]:
-    return [Said(p.id) for p in parts]
+def combined(parts: list[Topic], *, bare: bool = False) -> list[Piece]:
+    return [Said(p.id, bare=bare) for p in parts]
 
 
 def paragraphs(groups: Iterable[Sequence[Piece]]) -> tuple[Piece, ...]:

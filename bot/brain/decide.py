@@ -86,6 +86,12 @@ class Case:
     def suggestions(self) -> tuple[str, ...]:
         return self.brain.suggestions_for(self.topic)
 
+    @property
+    def yes_asked(self) -> bool:
+        """ "Was there a railway deal?" is answered "Yes. ..."; "which one is about trains?"
+        by the deal alone: an answer opens with yes only when yes or no was asked."""
+        return self.parsed.qtype in (*CHECKING, "yes_no")
+
     def others(self) -> list[Candidate]:
         """The candidates but the best, best first (a redirect may have moved it)."""
         return [c for c in self.candidates if c is not self.best]
@@ -104,6 +110,8 @@ class Case:
         intent: str | None = None,
         sources: list[str] | None = None,
     ) -> Answer:
+        if said is None:
+            said = (Said(self.topic.id, bare=not self.yes_asked),)
         return compose.from_topic(
             self.topic, self.conf, self.suggestions, self.brain.speech,
             said=said, answered=answered, intent=intent, sources=sources,
@@ -654,10 +662,6 @@ def _asks_which_deal(parsed: Parsed, lexicon: Lexicon) -> bool:
     deals, not of a thing ("which minister signed the railway memorandum?")."""
     if parsed.qtype != "list":
         return False
-    frame = list(parsed.where.get(AREA_FRAME, []))
-    if AREA_FRAME in parsed.borrowed:  # "which of them is about ships?": them, the deals
-        pronouns = lexicon.grammar.group_pronouns
-        frame += [i for i, t in enumerate(parsed.tokens) if t.surface in pronouns]
     after = sorted(
         (i, c) for c in parsed.subject for i in parsed.where.get(c, []) if i > parsed.qtype_at
     )
@@ -665,7 +669,21 @@ def _asks_which_deal(parsed: Parsed, lexicon: Lexicon) -> bool:
     # signed the railway memorandum?"
     head = after[0][1] if after else ""
     asks_of_deals = head == AREA_FRAME or lexicon.is_area(head)
+    frame = list(parsed.where.get(AREA_FRAME, []))
+    if AREA_FRAME in parsed.borrowed or _area_is_what_contains(parsed, lexicon, after):
+        # "which of them is about ships?", "which one is about trains?": them, the deals
+        pronouns = lexicon.grammar.group_pronouns | lexicon.grammar.stand_ins
+        frame += [i for i, t in enumerate(parsed.tokens) if t.surface in pronouns]
     return asks_of_deals and any(0 < i - parsed.qtype_at <= CONFIG.frame_reach for i in frame)
+
+
+def _area_is_what_contains(parsed: Parsed, lexicon: Lexicon, after: list[tuple[int, str]]) -> bool:
+    """ "Which one is about trains?": the area first after "which" is what the one is about,
+    so the one is a deal; not when the area contains it ("which ones does the mining deal
+    cover?": minerals)."""
+    if not after or not lexicon.is_area(after[0][1]):
+        return False
+    return not any(i > after[0][0] for i in _words_at(parsed, lexicon.grammar.containing_words))
 
 
 def asks_a_detail(case: Case) -> Answer | Redirect | None:
@@ -885,7 +903,8 @@ def several_areas(case: Case) -> Answer | None:
     if len(group) < 2:
         return None
     sources = [s for c in group for s in c.topic.sources]
-    return case.reply(compose.combined([c.topic for c in group]), sources=sources)
+    said = compose.combined([c.topic for c in group], bare=not case.yes_asked)
+    return case.reply(said, sources=sources)
 
 
 def area_with_unknown_name(case: Case) -> Answer | None:

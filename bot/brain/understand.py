@@ -62,6 +62,7 @@ class Shape:
     relative_words: frozenset[str]
     setting_words: frozenset[str]
     group_pronouns: frozenset[str]
+    stand_ins: frozenset[str] = frozenset()
     yes_no_anywhere: frozenset[str] = frozenset()
     what_inside: frozenset[str] = frozenset()
     counted_generic: frozenset[str] = frozenset()
@@ -1948,6 +1949,7 @@ def _shape(grammar: Grammar) -> Shape:
         relative_words=_stemmed(grammar.relative_words),
         setting_words=_plain(grammar.setting_words),
         group_pronouns=_plain(grammar.group_pronouns),
+        stand_ins=_plain(grammar.stand_ins),
         yes_no_anywhere=_stemmed(grammar.yes_no_anywhere),
         what_inside=_stemmed(grammar.what_inside),
         counted_generic=_stemmed(grammar.counted_generic),
