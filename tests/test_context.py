@@ -371,3 +371,24 @@ def test_really_later_in_a_message_only_stresses(brain: Brain) -> None:
     # a claim of its own after "I heard" asks of itself, not the last question again
     brain.answer("when was the visit?", context)
     assert brain.answer("I heard they signed one on transit trade, right?", context).answered
+
+
+def test_the_total_after_a_topic_framed_by_the_deals_counts_the_deals(brain: Brain) -> None:
+    """ "what sectors then", "how many total": the list of the agreements is framed by the
+    deals though its question named none, so the total counts them (was off the topic)."""
+    lexicon = brain.lexicon
+    context = Context()
+    remember(context, lexicon.parse("what sectors then"), "x", None, frame=frozenset({"deal"}))
+    resolved = resolve(lexicon.parse("how many total"), context, lexicon, (), _never_alone)
+    assert "deal" in resolved.parsed.concepts
+    bare = Context()
+    remember(bare, lexicon.parse("what sectors then"), "x", None)
+    assert (
+        "deal"
+        not in resolve(
+            lexicon.parse("how many total"), bare, lexicon, (), _never_alone
+        ).parsed.concepts
+    )
+    context = Context()
+    brain.answer("what sectors then", context)
+    assert "37" in brain.answer("how many total", context).text

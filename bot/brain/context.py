@@ -36,6 +36,7 @@ class Context:
     lang: str | None = None  # the language the conversation was last answered in
     person_turn: bool = False  # the last answer was about a person ("the other one" is a person)
     corrected: frozenset[str] = frozenset()  # what the last answer said the record lacks
+    last_frame: frozenset[str] = frozenset()  # the framing concepts the last topic accounts for
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,9 @@ def _inherit(
     # "what did he hope for?" after his words of hope; "you sure? he said Hilal something"
     keeps = pointing or echoed or _doubts(parsed, lexicon)
     if TOTAL in parsed.concepts and not pointing:  # "and how many in total?": all 37
+        # also after the list of the agreements, which its question may not have named
         _borrow(concepts, _frame(previous, lexicon, context.last_topic))
+        _borrow(concepts, dict.fromkeys(context.last_frame, 1.0))
     else:
         _borrow(concepts, _subject_kept(parsed, previous, lexicon, own_subject, keeps))
     qtype = parsed.qtype
@@ -302,12 +305,14 @@ def remember(
     topic: str | None,
     person: str | None,
     corrected: frozenset[str] = frozenset(),
+    frame: frozenset[str] = frozenset(),
 ) -> None:
     """What the next turn may lean on; ``corrected``: what the answer said the record lacks,
     when the question took it for granted (see ``next_message``)."""
     context.turns += 1
     context.last_concepts = dict(parsed.concepts)
     context.corrected = corrected
+    context.last_frame = frame
     context.last_qtype = parsed.qtype
     context.last_topic = topic
     context.last_person = person or context.last_person

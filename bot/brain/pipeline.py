@@ -464,7 +464,13 @@ class Brain:
         a follow-up ("and when?") leans on it."""
         context = context if context is not None else Context()
         topic = self.topics[topic_id]
-        remember(context, self.lexicon.parse(topic.ask), topic.id, topic.person)
+        remember(
+            context,
+            self.lexicon.parse(topic.ask),
+            topic.id,
+            topic.person,
+            frame=self._frame_of(topic),
+        )
         answer = compose.from_topic(topic, 1.0, self.suggestions_for(topic), self.speech)
         speaking = lang or context.lang or ENGLISH
         return self.say(self._with_full_sources(answer), speaking)
@@ -543,10 +549,29 @@ class Brain:
         topic = self.topics.get(result.topic or "")
         person = topic.person if topic is not None else None
         corrected = topic.premise_words if topic is not None else frozenset()
+        frame = self._frame_of(topic)
         remember(
-            context, resolved.parsed, result.topic, person or next(iter(mentioned), None), corrected
+            context,
+            resolved.parsed,
+            result.topic,
+            person or next(iter(mentioned), None),
+            corrected,
+            frame,
         )
         return self._with_full_sources(result)
+
+    def _frame_of(self, topic: Topic | None) -> frozenset[str]:
+        """What frames a topic beside its own record words and details ("deal" for the
+        list of the agreements, not the value the agreements' gap is about), for a later
+        "how many in total?" to count."""
+        if topic is None:
+            return frozenset()
+        lexicon = self.lexicon
+        return frozenset(
+            c
+            for c in topic.accounts_for
+            if not c.endswith("_q") and not lexicon.from_record(c) and not lexicon.is_detail(c)
+        )
 
     def _resolve(self, parsed: Parsed, context: Context) -> Resolved:
         """The conversation stage, with what it asks of the brain."""
