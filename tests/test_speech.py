@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.brain import Brain
-from bot.brain.languages import Detector
+from bot.brain.languages import Detector, main_script
 from bot.brain.speech import PARAGRAPH, Choice, Line, Said, Speech, Term, line
 from knowledge.loading import load_files
 from knowledge.models import LanguagePack, LanguageProfile, Record, RecordTranslation
@@ -185,3 +185,13 @@ def test_a_languages_grammar_words_count_twice() -> None:
     assert Detector([plain, ru]).detect("документ подписали ма").lang == "ru"  # 1 against 2
     kk = _profile("kk", "cyrillic", words=["ма"], grammar_words=["ма"])
     assert Detector([kk, ru]).detect("документ подписали ма").lang == "kk"  # 2 against 2
+
+
+def test_english_nouns_inside_another_script_leave_the_message_in_that_script() -> None:
+    """Urdu and Russian messages carry English nouns; the names' letters count half beside
+    another script, so the Urdu grammar around them decides ("کل MoUs؟" is Urdu)."""
+    assert main_script("Maritime sector میں Kazakhstan کے ساتھ کوئی MoU ہوا؟") == "arabic"
+    assert main_script("کل MoUs؟") == "arabic"
+    assert main_script("Сколько MoU подписали по railway sector?") == "cyrillic"
+    assert main_script("What does the award Nishan-e-Pakistan mean, نشان?") == "latin"
+    assert main_script("how many MoUs?") == "latin"

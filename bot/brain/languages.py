@@ -27,6 +27,10 @@ SCRIPTS = {  # Unicode blocks of the scripts profiles may name
 CLEAR_LEAD = 2  # telling words (a letter of its own counts 2) to leave the chat's language
 NAMES_SCRIPT = "latin"  # names of people and places are typed in it whatever the language
 SENTENCE_WORDS = 3  # in the names' script, this many words with one telling word are a switch
+# beside letters of another script, the names' letters count this much: Urdu and Russian
+# messages carry English nouns ("Maritime sector میں Kazakhstan کے ساتھ کوئی MoU ہوا؟"), English
+# ones hardly ever Urdu or Cyrillic words
+NAMES_SCRIPT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,11 @@ def main_script(text: str) -> str | None:
     """The script most of the message's letters are written in (None: no letters)."""
     if text.isascii():  # most messages: no letter but ASCII ones, of one script
         return _ASCII_SCRIPT if _ASCII_LETTER.search(text) else None
-    counts = {script: sum(map(len, runs.findall(text))) for script, runs in _SCRIPT_RUNS.items()}
+    counts = {
+        script: sum(map(len, runs.findall(text)))
+        * (NAMES_SCRIPT_SHARE if script == NAMES_SCRIPT else 1)
+        for script, runs in _SCRIPT_RUNS.items()
+    }
     best = max(counts, key=lambda script: counts[script])
     return best if counts[best] else None
 
