@@ -431,3 +431,17 @@ def test_a_detail_beside_a_word_of_small_talk_is_asked(brain: Brain) -> None:
     (the meal) makes it a question the record cannot answer, not a request for help."""
     answer = ask(brain, "what was on the lunch menu")
     assert answer.intent != "help" and not answer.answered
+
+
+def test_a_short_part_naming_the_subject_of_the_next_question_gets_no_reply_of_its_own(
+    brain: Brain,
+) -> None:
+    """ "Under the port deal, which port?": the heading only names what the question asks
+    of, so no "Yes. Transit trade..." before "the record does not say which"; a longer part
+    that makes a claim keeps its correction."""
+    which = brain.answer("Under the port deal, which Pakistani port will the Kazakhs use?")
+    assert not which.answered and not which.text.startswith("Yes") and "\n\n" not in which.text
+    claim = brain.answer(
+        "Sharif promised $10 billion in trade by next year. How on earth is that realistic?"
+    )
+    assert "$1 billion" in claim.text

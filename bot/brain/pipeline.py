@@ -178,7 +178,27 @@ class Brain:
         chat = [r for r in results if r.intent in SMALLTALK]
         if chat and not any(self._asks(p, text) for p in parts):
             return chat[0]  # "Hello! I am 67 and learning English."
-        return _combine(self._beyond_gaps(parts, results))
+        return _combine(self._beyond_gaps(*self._without_headings(parts, results, text)))
+
+    def _without_headings(
+        self, parts: list[str], results: list[Answer], text: str
+    ) -> tuple[list[str], list[Answer]]:
+        """ "Under the port deal, which port will they use?": a short part that asks nothing,
+        before a part that asks of the same topic and gives what its reply would, only names
+        the subject: no "Yes. Transit trade..." before "the record does not say which". (A
+        longer one may make a claim to correct: "Sharif promised $10 billion in trade".)"""
+        asking = [self._asks(p, text) for p in parts]
+        heading = [
+            not asking[i]
+            and len(parts[i].split()) <= CONFIG.heading_words
+            and any(
+                asking[j] and results[j].topic == result.topic and _adds_nothing(result, results[j])
+                for j in range(i + 1, len(parts))
+            )
+            for i, result in enumerate(results)
+        ]
+        kept = [i for i in range(len(parts)) if not heading[i]]
+        return [parts[i] for i in kept], [results[i] for i in kept]
 
     def _beyond_gaps(self, parts: list[str], results: list[Answer]) -> list[Answer]:
         """ "Will Sharif pay a return visit, any dates fixed?", "how many troops will they
