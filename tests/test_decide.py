@@ -607,3 +607,11 @@ def test_a_question_on_the_level_of_trade_gets_what_the_record_says_of_it(brain:
     assert "remains low" in level.text
     volume = brain.answer("what is the current trade volume?")
     assert (volume.topic, volume.answered) == ("trade_volume", False)
+
+
+def test_what_two_nations_have_in_common_is_their_shared_values(brain: Brain) -> None:
+    """ "in common", "common ground", "что общего" ask of the shared values and traditions
+    Tokayev named, not his profile."""
+    for question in ("what do the two countries have in common?", "что общего у двух народов?"):
+        answer = brain.answer(question)
+        assert "values" in answer.text or "ценности" in answer.text, question
