@@ -615,3 +615,12 @@ def test_what_two_nations_have_in_common_is_their_shared_values(brain: Brain) ->
     for question in ("what do the two countries have in common?", "что общего у двух народов?"):
         answer = brain.answer(question)
         assert "values" in answer.text or "ценности" in answer.text, question
+
+
+def test_back_alone_is_no_stay_but_going_back_is(brain: Brain) -> None:
+    """ "واپس" / "wapas" (back) alone is not the visit's length: prisoners coming back, a
+    tale coming back to the visit; "کب واپس گئے" / "kab wapas gaye" (when did he go back) is."""
+    for message in ("کتنے قیدی واپس آئیں گے؟", "sorry wapas visit pe, total kitne MoU the?"):
+        assert brain.answer(message).topic != "visit_duration", message
+    for message in ("توکایف کب واپس گئے؟", "tokayev kab wapas gaye?"):
+        assert brain.answer(message).topic == "visit_duration", message
