@@ -670,14 +670,14 @@ def _asks_which_deal(parsed: Parsed, lexicon: Lexicon) -> bool:
     head = after[0][1] if after else ""
     asks_of_deals = head == AREA_FRAME or lexicon.is_area(head)
     frame = list(parsed.where.get(AREA_FRAME, []))
-    if AREA_FRAME in parsed.borrowed or _area_is_what_contains(parsed, lexicon, after):
+    if AREA_FRAME in parsed.borrowed or _about_the_area(parsed, lexicon, after):
         # "which of them is about ships?", "which one is about trains?": them, the deals
         pronouns = lexicon.grammar.group_pronouns | lexicon.grammar.stand_ins
         frame += [i for i, t in enumerate(parsed.tokens) if t.surface in pronouns]
     return asks_of_deals and any(0 < i - parsed.qtype_at <= CONFIG.frame_reach for i in frame)
 
 
-def _area_is_what_contains(parsed: Parsed, lexicon: Lexicon, after: list[tuple[int, str]]) -> bool:
+def _about_the_area(parsed: Parsed, lexicon: Lexicon, after: list[tuple[int, str]]) -> bool:
     """ "Which one is about trains?": the area first after "which" is what the one is about,
     so the one is a deal; not when the area contains it ("which ones does the mining deal
     cover?": minerals)."""

@@ -70,6 +70,7 @@ class Brain:
         self._parsed: dict[str, Parsed] = {}  # see _parse
         self._words: dict[str, dict[str, float]] = {}  # see _word_concepts
         self._topic_stems: dict[str, frozenset[str]] = {}  # see _echoes
+        self._frames: dict[str, frozenset[str]] = {}  # see _frame_of
         self.topics = build_topics(self.record)
         self.topic_index = TopicIndex.of(self.topics)
         # each topic's suggestions, worked out once: a reply only looks them up
@@ -586,12 +587,15 @@ class Brain:
         "how many in total?" to count."""
         if topic is None:
             return frozenset()
-        lexicon = self.lexicon
-        return frozenset(
-            c
-            for c in topic.accounts_for
-            if not c.endswith("_q") and not lexicon.from_record(c) and not lexicon.is_detail(c)
-        )
+        frame = self._frames.get(topic.id)
+        if frame is None:  # made once per topic, not once per message
+            lexicon = self.lexicon
+            frame = self._frames[topic.id] = frozenset(
+                c
+                for c in topic.accounts_for
+                if not c.endswith("_q") and not lexicon.from_record(c) and not lexicon.is_detail(c)
+            )
+        return frame
 
     def _resolve(self, parsed: Parsed, context: Context) -> Resolved:
         """The conversation stage, with what it asks of the brain."""
