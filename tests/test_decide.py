@@ -597,6 +597,14 @@ def test_the_fields_a_speaker_listed_are_his_statements_not_the_agreement_areas(
     assert brain.answer("which sectors did sharif sign deals in?").intent == "agreements_list"
     assert brain.answer("which sectors?").intent == "agreements_list"
     assert "visionary" in brain.answer("what kind of leader did tokayev call sharif?").text
+    # the speaker's own target may score best ("increase" is a target word): the fields
+    # are still his statement's, said once; a field word of another language, by its last
+    # word ("کن شعبوں")
+    fields = brain.answer("in which fields did the PM want to increase cooperation?")
+    assert fields.topic == "strategic_partner"
+    assert fields.text.count("strategic partner") == 1
+    urdu = brain.answer("وزیراعظم نے کن شعبوں میں تعاون بڑھانے کی بات کی؟")
+    assert urdu.topic == "strategic_partner"
 
 
 def test_a_question_on_the_level_of_trade_gets_what_the_record_says_of_it(brain: Brain) -> None:

@@ -93,8 +93,9 @@ class Case:
         return self.parsed.qtype in (*CHECKING, "yes_no")
 
     def others(self) -> list[Candidate]:
-        """The candidates but the best, best first (a redirect may have moved it)."""
-        return [c for c in self.candidates if c is not self.best]
+        """The candidates but the best's topic, best first (a redirect may have moved it,
+        onto a topic that scored on its own too)."""
+        return [c for c in self.candidates if c.topic.id != self.best.topic.id]
 
     def with_best(self, best: Candidate) -> Case:
         """The same question decided on another topic, with its confidence recomputed."""
@@ -341,21 +342,21 @@ def speakers_fields(case: Case) -> Redirect | None:
     parsed, topic, lexicon = case.parsed, case.topic, case.brain.lexicon
     if parsed.subject & DEAL_WORDS or not _names_fields(parsed, lexicon):
         return None
-    people = [p for p in case.mentioned if p not in topic.accounts_for]
+    people = [p for p in case.mentioned if p in lexicon.people]
     if len(people) != 1:
         return None
     lists = [t for t in case.brain.topics.values() if _lists_fields(t, people[0], lexicon)]
-    if len(lists) != 1:
+    if len(lists) != 1 or lists[0] is topic:
         return None
     return Redirect(evolve(case.best, topic=lists[0], matched=frozenset(people)))
 
 
 def _names_fields(parsed: Parsed, lexicon: Lexicon) -> bool:
-    """A word for fields that the record's words take as one ("fields", "sectors"; not the
-    "kind" of "what kind of leader")."""
+    """A word for fields that the record's words take as one ("fields", "sectors", "کن
+    شعبوں" by its last word; not the "kind" of "what kind of leader")."""
     categories = lexicon.grammar.category_words
     return any(
-        surface in categories and any(lexicon.from_record(c) for c in concepts)
+        surface.split()[-1] in categories and any(lexicon.from_record(c) for c in concepts)
         for surface, concepts in parsed.spans
     )
 
