@@ -58,6 +58,20 @@ def test_a_word_known_only_inside_a_longer_alias_is_unknown_alone(brain: Brain) 
     assert "gwadar" in answer.text.casefold()  # never a plain "yes" to a port it does not name
 
 
+def test_a_word_known_only_inside_another_alias_is_a_slip_where_it_makes_a_phrase(
+    brain: Brain,
+) -> None:
+    # the real files: "gard" is known only from Roman Urdu "dehshat gard" (terrorist); alone
+    # it is not corrected, but "gard of" is the start of "guard of honour"
+    def words(text: str) -> list[str]:
+        return [t.word for t in brain.lexicon.tokens(text)]
+
+    assert "guard" in words("ws thr gard of honr 4 him")
+    assert brain.answer("was ther gard of onor").intent == "ceremony"
+    assert "guard" not in words("dehshat gard ke khilaf muahida?")
+    assert words("gard hai")[0] == "gard"
+
+
 def test_a_typo_is_corrected_towards_the_record(tiny_lexicon: Lexicon) -> None:
     parsed = tiny_lexicon.parse("how many agrements")
     assert parsed.qtype == "count" and "deal" in parsed.concepts

@@ -430,6 +430,7 @@ class Lexicon:
         single = {key[0] for key in [*self._phrases, *self._titles] if len(key) == 1}
         everyday = {stem(w) for w in self._alias_surface if self._listed(w)}
         phrase_only = alias_words - single - self._document_stems - everyday
+        self._phrase_only = frozenset(phrase_only)
         self._quiet_stems = (self._known_stems - phrase_only) | self._stopwords
         self._load_corrections(vocabulary, alias_words)
         self._arabic_words = {w for w in vocabulary | self._ordinary if ARABIC_WORD.match(w)}
@@ -575,6 +576,10 @@ class Lexicon:
             return word
         if self._listed(word):  # "head" is a word, not a slip for "heard"
             return word
+        return self._slipped(word)
+
+    def _slipped(self, word: str) -> str:
+        """The vocabulary word a slip of ``word`` comes from, or the word itself."""
         cached = self._corrections.get(word)
         if cached is None:
             cached = self._unrepeated(word)
@@ -652,8 +657,28 @@ class Lexicon:
                 out.append(token)
             else:
                 out += self._read(typed)
+        out = self._phrase_slips(out)
         names = latin_names(text)
         return [self._as_named(t, names) for t in out] if names else out
+
+    def _phrase_slips(self, tokens: list[Token]) -> list[Token]:
+        """ "gard of honr": a word known only inside another alias ("dehshat gard") is not
+        corrected alone; here it is read as the slip it is when the corrected word starts
+        a phrase with the next word ("guard of"), or ends one with the word before."""
+        out = list(tokens)
+        for i, token in enumerate(tokens):
+            if token.stem not in self._phrase_only or self._listed(token.surface):
+                continue
+            word = self._slipped(token.surface)
+            if word == token.word or not self._phrase_with_neighbours(tokens, i, stem(word)):
+                continue
+            out[i] = Token(token.surface, word, stem(word))
+        return out
+
+    def _phrase_with_neighbours(self, tokens: list[Token], i: int, stem_: str) -> bool:
+        seconds = self._second_stems
+        after = i + 1 < len(tokens) and tokens[i + 1].stem in seconds.get(stem_, ())
+        return after or (i > 0 and stem_ in seconds.get(tokens[i - 1].stem, ()))
 
     def _as_named(self, token: Token, names: frozenset[str]) -> Token:
         """ "Kaghan" is a valley, not a slip for "kaghaz": a word written as a name is
