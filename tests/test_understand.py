@@ -579,6 +579,18 @@ def test_a_request_for_help_with_the_askers_own_matter_is_off_topic(brain: Brain
     assert brain.answer("what should i know about the award?").intent == "award"
 
 
+def test_the_best_of_something_is_a_request_for_a_ranking_the_record_never_gives(
+    brain: Brain,
+) -> None:
+    """ "best biryani in isb?", "best actor award at the oscars": a superlative asks for a
+    recommendation or a ranking, whatever record word (Islamabad, award) it uses; "ur the
+    best" is a compliment; a deal of the record asked with "best" is still answered."""
+    for message in ("best biryani in isb?", "who won best actor award at the oscars"):
+        assert brain.answer(message).intent == "off_topic", message
+    assert brain.answer("ur the best").intent == "ok"
+    assert brain.answer("was the best deal the railway one?").answered
+
+
 def test_a_word_the_record_uses_alone_names_its_concept_not_a_stem_cousin(brain: Brain) -> None:
     # "values" is the record's word ("shared values"), not a plural of "value" (a price)
     answer = brain.answer("did he mention any values?")
