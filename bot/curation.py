@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from bot.brain import Brain, Context
+from bot.brain.topics import build_topics, unshown_kinds
 from bot.text import normalise, stem
 from knowledge.loading import Knowledge
 
@@ -24,6 +25,7 @@ def warnings(knowledge: Knowledge) -> list[str]:
         *_shared_aliases(knowledge),
         *_swallowing_stems(knowledge),
         *_misrouted_asks(knowledge),
+        *_unshown_kinds(knowledge),
     ]
 
 
@@ -135,3 +137,18 @@ def _misrouted_asks(knowledge: Knowledge) -> Iterator[str]:
                 f", so its button would answer the wrong thing; reword it with the words of its "
                 f"'about' concepts (see `visitbot ask --explain {topic.ask!r}`)"
             )
+
+
+def _unshown_kinds(knowledge: Knowledge) -> Iterator[str]:
+    """A kind in a topic's ``answers`` its reply does not give (a "when" with no date): the
+    brain ignores it, so that "when did they meet?" gets the date from the topic that has it."""
+    brain = Brain(knowledge)
+    for topic in build_topics(knowledge.record).values():
+        for kind in unshown_kinds(topic, brain.slots.gives):
+            yield (
+                f"{topic.id}: answers lists {kind!r} but its answer gives no "
+                f"{_WHAT_SHOWS[kind]}; the brain ignores it (drop it, or say it in the answer)"
+            )
+
+
+_WHAT_SHOWS = {"who": "person of the record", "when": "date or span", "where": "place"}

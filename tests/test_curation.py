@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from bot.brain import Brain
 from bot.curation import warnings
 from knowledge.loading import load_files
 
@@ -66,3 +67,19 @@ def test_a_stem_alias_that_starts_another_concepts_word_is_named(
     found = warnings(load_files(record, tiny_language_path))
     assert any("alias 'tour*' also matches 'tourney'" in w for w in found), found
     assert not any("'tourism'" in w and "also matches" in w for w in found), found
+
+
+def test_a_kind_a_reply_does_not_give_is_named_and_ignored(
+    tmp_path: Path, tiny_language_path: Path
+) -> None:
+    """The award's reply gives no date: "when" in its answers is named, and the brain
+    answers "when did Varga get the award?" from the topic that has the date."""
+    record = _record(
+        tmp_path,
+        ("answers: [what, who, yes_no, names, list]", "answers: [what, who, when, yes_no]"),
+    )
+    knowledge = load_files(record, tiny_language_path)
+    found = warnings(knowledge)
+    assert any(w.startswith("award: answers lists 'when'") for w in found), found
+    assert not any("answers lists 'who'" in w for w in found), found  # it names Varga
+    assert "when" not in Brain(knowledge).topics["award"].answers

@@ -57,6 +57,11 @@ class Slots:
         stems = tuple(w.casefold()[:5] for name in framework for w in name.split())
         return cls(tuple(people), (visit.date, *deadlines), tuple(p for p in places if p), stems)
 
+    def gives(self, text: str, kind: str) -> bool:
+        """Whether ``text`` gives what a question of this kind asks, a span included for
+        "when" ("23 years" answers "when did one last come?")."""
+        return self.provides(text, kind) or (kind == "when" and self.provides(text, "how_long"))
+
     def provides(self, text: str, kind: str | None) -> bool:
         """Whether ``text`` itself answers a question of this kind."""
         folded = text.casefold()

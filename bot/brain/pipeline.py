@@ -24,7 +24,7 @@ from bot.brain.kinds import Slots
 from bot.brain.languages import Detector
 from bot.brain.retrieve import TopicIndex, rank
 from bot.brain.speech import ENGLISH, Line, Said, Speech, line
-from bot.brain.topics import MenuGroup, Topic, build_topics, menu_groups
+from bot.brain.topics import MenuGroup, Topic, answerable, build_topics, menu_groups
 from bot.brain.understand import (
     GENERIC_QTYPES,
     OFF_TOPIC,
@@ -71,7 +71,8 @@ class Brain:
         self._words: dict[str, dict[str, float]] = {}  # see _word_concepts
         self._topic_stems: dict[str, frozenset[str]] = {}  # see _echoes
         self._frames: dict[str, frozenset[str]] = {}  # see _frame_of
-        self.topics = build_topics(self.record)
+        self.slots = Slots.of(self.record)
+        self.topics = answerable(build_topics(self.record), self.slots.gives)
         self.topic_index = TopicIndex.of(self.topics)
         # each topic's suggestions, worked out once: a reply only looks them up
         self._suggestions = {t.id: self._suggested(t) for t in self.topics.values()}
@@ -82,7 +83,6 @@ class Brain:
         self._normalised = [normalise_quotes(s) for s in self._sentences]
         self._source_of: dict[str, str] = {}  # see source_sentence
         self.examples = tuple(self.record.examples[:4])
-        self.slots = Slots.of(self.record)
         english = {t.id: (t.ask, t.answer) for t in self.topics.values()}
         self.speeches = {
             code: Speech(

@@ -8,8 +8,8 @@ statement or a person needs no new topic and no code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -146,6 +146,29 @@ def build_topics(record: Record) -> dict[str, Topic]:
         ),
     ]
     return {t.id: t for t in topics}
+
+
+SHOWN_KINDS = ("who", "when", "where")  # kinds a reply answers by its own words
+UNCHECKED = frozenset({"statement", "said", "person", *UNKNOWN_KINDS})  # speakers, names, gaps
+
+
+def unshown_kinds(topic: Topic, provides: Callable[[str, str], bool]) -> list[str]:
+    """The kinds a topic's ``answers`` lists that its reply does not give: no date for
+    "when", no person for "who", no place for "where" (a statement's "who" is its speaker,
+    a gap's reply says the record lacks it)."""
+    if topic.kind in UNCHECKED:
+        return []
+    return [k for k in SHOWN_KINDS if k in topic.answers and not provides(topic.answer, k)]
+
+
+def answerable(topics: dict[str, Topic], provides: Callable[[str, str], bool]) -> dict[str, Topic]:
+    """The topics with only the kinds their replies give: "when did they meet?" is the
+    visit's date, not the talks whose reply gives none (``kb check`` warns of each)."""
+    out = {}
+    for tid, topic in topics.items():
+        unshown = unshown_kinds(topic, provides)
+        out[tid] = replace(topic, answers=topic.answers - set(unshown)) if unshown else topic
+    return out
 
 
 def _people_topics(record: Record) -> list[Topic]:
