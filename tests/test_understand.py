@@ -72,6 +72,21 @@ def test_a_word_known_only_inside_another_alias_is_a_slip_where_it_makes_a_phras
     assert words("gard hai")[0] == "gard"
 
 
+def test_a_negation_between_two_named_things_denies_the_second(tiny_lexicon: Lexicon) -> None:
+    # anywhere in the message, not only at its start
+    parsed = tiny_lexicon.parse("sorry, I meant varga not brel - what did he say")
+    assert parsed.denied == frozenset({"brel"})
+    assert "varga" not in parsed.denied
+    # a negation that is also a question word ("не": Kazakh what) denies nothing
+    assert not tiny_lexicon.parse("varga не said").denied
+
+
+def test_what_about_someone_turns_to_him_and_about_someone_speaks_of_him(brain: Brain) -> None:
+    turning = brain.lexicon.parse("What about Sharif - what did he call Kazakhstan?")
+    assert turning.spoken_of is None  # he is Sharif: his words are asked
+    assert brain.lexicon.parse("and about Sharif?").spoken_of == "sharif"
+
+
 def test_a_typo_is_corrected_towards_the_record(tiny_lexicon: Lexicon) -> None:
     parsed = tiny_lexicon.parse("how many agrements")
     assert parsed.qtype == "count" and "deal" in parsed.concepts

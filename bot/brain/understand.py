@@ -803,13 +803,18 @@ class Lexicon:
             group_pronoun=group,
             first_person=first_person,
             qtype_at=kind.at,
-            spoken_of=self._spoken_of(tokens, where),
+            spoken_of=self._spoken_of(tokens, where, self._turning_marker(tokens, start)),
             denied=denied,
             about_pronoun=self._about_pronoun(tokens),
             about_thing=self._about_thing(tokens),
             siblings=siblings,
             counted=self._counted(tokens, kind.counted_at, said) if kind.qtype == "count" else None,
         )
+
+    def _turning_marker(self, tokens: list[Token], start: int) -> int:
+        """The length of a follow-up marker that asks ("what about", "how about"): it turns
+        to what follows, which is then no object of saying ("and about Sharif?" is)."""
+        return start if start and tokens[0].stem in self._qtype_reach else 0
 
     def _counted(self, tokens: list[Token], at: int, said: list[Match]) -> frozenset[str] | None:
         """What "how many" counts: the concepts of the nouns after it, stopwords aside ("how
@@ -1202,6 +1207,19 @@ class Lexicon:
             if i > 0:
                 before = [m.at for m in matches if m.at + m.length <= i]
                 return frozenset(before[-1:])
+        return self._contrasted(tokens, matches)
+
+    def _contrasted(self, tokens: list[Token], matches: list[Match]) -> frozenset[int]:
+        """ "Sorry, I meant Tokayev not Sharif - what did he call Pakistan?": anywhere in the
+        message, a negation right after one named thing denies the next one ("the"); not a
+        negation that is also a question word (Kazakh "не": what) with no cue after it."""
+        ends = {m.at + m.length for m in matches}
+        for i, token in enumerate(tokens):
+            asks = token.stem in self._qtype_reach and not self._cued(tokens, i)
+            if token.word in self.grammar.negations and i in ends and not asks:
+                after = [m.at for m in matches if i < m.at <= i + 2]
+                if after:
+                    return frozenset(after[:1])
         return frozenset()
 
     def _about_pronoun(self, tokens: list[Token]) -> bool:
@@ -1303,10 +1321,11 @@ class Lexicon:
                 return True
         return False
 
-    def _marked_as_object(self, tokens: list[Token], i: int, upto: int) -> bool:
+    def _marked_as_object(self, tokens: list[Token], i: int, upto: int, start: int = 0) -> bool:
         """Word i stands just after an object marker ("about") or just before one that
-        follows its noun ("ke bare mein", "туралы"), before position ``upto``."""
-        ahead = {t.word for t in tokens[max(0, i - 2) : i]}
+        follows its noun ("ke bare mein", "туралы"), before position ``upto`` (and after a
+        follow-up marker's ``start`` words)."""
+        ahead = {t.word for t in tokens[max(start, i - 2) : i]}
         behind = {t.word for t in tokens[i + 1 : min(i + 4, upto)]}
         return bool(ahead & self.grammar.object_markers or behind & self.grammar.markers_after)
 
@@ -1360,16 +1379,19 @@ class Lexicon:
         """The record's people, by id."""
         return tuple(self._people)
 
-    def _spoken_of(self, tokens: list[Token], where: dict[str, list[int]]) -> str | None:
+    def _spoken_of(
+        self, tokens: list[Token], where: dict[str, list[int]], start: int = 0
+    ) -> str | None:
         """A person named just after "about" ("what did he say about Sharif?") or just
         before "ke bare mein", "туралы" with no one else between: the one spoken of, not
-        the speaker."""
+        the speaker. The "about" of a follow-up marker ("what about Sharif - what did he
+        call Kazakhstan?", ``start`` words) turns to him instead."""
         named = sorted((i, p) for p in self._people for i in where.get(p, []))
         for k, (i, person) in enumerate(named):
             upto = named[k + 1][0] if k + 1 < len(named) else len(tokens)
             if not _one_run(where[person]):
                 continue  # named again elsewhere ("Sharif ne ... kaha"), also the speaker
-            if self._marked_as_object(tokens, i, upto) or self._said_of(tokens, where, i):
+            if self._marked_as_object(tokens, i, upto, start) or self._said_of(tokens, where, i):
                 return person
         return None
 
