@@ -99,6 +99,8 @@ SETS = [
     "questions_blind73.yaml",
     "questions_blind74.yaml",  # round 34 first looks 93.1% and 93.1%
     "questions_blind75.yaml",
+    "questions_blind76.yaml",  # round 35 first looks 94.4% and 94.4%
+    "questions_blind77.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -176,6 +178,8 @@ FLOORS = {
     "questions_blind73.yaml": 0.91,
     "questions_blind74.yaml": 0.93,
     "questions_blind75.yaml": 0.93,
+    "questions_blind76.yaml": 0.94,
+    "questions_blind77.yaml": 0.94,
 }
 
 
@@ -201,7 +205,9 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law", "UN
-    peacekeeping jobs", "railways in India"); today 41 of 973 get a record fact: round 34's
+    peacekeeping jobs", "railways in India"); today 38 of 997 get a record fact: round 35's
+    first look added two ("how to start forex trade with small money", "bus route 23
+    timings"), and "the best X" as a request took five of the 41 of 973 before it: round 34's
     first look added one ("who won the Nobel peace award this year", the award); 40 of 949
     before it, round 31's first look added none; 40 of 925 before it (48 before the language
     file's requests for help, "how do you say", "should i buy", "suggest a", were declined
@@ -231,7 +237,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 41, answered
+    assert len(answered) <= 38, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -299,6 +305,8 @@ CONVERSATIONS = {
     "conversations53.yaml": 0.90,  # round 31: 90.4% (274/303) on first look
     "conversations54.yaml": 0.93,  # round 34: 93.3% (277/297) on first look
     "conversations55.yaml": 0.91,  # round 34: 91.8% (259/282) on first look
+    "conversations56.yaml": 0.89,  # round 35: 89.9% (259/288) on first look
+    "conversations57.yaml": 0.93,  # round 35: 93.1% (268/288) on first look
 }
 
 
