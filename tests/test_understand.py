@@ -87,6 +87,14 @@ def test_what_about_someone_turns_to_him_and_about_someone_speaks_of_him(brain: 
     assert brain.lexicon.parse("and about Sharif?").spoken_of == "sharif"
 
 
+def test_before_him_and_that_time_name_the_past_in_every_language(brain: Brain) -> None:
+    # "who went before him?" asks of the previous visitor, whom the record does not name;
+    # never Tokayev himself
+    for question in ("Кто был до него?", "оған дейін кім барған?", "us waqt kaun aya tha?"):
+        answer = brain.answer(question)
+        assert answer.topic == "visit_history" and not answer.answered, question
+
+
 def test_a_typo_is_corrected_towards_the_record(tiny_lexicon: Lexicon) -> None:
     parsed = tiny_lexicon.parse("how many agrements")
     assert parsed.qtype == "count" and "deal" in parsed.concepts
