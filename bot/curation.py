@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from bot.brain import Brain, Context
+from bot.brain.kinds import Slots
 from bot.brain.topics import build_topics, unshown_kinds
 from bot.text import normalise, stem
 from knowledge.loading import Knowledge
@@ -142,9 +143,9 @@ def _misrouted_asks(knowledge: Knowledge) -> Iterator[str]:
 def _unshown_kinds(knowledge: Knowledge) -> Iterator[str]:
     """A kind in a topic's ``answers`` its reply does not give (a "when" with no date): the
     brain ignores it, so that "when did they meet?" gets the date from the topic that has it."""
-    brain = Brain(knowledge)
+    gives = Slots.of(knowledge.record).gives  # what the brain checks with, no brain built
     for topic in build_topics(knowledge.record).values():
-        for kind in unshown_kinds(topic, brain.slots.gives):
+        for kind in unshown_kinds(topic, gives):
             yield (
                 f"{topic.id}: answers lists {kind!r} but its answer gives no "
                 f"{_WHAT_SHOWS[kind]}; the brain ignores it (drop it, or say it in the answer)"

@@ -665,13 +665,14 @@ class Lexicon:
         """ "gard of honr": a word known only inside another alias ("dehshat gard") is not
         corrected alone; here it is read as the slip it is when the corrected word starts
         a phrase with the next word ("guard of"), or ends one with the word before."""
-        out = list(tokens)
+        out = tokens  # copied only when a word changes (most messages: none)
         for i, token in enumerate(tokens):
             if token.stem not in self._phrase_only or self._listed(token.surface):
                 continue
             word = self._slipped(token.surface)
             if word == token.word or not self._phrase_with_neighbours(tokens, i, stem(word)):
                 continue
+            out = list(out) if out is tokens else out
             out[i] = Token(token.surface, word, stem(word))
         return out
 
