@@ -392,3 +392,16 @@ def test_the_total_after_a_topic_framed_by_the_deals_counts_the_deals(brain: Bra
     context = Context()
     brain.answer("what sectors then", context)
     assert "37" in brain.answer("how many total", context).text
+
+
+def test_a_follow_up_of_another_kind_leaves_the_last_kind_word_behind(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "what did the fisheries deal cost?", then "who?": who of the fisheries deal, not of
+    its cost ("cost" asks how much); with nothing else to go on, the cost stays."""
+    context = _after(tiny_lexicon, "what did the fisheries deal cost")
+    resolved = resolve(tiny_lexicon.parse("who?"), context, tiny_lexicon, PEOPLE, _never_alone)
+    assert "fisheries" in resolved.parsed.concepts and "value" not in resolved.parsed.concepts
+    alone = _after(tiny_lexicon, "the cost")
+    kept = resolve(tiny_lexicon.parse("who?"), alone, tiny_lexicon, PEOPLE, _never_alone)
+    assert "value" in kept.parsed.concepts

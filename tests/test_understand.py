@@ -400,6 +400,10 @@ def test_the_last_word_of_a_question_phrase_may_name_a_thing_of_the_record(
     assert ministers.qtype == "who" and "other_person" in ministers.concepts
     assert "history" in brain.lexicon.parse("сколько лет не был в пакистане").concepts
     assert brain.lexicon.parse("what day was he welcomed").qtype == "when"
+    # a "when" phrase whose last word is the record's date names it too, as "which date"
+    # does in English: after the 23 years, "қай күні?" asks the visit's date, not theirs
+    assert "date" in brain.lexicon.parse("Бұл сапар қай күні болды?").concepts
+    assert "date" in brain.lexicon.parse("کس تاریخ کو ہوا؟").concepts
 
 
 def test_a_yes_no_word_inside_a_roman_urdu_sentence_asks_what(brain: Brain) -> None:
@@ -708,3 +712,11 @@ def test_everyday_acknowledgements_and_greetings_are_small_talk(brain: Brain) ->
     for message, intent in expected.items():
         assert brain.answer(message).intent == intent, message
     assert brain.answer("Кто принял Токаева?").intent == "people"
+
+
+def test_a_category_word_is_no_other_thing_beside_a_denied_one(brain: Brain) -> None:
+    """ "not even the health sector?" asks about health ("sector" only frames it); "not the
+    railway sector, the maritime one" still denies the railway."""
+    assert brain.lexicon.parse("not even health sector?").denied == frozenset()
+    denied = brain.lexicon.parse("not the railway sector, the maritime one").denied
+    assert "railway" in denied

@@ -22,6 +22,7 @@ NEW_TOPIC = "new_topic"  # ... and for "by the way": a new subject, not a follow
 TOTAL = "count_word"  # ... and for "in total", "overall", "всего": the whole, not the last part
 CORRECTING = "correcting"  # ... and for "I meant", "я имел в виду": the last question, corrected
 DOUBTING = "doubting"  # ... and for "really?", "I heard", "точно?": the last answer, doubted
+SPEECH_ACTS = frozenset({CORRECTING, DOUBTING})  # what a turn does, not what it is about
 
 
 @dataclass
@@ -222,6 +223,10 @@ def _subject_kept(
     when?", "who set it?"; at half weight beside the act a short who/why question names
     ("who signed it?": "it" is still the last subject)."""
     subject = {c: w for c, w in previous.items() if not c.endswith("_q")}
+    if parsed.qtype:  # "what date did they sign?", then "where?": no date with the place
+        fitting = {c: w for c, w in subject.items() if _kind_fits(c, parsed.qtype, lexicon)}
+        if fitting.keys() - SPEECH_ACTS:  # "which building?", then "by whom?": of it
+            subject = fitting
     if _keeps_subject(parsed, own_subject, pointing):
         return subject
     if pointing and _asks_of_it(parsed) and lexicon.points_alone(parsed):
@@ -230,6 +235,12 @@ def _subject_kept(
         # "did Tokayev say anything about it?": what the last turn was about, not its speaker
         return {c: w for c, w in subject.items() if c not in lexicon.people}
     return {}
+
+
+def _kind_fits(concept: str, qtype: str, lexicon: Lexicon) -> bool:
+    """A concept that asks a kind of its own ("date": when) lends it only to that kind."""
+    implied = lexicon.implied_kind(concept)
+    return implied is None or implied == qtype
 
 
 def _doubts(parsed: Parsed, lexicon: Lexicon) -> bool:

@@ -991,10 +991,13 @@ class Lexicon:
 
     def _names_a_record_thing(self, match: Match) -> bool:
         """The last word of a question phrase names a thing of the record ("which
-        ministers", "сколько лет"), not one more word for the kind asked ("what day")."""
+        ministers", "сколько лет"), not one more word for the kind asked ("which place").
+        The record's date is named as English "which date" names it ("қай күні", "کس
+        تاریخ" are phrases): one date for every event, so after "23 years" the visit's."""
         concepts = match.concepts
         own = all(self.from_record(c) and not self.implies_kind(c) for c in concepts)
-        return not match.title and own
+        dated = any(self.from_record(c) and self.implied_kind(c) == "when" for c in concepts)
+        return not match.title and (own or dated)
 
     def _starts_nothing(self, token: Token) -> bool:
         """No title, phrase or word alias starts with this word, wherever it stands (most
@@ -1191,7 +1194,13 @@ class Lexicon:
         """Where the denied phrase stands and the concepts denied; none when the message
         has nothing else to ask about ("not the city, the house" still asks of the place)."""
         negated = self._negated(tokens, matches)
-        rest = {c for m in matches if m.at not in negated for c in m.concepts}
+        kinds = self.grammar.category_words  # "not even the health sector?": no other thing
+        rest = {
+            c
+            for m in matches
+            if m.at not in negated and m.surface.casefold() not in kinds
+            for c in m.concepts
+        }
         if not rest:
             return frozenset(), frozenset()
         denied = frozenset(c for m in matches if m.at in negated for c in m.concepts) - rest
