@@ -124,6 +124,10 @@ class Grammar(Strict):
     setting_words: list[Word] = Field(
         default=[], description="'during the visit': what follows only sets the scene"
     )
+    setting_after: list[Word] = Field(
+        default=[],
+        description="'сапар кезінде', 'visit ke dauran': what comes before only sets the scene",
+    )
     group_pronouns: list[Word] = Field(default=[], description="'them': the things just said")
     stand_ins: list[Word] = Field(
         default=[], description="'which one is about ships?': a word standing for a noun left out"

@@ -141,6 +141,9 @@ def test_a_sentence_ends_after_a_letter_of_any_script(brain: Brain) -> None:
     assert len(split_questions("میں طالب علم ہوں۔ وہ کب آئے؟", shape)) == 2
     assert split_questions("U.N. peacekeeping deal?", shape) == ["U.N. peacekeeping deal"]
     assert split_questions("no. of MoUs?", shape) == ["no. of MoUs"]
+    # Urdu's question mark ends a question as "?" does, and the part is left without it
+    urdu = split_questions("ترانے بجے؟ غزہ کا ذکر کس نے کیا؟", shape)
+    assert urdu == ["ترانے بجے", "غزہ کا ذکر کس نے کیا"]
 
 
 def test_numbered_items_are_questions_each_with_or_without_a_mark(brain: Brain) -> None:
@@ -720,3 +723,20 @@ def test_a_category_word_is_no_other_thing_beside_a_denied_one(brain: Brain) -> 
     assert brain.lexicon.parse("not even health sector?").denied == frozenset()
     denied = brain.lexicon.parse("not the railway sector, the maritime one").denied
     assert "railway" in denied
+
+
+def test_a_kind_word_before_its_question_word_asks_that_kind(brain: Brain) -> None:
+    """ "which year" asks when; so do "سال کون سا تھا؟" and "год какой был", which put the
+    question word after it; "Исламабадта қай қонақүйге" asks which hotel, not where."""
+    parse = brain.lexicon.parse
+    assert parse("سال کون سا تھا؟").qtype == "when"
+    assert parse("а год какой был").qtype == "when"
+    assert parse("Тоқаев Исламабадта қай қонақүйге тоқтады?").qtype != "where"
+
+
+def test_a_phrase_before_a_setting_word_only_sets_the_scene(brain: Brain) -> None:
+    """ "Сапар кезінде", "visit ke dauran" (during the visit) say when, not what is asked:
+    the award is, not the visitor."""
+    parsed = brain.lexicon.parse("Сапар кезінде Тоқаевқа қандай марапат берілді?")
+    assert "visit" not in parsed.concepts and "award" in parsed.concepts
+    assert brain.answer("visit ke dauran tokayev ko kya award mila?").intent == "award"

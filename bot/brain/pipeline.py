@@ -162,7 +162,7 @@ class Brain:
         parts = self._questions_in(text)
         if len(parts) <= 1:
             return self.say(
-                self._answer_one(parts[0] if parts else text, context, "?" in text), speaking
+                self._answer_one(parts[0] if parts else text, context, _marked(text)), speaking
             )
         results = [self._answer_one(part, context) for part in parts]
         return self.say(self._combined(parts, results, text), speaking)
@@ -702,7 +702,11 @@ class Brain:
         nothing and know no unknown word are an acknowledgement, not an off-topic request."""
         short = 0 < len(parsed.tokens) <= CONFIG.acknowledgement_words
         quiet = not (parsed.concepts or parsed.unknown or parsed.record_words)
-        asking = parsed.qtype_at >= 0 or parsed.follow_up or parsed.text.rstrip().endswith("?")
+        asking = (
+            parsed.qtype_at >= 0
+            or parsed.follow_up
+            or parsed.text.rstrip().endswith(QUESTION_MARKS)
+        )
         return "ok" if short and quiet and not asking else None
 
     def _parting(self, parsed: Parsed) -> str | None:
@@ -711,7 +715,7 @@ class Brain:
         wish, whatever record word its blessing uses ("health", "happy")."""
         # a question word that asks nothing where it stands ("thanks, this is helpful") is none
         asks = parsed.qtype_at >= 0 and parsed.qtype is not None
-        if asks or parsed.text.rstrip().endswith("?") or not parsed.tokens:
+        if asks or parsed.text.rstrip().endswith(QUESTION_MARKS) or not parsed.tokens:
             return None
         # the first word alone: "thanks and..." lets a follow-up marker pass over it; a wish
         # may also come first and the thanks last ("Алла разы болсын, рахмет")
@@ -903,6 +907,11 @@ def _word_before(text: str, part: str) -> str:
     """The word just before ``part`` in the message ("and" in "..., and how many ...")."""
     before = normalise(text[: max(text.find(part), 0)]).split()
     return before[-1] if before else ""
+
+
+def _marked(text: str) -> bool:
+    """A question mark anywhere in the message (Urdu's "؟" too)."""
+    return any(mark in text for mark in QUESTION_MARKS)
 
 
 def _ends_with_mark(part: str, text: str) -> bool:

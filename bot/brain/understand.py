@@ -62,6 +62,7 @@ class Shape:
     relative_words: frozenset[str]
     setting_words: frozenset[str]
     group_pronouns: frozenset[str]
+    setting_after: frozenset[str] = frozenset()
     stand_ins: frozenset[str] = frozenset()
     yes_no_anywhere: frozenset[str] = frozenset()
     what_inside: frozenset[str] = frozenset()
@@ -1028,7 +1029,7 @@ class Lexicon:
             return Match(i, length, concepts, _surface(tokens, i, length), title=True)
         if not concepts:
             return None
-        setting = self._after_setting_word(tokens, i)
+        setting = self._in_setting(tokens, i, length)
         return Match(i, length, concepts, _surface(tokens, i, length), setting=setting)
 
     def _may_go_on(self, tokens: list[Token], stems: list[str], i: int) -> bool:
@@ -1452,7 +1453,11 @@ class Lexicon:
         if kind.qtype is None:
             return self._implied[implied[0]]
         first = min(where.get(implied[0], [length]))
-        if kind.qtype in ("what", "list") and kind.at == first - 1:
+        # "which year"; "سال کون سا ہے", "год какой был": the question word after it, with
+        # nothing named after ("Исламабадта қай қонақүйге": which hotel, not where)
+        last = kind.at == first + 1 and not any(i > kind.at for at in where.values() for i in at)
+        last = last and not self.from_record(implied[0])  # "Islamabad - what were they?"
+        if kind.qtype in ("what", "list") and (kind.at == first - 1 or last):
             return self._implied[implied[0]]
         return kind.qtype
 
@@ -1483,6 +1488,14 @@ class Lexicon:
         named = {i for c in parsed.subject for i in parsed.where.get(c, [])}
         return any(
             t.surface in pronouns and i + 1 not in named for i, t in enumerate(parsed.tokens)
+        )
+
+    def _in_setting(self, tokens: list[Token], i: int, length: int) -> bool:
+        """ "during his trip", "сапар кезінде", "visit ke dauran": a phrase that only sets
+        the scene (a word after it, with "ke" between, for languages that put it last)."""
+        after = tokens[i + length : i + length + 2]
+        return self._after_setting_word(tokens, i) or any(
+            t.word in self.grammar.setting_after for t in after
         )
 
     def _after_setting_word(self, tokens: list[Token], i: int) -> bool:
@@ -2005,6 +2018,7 @@ def _shape(grammar: Grammar) -> Shape:
         object_markers=_plain(grammar.object_markers),
         relative_words=_stemmed(grammar.relative_words),
         setting_words=_plain(grammar.setting_words),
+        setting_after=_plain(grammar.setting_after),
         group_pronouns=_plain(grammar.group_pronouns),
         stand_ins=_plain(grammar.stand_ins),
         yes_no_anywhere=_stemmed(grammar.yes_no_anywhere),
@@ -2094,7 +2108,7 @@ def _reach(table: Mapping[tuple[str, ...], object]) -> dict[str, tuple[int, ...]
 # after a capital ("U.N. peacekeeping"), nor in "no. of MoUs"
 _LIST_ITEM = r"(?:^|\s)\(?\d{1,2}\)\s*"  # "1) gap since the last visit 2) was a declaration..."
 _SPLIT_PUNCT = re.compile(
-    r"[?;\n۔•]+|(?<=[a-z0-9\u0430-\u04ff\u0620-\u06ff])[.!]+\s+(?!of\b)|" + _LIST_ITEM
+    r"[?؟;\n۔•]+|(?<=[a-z0-9\u0430-\u04ff\u0620-\u06ff])[.!]+\s+(?!of\b)|" + _LIST_ITEM
 )
 
 
