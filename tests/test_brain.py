@@ -445,3 +445,12 @@ def test_a_short_part_naming_the_subject_of_the_next_question_gets_no_reply_of_i
         "Sharif promised $10 billion in trade by next year. How on earth is that realistic?"
     )
     assert "$1 billion" in claim.text
+
+
+def test_a_deadline_follow_up_asks_when_of_the_last_subject(brain: Brain) -> None:
+    """ "deadline" is a word of "when", as "by when" is: after the trade target it asks the
+    target's deadline, not the record's other plans."""
+    context = Context()
+    brain.answer("what goal for trade did they set?", context)
+    answer = brain.answer("and deadline?", context)
+    assert answer.intent == "trade_target" and "next year" in answer.text

@@ -740,3 +740,20 @@ def test_a_phrase_before_a_setting_word_only_sets_the_scene(brain: Brain) -> Non
     parsed = brain.lexicon.parse("Сапар кезінде Тоқаевқа қандай марапат берілді?")
     assert "visit" not in parsed.concepts and "award" in parsed.concepts
     assert brain.answer("visit ke dauran tokayev ko kya award mila?").intent == "award"
+
+
+def test_a_person_before_the_saying_verb_after_he_is_the_one_spoken_of(brain: Brain) -> None:
+    """Kazakh and Urdu put the verb last: "ол Шарифті қалай атады?" (he Sharif how called),
+    "انہوں نے شہباز شریف کو کیا کہا؟"; in English the one spoken of follows the verb, and a
+    name before it speaks ("How did President Tokayev describe Sharif?")."""
+    parse = brain.lexicon.parse
+    assert parse("Ал ол Шарифті қалай атады?").spoken_of == "sharif"
+    assert parse("انہوں نے شہباز شریف کو کیا کہا؟").spoken_of == "sharif"
+    assert parse("How did President Tokayev describe Prime Minister Sharif?").spoken_of == "sharif"
+
+
+def test_an_ending_pattern_applies_after_the_stem_a_word_names(brain: Brain) -> None:
+    """The Kazakh future ending "-ади" of "барады" is no ending in "исламабади", a slip of
+    the city's name: the stem "исламабад" takes those letters."""
+    assert "future_tense" not in brain.lexicon.parse("када токаев был в исламабади").concepts
+    assert brain.answer("када токаев был в исламабади").intent == "visit_date"

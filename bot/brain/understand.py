@@ -1408,12 +1408,18 @@ class Lexicon:
 
     def _said_of(self, tokens: list[Token], where: dict[str, list[int]], i: int) -> bool:
         """ "How did Tokayev describe the PM?", "what did he call Sharif?": the person just
-        after a word of saying, with someone (or "he") before it, is the one spoken of."""
+        after a word of saying, with someone (or "he") before it, is the one spoken of; so is
+        one just before it after "he", where the verb comes last ("ол Шарифті қалай атады?",
+        "انہوں نے شہباز شریف کو کیا کہا؟": he called Sharif how?)."""
         said = [s for s in where.get("say", []) if 0 < i - s <= 2]
-        if not said:
-            return False
-        before = [j for p in self._people for j in where.get(p, []) if j < said[0]]
-        return bool(before) or any(t.word in self._person_pronouns for t in tokens[: said[0]])
+        if said:
+            before = [j for p in self._people for j in where.get(p, []) if j < said[0]]
+            return bool(before) or self._he_before(tokens, said[0])
+        said_after = [s for s in where.get("say", []) if 0 < s - i <= 2]
+        return bool(said_after) and self._he_before(tokens, i)
+
+    def _he_before(self, tokens: list[Token], at: int) -> bool:
+        return any(t.word in self._person_pronouns for t in tokens[:at])
 
     def _country_speaks(
         self, tokens: list[Token], concepts: dict[str, float], where: dict[str, list[int]]
@@ -1610,6 +1616,16 @@ class Lexicon:
                 length = n + 1
         return length, found
 
+    def _pattern_matches(self, word: str, stem_length: int) -> set[str]:
+        """Pattern aliases ("re:...(ады|еді)": a Kazakh future) whose ending comes after the
+        word's stem alias: "исламабади" is a slip of a name, not a verb's ending."""
+        found = set()
+        for pattern, concept in self._patterns:
+            match = pattern.match(word)
+            if match and (not match.re.groups or match.start(1) >= stem_length):
+                found.add(concept)
+        return found
+
     def _match_word(self, token: Token) -> set[str]:
         """Stem (``word*``) and pattern (``re:``) aliases, for one word; a word of another
         script that none fits may be a slip in one of those stems."""
@@ -1619,8 +1635,9 @@ class Lexicon:
         found = self._word_matches.get(word)  # kept, as the words read are (see tokens)
         if found is not None:
             return found
-        found = {c for n in range(1, len(word) + 1) for c in self._stems_of.get(word[:n], ())}
-        found |= {c for pattern, c in self._patterns if pattern.match(token.word)}
+        stems = [n for n in range(1, len(word) + 1) if word[:n] in self._stems_of]
+        found = {c for n in stems for c in self._stems_of[word[:n]]}
+        found |= self._pattern_matches(word, max(stems, default=0))
         if not found and not is_latin(token.word) and token.stem not in self._quiet_stems:
             found = self._near_prefix(token.word)
         if len(self._word_matches) >= KEPT_TOKENS:
