@@ -454,3 +454,12 @@ def test_a_deadline_follow_up_asks_when_of_the_last_subject(brain: Brain) -> Non
     brain.answer("what goal for trade did they set?", context)
     answer = brain.answer("and deadline?", context)
     assert answer.intent == "trade_target" and "next year" in answer.text
+
+
+def test_a_country_speaks_of_the_other_in_a_follow_up_on_words(brain: Brain) -> None:
+    """ "and Pakistan about Kazakhstan?" after what Tokayev called Pakistan: Pakistan's
+    leader on Kazakhstan, as "what did Pakistan call Kazakhstan?" asks."""
+    context = Context()
+    brain.answer("what did the Kazakh president call Pakistan?", context)
+    answer = brain.answer("and Pakistan about Kazakhstan?", context)
+    assert "strategic partner" in answer.text

@@ -101,6 +101,8 @@ SETS = [
     "questions_blind75.yaml",
     "questions_blind76.yaml",  # round 35 first looks 94.4% and 94.4%
     "questions_blind77.yaml",
+    "questions_blind78.yaml",  # round 36 first looks 96.9% and 95.6%
+    "questions_blind79.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -180,6 +182,8 @@ FLOORS = {
     "questions_blind75.yaml": 0.93,
     "questions_blind76.yaml": 0.94,
     "questions_blind77.yaml": 0.94,
+    "questions_blind78.yaml": 0.96,
+    "questions_blind79.yaml": 0.95,
 }
 
 
@@ -205,7 +209,9 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law", "UN
-    peacekeeping jobs", "railways in India"); today 38 of 997 get a record fact: round 35's
+    peacekeeping jobs", "railways in India"); today 37 of 1021 get a record fact: round 36's
+    first look added one ("how do I get a mining job in Australia?"), and 36 of the 997
+    before it (38 before this session's changes): round 35's
     first look added two ("how to start forex trade with small money", "bus route 23
     timings"), and "the best X" as a request took five of the 41 of 973 before it: round 34's
     first look added one ("who won the Nobel peace award this year", the award); 40 of 949
@@ -237,7 +243,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 38, answered
+    assert len(answered) <= 37, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -307,6 +313,8 @@ CONVERSATIONS = {
     "conversations55.yaml": 0.91,  # round 34: 91.8% (259/282) on first look
     "conversations56.yaml": 0.89,  # round 35: 89.9% (259/288) on first look
     "conversations57.yaml": 0.93,  # round 35: 93.1% (268/288) on first look
+    "conversations58.yaml": 0.92,  # round 36: 92.0% (265/288) on first look
+    "conversations59.yaml": 0.90,  # round 36: 90.3% (260/288) on first look
 }
 
 

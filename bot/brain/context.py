@@ -213,6 +213,12 @@ def _inherit(
         frame = _frame(previous, lexicon, context.last_topic)
         _borrow(concepts, {c: w * CONFIG.inherited_weight for c, w in frame.items()})
     lent = frozenset(concepts) - frozenset(parsed.concepts)
+    countries = [c for c in parsed.concepts if lexicon.country_of(c)]
+    speaking = SAYING & lent and len(countries) >= 2  # one country of the other
+    if speaking and parsed.first_person and not any(p in concepts for p in lexicon.people):
+        # "and Pakistan ne Kazakhstan ko?" after what one leader called the other: the
+        # country named first speaks through its leader, of the other country
+        concepts[parsed.first_person] = CONFIG.country_speaker_weight
     return evolve(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
 
 

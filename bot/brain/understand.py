@@ -1808,6 +1808,10 @@ class Lexicon:
         info = self.info.get(concept)
         return bool(info and info.anchor)
 
+    def country_of(self, concept: str) -> str | None:
+        """The leader a country's concept stands for ("pakistan": Sharif), if it is one."""
+        return self._country_people.get(concept)
+
     def from_record(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.from_record)
