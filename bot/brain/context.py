@@ -193,16 +193,7 @@ def _inherit(
     # being off the topic is never lent ("gold rate?", then "how long had it been since...")
     previous = {c: w for c, w in context.last_concepts.items() if c != OFF_TOPIC}
     pointing = parsed.thing_pronoun or parsed.group_pronoun
-    if parsed.group_pronoun:  # "how many of them are named": them = the same documents
-        _borrow(concepts, _frame(previous, lexicon, context.last_topic))
-    # "what did he hope for?" after his words of hope; "you sure? he said Hilal something"
-    keeps = pointing or echoed or _doubts(parsed, lexicon)
-    if TOTAL in parsed.concepts and not pointing:  # "and how many in total?": all 37
-        # also after the list of the agreements, which its question may not have named
-        _borrow(concepts, _frame(previous, lexicon, context.last_topic))
-        _borrow(concepts, dict.fromkeys(context.last_frame, 1.0))
-    else:
-        _borrow(concepts, _subject_kept(parsed, previous, lexicon, own_subject, keeps))
+    _borrow(concepts, _lent_subject(parsed, context, lexicon, previous, own_subject, echoed))
     qtype = parsed.qtype
     borrowed = _borrows_kind(parsed, context, lexicon)
     if borrowed and context.last_qtype:
@@ -213,13 +204,43 @@ def _inherit(
         frame = _frame(previous, lexicon, context.last_topic)
         _borrow(concepts, {c: w * CONFIG.inherited_weight for c, w in frame.items()})
     lent = frozenset(concepts) - frozenset(parsed.concepts)
+    _country_speaker(parsed, concepts, lent, lexicon)
+    return evolve(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
+
+
+def _lent_subject(
+    parsed: Parsed,
+    context: Context,
+    lexicon: Lexicon,
+    previous: dict[str, float],
+    own_subject: bool,
+    echoed: bool,
+) -> dict[str, float]:
+    """The documents "them" points at, then the subject the message lacks."""
+    lent: dict[str, float] = {}
+    pointing = parsed.thing_pronoun or parsed.group_pronoun
+    if parsed.group_pronoun:  # "how many of them are named": them = the same documents
+        _borrow(lent, _frame(previous, lexicon, context.last_topic))
+    # "what did he hope for?" after his words of hope; "you sure? he said Hilal something"
+    keeps = pointing or echoed or _doubts(parsed, lexicon)
+    if TOTAL in parsed.concepts and not pointing:  # "and how many in total?": all 37
+        # also after the list of the agreements, which its question may not have named
+        _borrow(lent, _frame(previous, lexicon, context.last_topic))
+        _borrow(lent, dict.fromkeys(context.last_frame, 1.0))
+    else:
+        _borrow(lent, _subject_kept(parsed, previous, lexicon, own_subject, keeps))
+    return lent
+
+
+def _country_speaker(
+    parsed: Parsed, concepts: dict[str, float], lent: frozenset[str], lexicon: Lexicon
+) -> None:
+    """ "and Pakistan ne Kazakhstan ko?" after what one leader called the other: with words
+    of saying lent and two countries named, the first speaks through its leader."""
     countries = [c for c in parsed.concepts if lexicon.country_of(c)]
     speaking = SAYING & lent and len(countries) >= 2  # one country of the other
     if speaking and parsed.first_person and not any(p in concepts for p in lexicon.people):
-        # "and Pakistan ne Kazakhstan ko?" after what one leader called the other: the
-        # country named first speaks through its leader, of the other country
         concepts[parsed.first_person] = CONFIG.country_speaker_weight
-    return evolve(parsed, concepts=concepts, qtype=qtype, borrowed_kind=borrowed, borrowed=lent)
 
 
 def _subject_kept(
@@ -228,11 +249,9 @@ def _subject_kept(
     """The last subject, as this message borrows it: whole for "how many?", "why?", "and
     when?", "who set it?"; at half weight beside the act a short who/why question names
     ("who signed it?": "it" is still the last subject)."""
-    subject = {c: w for c, w in previous.items() if not c.endswith("_q")}
-    if parsed.qtype:  # "what date did they sign?", then "where?": no date with the place
-        fitting = {c: w for c, w in subject.items() if _kind_fits(c, parsed.qtype, lexicon)}
-        if fitting.keys() - SPEECH_ACTS:  # "which building?", then "by whom?": of it
-            subject = fitting
+    subject = _fitting(
+        {c: w for c, w in previous.items() if not c.endswith("_q")}, parsed.qtype, lexicon
+    )
     if _keeps_subject(parsed, own_subject, pointing):
         return subject
     if pointing and _asks_of_it(parsed) and lexicon.points_alone(parsed):
@@ -241,6 +260,15 @@ def _subject_kept(
         # "did Tokayev say anything about it?": what the last turn was about, not its speaker
         return {c: w for c, w in subject.items() if c not in lexicon.people}
     return {}
+
+
+def _fitting(subject: dict[str, float], qtype: str | None, lexicon: Lexicon) -> dict[str, float]:
+    """ "what date did they sign?", then "where?": the subject without the date, unless
+    nothing else is left ("which building?", then "by whom?": of the building)."""
+    if not qtype:
+        return subject
+    fitting = {c: w for c, w in subject.items() if _kind_fits(c, qtype, lexicon)}
+    return fitting if fitting.keys() - SPEECH_ACTS else subject
 
 
 def _kind_fits(concept: str, qtype: str, lexicon: Lexicon) -> bool:
