@@ -1461,8 +1461,8 @@ class Lexicon:
         first = min(where.get(implied[0], [length]))
         # "which year"; "سال کون سا ہے", "год какой был": the question word after it, with
         # nothing named after ("Исламабадта қай қонақүйге": which hotel, not where)
-        last = kind.at == first + 1 and not any(i > kind.at for at in where.values() for i in at)
-        last = last and not self.from_record(implied[0])  # "Islamabad - what were they?"
+        after = kind.at == first + 1 and not self.from_record(implied[0])  # not "Islamabad -"
+        last = after and not any(i > kind.at for at in where.values() for i in at)
         if kind.qtype in ("what", "list") and (kind.at == first - 1 or last):
             return self._implied[implied[0]]
         return kind.qtype
