@@ -463,3 +463,29 @@ def test_a_country_speaks_of_the_other_in_a_follow_up_on_words(brain: Brain) -> 
     brain.answer("what did the Kazakh president call Pakistan?", context)
     answer = brain.answer("and Pakistan about Kazakhstan?", context)
     assert "strategic partner" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("which fields does Sharif want more cooperation in?", "education"),
+        ("В каких сферах Шариф хочет расширять сотрудничество?", "образовани"),
+        ("what trade figure do they want to reach?", "1 billion"),
+    ],
+)
+def test_a_wish_asks_of_a_stated_aim_not_of_what_was_signed(
+    brain: Brain, question: str, expected: str
+) -> None:
+    """What a leader wants is what he said he aims at (fields of cooperation, the trade
+    figure), not the list of what was signed."""
+    answer = brain.answer(question, lang="en")
+    assert answer.intent != "agreements_list" and expected in answer.text
+
+
+def test_a_denial_with_nothing_after_it_is_the_question(brain: Brain) -> None:
+    """ "not even health? nothing?" after an area asks of health; "nothing?" alone names
+    nothing to ask of."""
+    context = Context()
+    brain.answer("was there a maritime deal?", context)
+    answer = brain.answer("not even health? nothing?", context)
+    assert "not among" in answer.text and "Health" in answer.text

@@ -313,7 +313,7 @@ class Brain:
             return parts
         if self._excludes_areas(text):
             return [text]  # "besides railway and transit, what else?" is one question
-        parts = [p for p in parts if not self._only_denies(p)] or parts  # "Not Gaza. What..."
+        parts = self._without_denials(parts)  # "Not Gaza. What..."
         parts = self._with_tags_joined(parts, text)  # "..., didn't he?": one claim to check
         parts = self._without_guesses(parts)  # "which mines? coal?": one question
         if numbered(text):
@@ -444,6 +444,14 @@ class Brain:
         short = len(parsed.tokens) <= CONFIG.tag_words
         tag = parsed.qtype == "yes_no" or (parsed.qtype is None and short)
         return tag and not names and (short or not pointing)
+
+    def _without_denials(self, parts: list[str]) -> list[str]:
+        """ "Not Gaza. What did he say about peace?": a denial before its question says what
+        is not asked. Before a part that names nothing and asks no question word ("not even
+        health? nothing?") it is the question."""
+        kept = [p for p in parts if not self._only_denies(p)]
+        asked = any(self._parse(p).subject or self._parse(p).qtype_at >= 0 for p in kept)
+        return kept if asked else parts
 
     def _only_denies(self, part: str) -> bool:
         """ "not the anthems" before its question says what is not asked, nothing more."""
