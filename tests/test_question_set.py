@@ -215,8 +215,8 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law", "UN
     peacekeeping jobs", "railways in India"); today 38 of 1045 get a record fact: round 37's
     first look added one ("Can you explain the history of the Gaza Strip since 1948?"), and 37
-    of the 1021 before it: round 36's first look added one ("how do I get a mining job in Australia?"), and 36 of the 997
-    before it (38 before this session's changes): round 35's
+    of the 1021 before it: round 36's first look added one ("how do I get a mining job in
+    Australia?"), and 36 of the 997 before it (38 before this session's changes): round 35's
     first look added two ("how to start forex trade with small money", "bus route 23
     timings"), and "the best X" as a request took five of the 41 of 973 before it: round 34's
     first look added one ("who won the Nobel peace award this year", the award); 40 of 949
