@@ -30,6 +30,7 @@ QType = Literal[
     "when",
     "where",
     "who",
+    "whose",
     "names",
     "why",
     "how",

@@ -488,3 +488,12 @@ def test_a_denial_with_nothing_after_it_is_the_question(brain: Brain) -> None:
     brain.answer("was there a maritime deal?", context)
     answer = brain.answer("not even health? nothing?", context)
     assert "not among" in answer.text and "Health" in answer.text
+
+
+@pytest.mark.parametrize("follow_up", ["whose anthems?", "whose were they?", "а гимны чьи?"])
+def test_whose_asks_of_the_owner_not_of_who_acted(brain: Brain, follow_up: str) -> None:
+    """After the welcome, "whose anthems?" is the ceremony (both countries'), not the host."""
+    context = Context()
+    brain.answer("were national anthems played at the welcome?", context)
+    answer = brain.answer(follow_up, context)
+    assert answer.intent == "ceremony", answer.text

@@ -632,3 +632,15 @@ def test_back_alone_is_no_stay_but_going_back_is(brain: Brain) -> None:
         assert brain.answer(message).topic != "visit_duration", message
     for message in ("توکایف کب واپس گئے؟", "tokayev kab wapas gaye?"):
         assert brain.answer(message).topic == "visit_duration", message
+
+
+def test_a_reply_naming_a_person_or_a_country_says_whose() -> None:
+    """ "Whose anthems?": "the anthems of both countries" says whose; a reply naming no one
+    does not, and "whose" is not "who did it"."""
+    from bot.brain.kinds import Slots
+
+    slots = Slots(people=("Ruto",), dates=(), places=(), countries=("Kenya", "both countries"))
+    assert slots.provides("The national anthems of both countries were played.", "whose")
+    assert slots.provides("Ruto's words.", "whose")
+    assert not slots.provides("A guard of honour was presented.", "whose")
+    assert not slots.provides("The anthems of both countries were played.", "who")

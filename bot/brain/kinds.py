@@ -46,6 +46,7 @@ class Slots:
     dates: tuple[str, ...]
     places: tuple[str, ...]
     framework: tuple[str, ...] = ()  # names every answer may carry: people, countries, city
+    countries: tuple[str, ...] = ()  # the visit's two countries, and "both countries"
 
     @classmethod
     def of(cls, record: Record) -> Slots:
@@ -55,7 +56,9 @@ class Slots:
         places = [visit.place, visit.venue.removeprefix("the ")] if visit.venue else [visit.place]
         framework = [*people, visit.host_country, visit.guest_country, visit.place]
         stems = tuple(w.casefold()[:5] for name in framework for w in name.split())
-        return cls(tuple(people), (visit.date, *deadlines), tuple(p for p in places if p), stems)
+        countries = (visit.host_country, visit.guest_country, "both countries")
+        dates = (visit.date, *deadlines)
+        return cls(tuple(people), dates, tuple(p for p in places if p), stems, countries)
 
     def gives(self, text: str, kind: str) -> bool:
         """Whether ``text`` gives what a question of this kind asks, a span included for
@@ -67,6 +70,8 @@ class Slots:
         folded = text.casefold()
         if kind in ("who", "names"):
             return any(p.casefold() in folded for p in self.people)
+        if kind == "whose":  # a person's or a country's: "the anthems of both countries"
+            return any(p.casefold() in folded for p in (*self.people, *self.countries))
         if kind == "when":
             dated = any(d.casefold() in folded for d in self.dates)
             return dated or bool(_YEAR.search(text) or _DAY.search(text))

@@ -166,8 +166,15 @@ def answerable(topics: dict[str, Topic], provides: Callable[[str, str], bool]) -
     visit's date, not the talks whose reply gives none (``kb check`` warns of each)."""
     out = {}
     for tid, topic in topics.items():
-        unshown = unshown_kinds(topic, provides)
-        out[tid] = replace(topic, answers=topic.answers - set(unshown)) if unshown else topic
+        unshown = set(unshown_kinds(topic, provides))
+        # whose a thing is: any reply naming a person or a country says it
+        owned = (
+            {"whose"}
+            if topic.kind not in UNKNOWN_KINDS and provides(topic.answer, "whose")
+            else set()
+        )
+        answers = (topic.answers - unshown) | owned
+        out[tid] = replace(topic, answers=answers) if answers != topic.answers else topic
     return out
 
 
