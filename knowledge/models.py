@@ -128,6 +128,10 @@ class Grammar(Strict):
         default=[],
         description="'сапар кезінде', 'visit ke dauran': what comes before only sets the scene",
     )
+    articles: list[Word] = Field(
+        default=[],
+        description="'a', 'the': left out by many who learnt English late ('have nice day')",
+    )
     group_pronouns: list[Word] = Field(default=[], description="'them': the things just said")
     stand_ins: list[Word] = Field(
         default=[], description="'which one is about ships?': a word standing for a noun left out"

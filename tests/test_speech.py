@@ -175,6 +175,9 @@ def test_words_a_languages_own_files_use_tell_it_from_its_script_rival(brain: Br
     assert brain.detector.detect("орден аты").lang == "kk"
     assert brain.detector.detect("сколько соглашений подписали?").lang == "ru"
     assert brain.detector.detect("декларация?").lang is None  # both languages write it
+    # Kazakh's joining words are its grammar: "пакистан мен казакстан" with Russian words
+    assert brain.detector.detect("сколько договор подписали пакистан мен казакстан").lang == "kk"
+    assert brain.detector.detect("туралы не айтты?").lang == "kk"
 
 
 def test_a_languages_grammar_words_count_twice() -> None:

@@ -100,6 +100,13 @@ def test_a_typo_is_corrected_towards_the_record(tiny_lexicon: Lexicon) -> None:
     assert parsed.qtype == "count" and "deal" in parsed.concepts
 
 
+def test_a_phrase_alias_matches_without_the_articles_inside_it(brain: Brain) -> None:
+    """ "have nice day" is "have a nice day"; an article at a phrase's end stands for what
+    follows ("i need a ..." is a request, "i need the sectors" is not)."""
+    assert "bye" in brain.lexicon.parse("ok thank you, have nice day").concepts
+    assert "offtopic" not in brain.lexicon.parse("no i need the sectors not count").concepts
+
+
 def test_a_phrase_alias_may_end_in_a_stem(brain: Brain) -> None:
     # "темір жол*" (railway in Kazakh): whole words, then a word by its start
     assert "railway" in brain.lexicon.parse("темір жолды айтып едім").concepts

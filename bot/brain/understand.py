@@ -279,6 +279,7 @@ class Lexicon:
         self._bare = {normalise(w) for w in _all_words(knowledge.language.all_stopwords)}
         self._whole_at: dict[tuple[str, ...], frozenset[int]] = {}
         self._mixed = _both_ways(knowledge.language.mixed_words)
+        self._articles = frozenset(normalise(w) for w in knowledge.language.grammar.articles)
         self._load_concepts(knowledge.record, knowledge.language, knowledge.translations.values())
         self._load_question_words(knowledge.language)
         self._shorthand = dict(knowledge.language.shorthand)
@@ -495,9 +496,14 @@ class Lexicon:
                     self._add_words(concept, mixed, table)
 
     def _mixed_forms(self, words: list[str]) -> list[list[str]]:
-        """A phrase as written, then with each word that people swap for another language's
-        ("taawun barhana", "cooperation barhana"), one word at a time."""
+        """A phrase as written, without its articles, then with each word that people swap
+        for another language's ("taawun barhana", "cooperation barhana"), one at a time."""
         forms = [words]
+        # "have nice day": the phrase without the articles inside it (not "i need" for "i
+        # need a", whose article stands for what follows)
+        inner = [w for w in words[1:-1] if w not in self._articles]
+        if len(inner) < len(words) - 2:
+            forms.append([words[0], *inner, words[-1]])
         if len(words) > 1:
             for i, word in enumerate(words):
                 forms += [
