@@ -205,6 +205,11 @@ class Grammar(Strict):
         "clause ('retired colonel here', 'analyst from Almaty'); any other word after it makes "
         "the noun part of a topic ('student exchange')",
     )
+    asker_marks: list[Word] = Field(
+        default=[],
+        description="'here': a short opening clause that ends in one says who asks, "
+        "whatever its noun ('Taraz school librarian here,', 'cotton ginner here.')",
+    )
     doubt_openers: list[Word] = Field(
         default=[],
         description="'really', 'точно': opening a message, a doubt of the last answer "

@@ -497,3 +497,17 @@ def test_whose_asks_of_the_owner_not_of_who_acted(brain: Brain, follow_up: str) 
     brain.answer("were national anthems played at the welcome?", context)
     answer = brain.answer(follow_up, context)
     assert answer.intent == "ceremony", answer.text
+
+
+def test_a_short_opening_clause_ending_in_here_says_who_asks(brain: Brain) -> None:
+    """ "Quetta carpet weaver here, ...": whatever the asker's nouns, the clause is who
+    asks, not a place the visit went or a missing topic."""
+    answer = brain.answer("Quetta carpet weaver here, which year was this visit?")
+    assert answer.intent == "not_in_record" and "where else" not in answer.text
+
+
+def test_a_declined_aside_is_dropped_beside_a_reply_on_the_record(brain: Brain) -> None:
+    """ "..., cataloguing the clipping. which year?": the aside's unknown words are no
+    request to decline when another part gets a reply on the record, even a gap's."""
+    answer = brain.answer("Clerk here, filing the cutting. which year was the visit?")
+    assert answer.intent == "not_in_record" and "Sorry" not in answer.text

@@ -355,10 +355,12 @@ class Brain:
     def _names_the_asker(self, words: list[str]) -> bool:
         """ "Parliamentary staffer", "Truck dispatcher at Torkham", "retired colonel here":
         a word for who asks, last or before "here", "at", "from" ("student exchange" is a
-        topic, not an asker)."""
+        topic, not an asker); any words before a mark like "here" ("cotton ginner here")."""
         grammar = self.lexicon.grammar
         if len(words) > CONFIG.asker_clause_words:
             return False
+        if len(words) > 1 and words[-1] in grammar.asker_marks:
+            return True  # "Taraz school librarian here": whoever the noun names
         return any(
             stem(w) in grammar.asker_words
             and (i == len(words) - 1 or words[i + 1] in grammar.asker_after)
@@ -960,7 +962,8 @@ def _adds_nothing(result: Answer, gap: Answer) -> bool:
 def _useful(results: list[Answer]) -> list[Answer]:
     """A greeting or a rambling sentence around a real question: keep what answers."""
     useful = [r for r in results if r.intent not in SMALLTALK] or results
-    if any(r.answered for r in useful):
+    # beside a reply on the record (even one saying what it lacks), a declined aside is noise
+    if any(r.answered or r.topic for r in useful):
         useful = [r for r in useful if r.intent not in DECLINES]
     # two parts read as one topic ("how many were MoUs and how many agreements?") say it once
     first: dict[str, Answer] = {}

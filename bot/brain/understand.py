@@ -74,6 +74,7 @@ class Shape:
     self_words: frozenset[str] = frozenset()
     asker_words: frozenset[str] = frozenset()
     asker_after: frozenset[str] = frozenset()
+    asker_marks: frozenset[str] = frozenset()
     doubt_openers: frozenset[str] = frozenset()
     past_auxiliaries: frozenset[str] = frozenset()
     of_words: frozenset[str] = frozenset()
@@ -2063,6 +2064,7 @@ def _shape(grammar: Grammar) -> Shape:
         self_words=_plain(grammar.self_words),
         asker_words=_stemmed(grammar.asker_words),
         asker_after=_plain(grammar.asker_after),
+        asker_marks=_plain(grammar.asker_marks),
         doubt_openers=_plain(grammar.doubt_openers),
         past_auxiliaries=_plain(grammar.past_auxiliaries),
         of_words=_plain(grammar.of_words),
