@@ -511,3 +511,12 @@ def test_a_declined_aside_is_dropped_beside_a_reply_on_the_record(brain: Brain) 
     request to decline when another part gets a reply on the record, even a gap's."""
     answer = brain.answer("Clerk here, filing the cutting. which year was the visit?")
     assert answer.intent == "not_in_record" and "Sorry" not in answer.text
+
+
+def test_the_weekday_is_a_detail_the_dated_record_lacks(brain: Brain) -> None:
+    """ "What day of the week were the talks?": the record gives the date, not the weekday;
+    the reply says so and gives the date (a gap of the record, with the language file's
+    'weekday' words)."""
+    answer = brain.answer("what day of the week did the talks take place?")
+    assert answer.intent == "not_in_record" and not answer.answered
+    assert "4 February" in answer.text
