@@ -105,6 +105,8 @@ SETS = [
     "questions_blind79.yaml",
     "questions_blind80.yaml",  # round 37 first looks 94.4% and 95.0%
     "questions_blind81.yaml",
+    "questions_blind82.yaml",  # round 38 first looks 91.9% and 89.4%
+    "questions_blind83.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -188,6 +190,8 @@ FLOORS = {
     "questions_blind79.yaml": 0.95,
     "questions_blind80.yaml": 0.94,
     "questions_blind81.yaml": 0.95,
+    "questions_blind82.yaml": 0.91,
+    "questions_blind83.yaml": 0.89,
 }
 
 
@@ -213,9 +217,11 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law", "UN
-    peacekeeping jobs", "railways in India"); today 38 of 1045 get a record fact: round 37's
-    first look added one ("Can you explain the history of the Gaza Strip since 1948?"), and 37
-    of the 1021 before it: round 36's first look added one ("how do I get a mining job in
+    peacekeeping jobs", "railways in India"); today 41 of 1069 get a record fact: round 38's
+    first look added three ("who won the Nobel peace award last year", "Who won the Ballon
+    d'Or award this year?", "should i trade gold or dollars this month"), and 38 of the 1045
+    before it: round 37's first look added one ("Can you explain the history of the Gaza
+    Strip since 1948?"), and 37 of the 1021 before it: round 36's first look added one ("how do I get a mining job in
     Australia?"), and 36 of the 997 before it (38 before this session's changes): round 35's
     first look added two ("how to start forex trade with small money", "bus route 23
     timings"), and "the best X" as a request took five of the 41 of 973 before it: round 34's
@@ -248,7 +254,7 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     that were here before rounds 6 to 8, down from 34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 38, answered
+    assert len(answered) <= 41, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -322,6 +328,8 @@ CONVERSATIONS = {
     "conversations59.yaml": 0.90,  # round 36: 90.3% (260/288) on first look
     "conversations60.yaml": 0.90,  # round 37: 91.0% (262/288) on first look
     "conversations61.yaml": 0.92,  # round 37: 92.0% (265/288) on first look
+    "conversations62.yaml": 0.93,  # round 38: 93.1% (268/288) on first look
+    "conversations63.yaml": 0.96,  # round 38: 96.5% (278/288) on first look
 }
 
 
