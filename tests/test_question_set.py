@@ -221,9 +221,9 @@ def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     first look added three ("who won the Nobel peace award last year", "Who won the Ballon
     d'Or award this year?", "should i trade gold or dollars this month"), and 38 of the 1045
     before it: round 37's first look added one ("Can you explain the history of the Gaza
-    Strip since 1948?"), and 37 of the 1021 before it: round 36's first look added one ("how do I get a mining job in
-    Australia?"), and 36 of the 997 before it (38 before this session's changes): round 35's
-    first look added two ("how to start forex trade with small money", "bus route 23
+    Strip since 1948?"), and 37 of the 1021 before it: round 36's first look added one ("how
+    do I get a mining job in Australia?"), and 36 of the 997 before it (38 before that
+    session's changes): round 35's first look added two ("how to start forex trade with small money", "bus route 23
     timings"), and "the best X" as a request took five of the 41 of 973 before it: round 34's
     first look added one ("who won the Nobel peace award this year", the award); 40 of 949
     before it, round 31's first look added none; 40 of 925 before it (48 before the language
