@@ -520,3 +520,22 @@ def test_the_weekday_is_a_detail_the_dated_record_lacks(brain: Brain) -> None:
     answer = brain.answer("what day of the week did the talks take place?")
     assert answer.intent == "not_in_record" and not answer.answered
     assert "4 February" in answer.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Sukkur power plant trainee here 👷 what did Tokayev call Pakistan?",
+        "Sukkur power plant trainee here - what did Tokayev call Pakistan?",
+    ],
+)
+def test_an_emoji_or_a_spaced_hyphen_ends_the_askers_clause(brain: Brain, message: str) -> None:
+    """Phones end a clause with an emoji or a spaced hyphen as often as with a comma; the
+    asker's "power plant" is no agreement area asked of."""
+    answer = brain.answer(message)
+    assert answer.intent == "statement" and "reliable" in answer.text
+
+
+def test_should_i_asks_advice_on_the_askers_own_matter(brain: Brain) -> None:
+    """ "should i trade gold or dollars?": advice the record cannot give, whatever its words."""
+    assert brain.answer("should i trade rice or wheat this season").intent == "off_topic"

@@ -53,8 +53,10 @@ GREETING = "greet"  # the language file's concept for "hi", "salam", "сәлем
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
 _PREAMBLE = re.compile(r"([^:?]{3,}):\s+")  # "For my thesis: ...": words, a colon, a space
-# "I teach in Larkana. ...", "for my essay — ...": a clause, up to . ! , ; or a dash
-_CLAUSE = re.compile(r"([^.!?,;—–]{2,})[.!,;—–]+\s+")
+# "I teach in Larkana. ...", "for my essay — ...", "seller from Peshawar - ...", "trainee
+# here 👷 ...": a clause, up to . ! , ; a dash (or a spaced hyphen) or an emoji
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf"
+_CLAUSE = re.compile(rf"([^.!?,;—–{_EMOJI}]{{2,}}?)(?:[.!,;—–{_EMOJI}]+|\s-+)\s+")
 KEPT_WORDS = 10_000  # words whose concepts are kept (see _word_concepts); then forgotten
 
 
@@ -392,7 +394,9 @@ class Brain:
         parsed = self._parse(clause)
         if parsed.subject == {GREETING} and parsed.qtype_at < 0:
             return True
-        areas = any(self.lexicon.is_named_area(c) for c in parsed.subject)  # "I check livestock"
+        # "I check livestock" names the subject; "power plant trainee here" only the asker
+        marked = plain[-1:] != [] and plain[-1] in self.lexicon.grammar.asker_marks
+        areas = not marked and any(self.lexicon.is_named_area(c) for c in parsed.subject)
         named = set(self.people_ids) & set(parsed.concepts) or SAYING & parsed.subject or areas
         figure = any(t.word[:1].isdigit() for t in parsed.tokens)
         return opens and parsed.qtype_at < 0 and not named and not figure
