@@ -765,3 +765,15 @@ def test_an_ending_pattern_applies_after_the_stem_a_word_names(brain: Brain) -> 
     the city's name: the stem "исламабад" takes those letters."""
     assert "future_tense" not in brain.lexicon.parse("када токаев был в исламабади").concepts
     assert brain.answer("када токаев был в исламабади").intent == "visit_date"
+
+
+def test_a_repeated_question_word_with_the_agent_marker_asks_who(brain: Brain) -> None:
+    """ "kis kis ne sign kiya?": "kis kis" lists, but with "ne" (who did it) it asks who,
+    all of them; "kis kis cheez par" still asks which things."""
+    assert brain.lexicon.parse("kis kis ne sign kiya?").qtype == "who"
+    assert brain.lexicon.parse("کس کس نے دستخط کیے؟").qtype == "who"
+
+
+@pytest.mark.parametrize("message", ["ладно, хорошего дня", "ok gud nyt", "khudai pa amaan"])
+def test_everyday_partings_are_small_talk(brain: Brain, message: str) -> None:
+    assert "bye" in brain.lexicon.parse(message).concepts
