@@ -68,10 +68,10 @@ class Slots:
     def provides(self, text: str, kind: str | None) -> bool:
         """Whether ``text`` itself answers a question of this kind."""
         folded = text.casefold()
-        if kind in ("who", "names"):
-            return any(p.casefold() in folded for p in self.people)
-        if kind == "whose":  # a person's or a country's: "the anthems of both countries"
-            return any(p.casefold() in folded for p in (*self.people, *self.countries))
+        if kind in ("who", "names", "whose"):
+            # whose: a person's or a country's too ("the anthems of both countries")
+            owners = self.countries if kind == "whose" else ()
+            return any(p.casefold() in folded for p in (*self.people, *owners))
         if kind == "when":
             dated = any(d.casefold() in folded for d in self.dates)
             return dated or bool(_YEAR.search(text) or _DAY.search(text))

@@ -394,12 +394,17 @@ class Brain:
         parsed = self._parse(clause)
         if parsed.subject == {GREETING} and parsed.qtype_at < 0:
             return True
-        # "I check livestock" names the subject; "power plant trainee here" only the asker
-        marked = plain[-1:] != [] and plain[-1] in self.lexicon.grammar.asker_marks
-        areas = not marked and any(self.lexicon.is_named_area(c) for c in parsed.subject)
-        named = set(self.people_ids) & set(parsed.concepts) or SAYING & parsed.subject or areas
+        named = set(self.people_ids) & set(parsed.concepts) or SAYING & parsed.subject
         figure = any(t.word[:1].isdigit() for t in parsed.tokens)
-        return opens and parsed.qtype_at < 0 and not named and not figure
+        areas = self._names_an_area(parsed, plain)
+        return opens and parsed.qtype_at < 0 and not named and not areas and not figure
+
+    def _names_an_area(self, parsed: Parsed, plain: list[str]) -> bool:
+        """ "I check livestock" names the subject; "power plant trainee here" (a clause
+        ending in an asker mark) names only who asks."""
+        if plain and plain[-1] in self.lexicon.grammar.asker_marks:
+            return False
+        return any(self.lexicon.is_named_area(c) for c in parsed.subject)
 
     def _with_tags_joined(self, parts: list[str], text: str) -> list[str]:
         """A tag joins the part before it, which it turns into a question ("They signed 73
