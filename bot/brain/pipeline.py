@@ -361,7 +361,7 @@ class Brain:
         grammar = self.lexicon.grammar
         if len(words) > CONFIG.asker_clause_words:
             return False
-        if len(words) > 1 and words[-1] in grammar.asker_marks:
+        if len(words) > 1 and self._ends_with_asker_mark(words):
             return True  # "Taraz school librarian here": whoever the noun names
         return any(
             stem(w) in grammar.asker_words
@@ -402,9 +402,13 @@ class Brain:
     def _names_an_area(self, parsed: Parsed, plain: list[str]) -> bool:
         """ "I check livestock" names the subject; "power plant trainee here" (a clause
         ending in an asker mark) names only who asks."""
-        if plain and plain[-1] in self.lexicon.grammar.asker_marks:
+        if self._ends_with_asker_mark(plain):
             return False
         return any(self.lexicon.is_named_area(c) for c in parsed.subject)
+
+    def _ends_with_asker_mark(self, words: list[str]) -> bool:
+        """ "... trainee here": the clause's last word marks it as about who asks."""
+        return bool(words) and words[-1] in self.lexicon.grammar.asker_marks
 
     def _with_tags_joined(self, parts: list[str], text: str) -> list[str]:
         """A tag joins the part before it, which it turns into a question ("They signed 73
@@ -461,7 +465,8 @@ class Brain:
         is not asked. Before a part that names nothing and asks no question word ("not even
         health? nothing?") it is the question."""
         kept = [p for p in parts if not self._only_denies(p)]
-        asked = any(self._parse(p).subject or self._parse(p).qtype_at >= 0 for p in kept)
+        parsed = [self._parse(p) for p in kept]
+        asked = any(p.subject or p.qtype_at >= 0 for p in parsed)
         return kept if asked else parts
 
     def _only_denies(self, part: str) -> bool:

@@ -149,6 +149,7 @@ def build_topics(record: Record) -> dict[str, Topic]:
 
 
 SHOWN_KINDS = ("who", "when", "where")  # kinds a reply answers by its own words
+OWNED_KINDS = ("whose",)  # kinds any reply answers when its words give them
 UNCHECKED = frozenset({"statement", "said", "person", *UNKNOWN_KINDS})  # speakers, names, gaps
 
 
@@ -161,19 +162,22 @@ def unshown_kinds(topic: Topic, provides: Callable[[str, str], bool]) -> list[st
     return [k for k in SHOWN_KINDS if k in topic.answers and not provides(topic.answer, k)]
 
 
+def shown_kinds(topic: Topic, provides: Callable[[str, str], bool]) -> set[str]:
+    """The kinds a topic's reply answers by its own words whatever it declares: whose a
+    thing is, when the reply names a person or a country (not a gap's reply)."""
+    if topic.kind in UNKNOWN_KINDS:
+        return set()
+    return {k for k in OWNED_KINDS if provides(topic.answer, k)}
+
+
 def answerable(topics: dict[str, Topic], provides: Callable[[str, str], bool]) -> dict[str, Topic]:
     """The topics with only the kinds their replies give: "when did they meet?" is the
-    visit's date, not the talks whose reply gives none (``kb check`` warns of each)."""
+    visit's date, not the talks whose reply gives none (``kb check`` warns of each); and
+    with the kinds their words give though undeclared ("whose anthems?")."""
     out = {}
     for tid, topic in topics.items():
         unshown = set(unshown_kinds(topic, provides))
-        # whose a thing is: any reply naming a person or a country says it
-        owned = (
-            {"whose"}
-            if topic.kind not in UNKNOWN_KINDS and provides(topic.answer, "whose")
-            else set()
-        )
-        answers = (topic.answers - unshown) | owned
+        answers = (topic.answers - unshown) | shown_kinds(topic, provides)
         out[tid] = replace(topic, answers=answers) if answers != topic.answers else topic
     return out
 
