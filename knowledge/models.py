@@ -193,6 +193,13 @@ class Grammar(Strict):
         "nothing and names none of the record's people or figures ('I work cabin crew on "
         "Islamabad routes.') says who asks, before the question: no missing topic",
     )
+    offtopic_also_record: list[Word] = Field(
+        default=[],
+        description="off-topic words with a reading inside a record's subject ('how did "
+        "Tokayev rate Pakistan as a partner?', 'did they play both countries' songs?', 'how "
+        "far our forces have come'): they decline a message only when the record's own "
+        "specific words do not outweigh them",
+    )
     asker_words: list[Word] = Field(
         default=[],
         description="'journalist', 'trader', 'student': who asks, named at the head of a "

@@ -65,7 +65,7 @@ concepts:
   greet: {anchor: false, aliases: [hello]}
   meet: {aliases: [meet, met]}
   give: {anchor: false, aliases: [put on, hand over]}
-  offtopic: {anchor: false, aliases: [gold rate, joke]}
+  offtopic: {anchor: false, aliases: [gold rate, joke, rate]}
   the_other: {anchor: false, aliases: [the other leader]}
   correcting: {anchor: false, weight: 0.1, aliases: [i meant]}
   source_ref: {anchor: false, weight: 0.1, aliases: [in this story]}
@@ -95,6 +95,7 @@ grammar:
   join_words: [and]
   yes_no_anywhere: [any]
   question_starts: [how, what, who, when, was, did]
+  offtopic_also_record: [rate]
 pronouns: {person: [he, him], thing: [it, this]}
 ordinary_words: >-
   begin besides kindly useful

@@ -644,3 +644,23 @@ def test_a_reply_naming_a_person_or_a_country_says_whose() -> None:
     assert slots.provides("Ruto's words.", "whose")
     assert not slots.provides("A guard of honour was presented.", "whose")
     assert not slots.provides("The anthems of both countries were played.", "who")
+
+
+def test_a_word_of_two_readings_declines_only_beside_too_few_record_words(
+    tiny_brain: Brain,
+) -> None:
+    """ "rate" is a price in "what is the fish rate today?" (one record word: declined) but
+    reads as the record's in "how does Varga rate tourism today?" (two of its specific
+    words); a word with only the off-topic reading ("joke") declines whatever stands beside."""
+    assert tiny_brain.answer("what is the fish rate today?").intent == "off_topic"
+    rated = tiny_brain.answer("how does varga rate tourism today?")
+    assert rated.rule != "off_topic_words" and rated.topic == "tourism_level"
+    joke = tiny_brain.answer("tell me a joke about tourism today")
+    assert joke.intent == "off_topic" and joke.rule == "off_topic_words"
+
+
+def test_only_the_records_own_words_about_what_is_asked_are_specific(tiny_brain: Brain) -> None:
+    """Its people, countries, place and date set the scene; "tourism" says what is asked."""
+    lexicon = tiny_brain.lexicon
+    assert lexicon.is_specific("tourism")
+    assert not any(lexicon.is_specific(c) for c in ("varga", "brel", "offtopic", "when_q"))

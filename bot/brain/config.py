@@ -26,6 +26,7 @@ class BrainConfig:
     spoken_of_penalty: float = 1.5  # "what did he say about Sharif": not what Sharif said
     # pipeline: when there is a match at all
     min_evidence: float = 2.5  # evidence below this is no match
+    record_outweighs: int = 2  # specific record words that outweigh a word of two readings
     max_chars: int = 1000  # longer messages are refused with a short reply
     max_words: int = 80  # words of a message that are read
     acknowledgement_words: int = 3  # "roger that", "cheers": this short and naming nothing

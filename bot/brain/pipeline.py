@@ -22,7 +22,7 @@ from bot.brain.decide import Case, View, decide, not_among_answer
 from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
 from bot.brain.languages import Detector
-from bot.brain.retrieve import TopicIndex, rank
+from bot.brain.retrieve import Candidate, TopicIndex, rank
 from bot.brain.speech import ENGLISH, Line, Said, Speech, line
 from bot.brain.topics import MenuGroup, Topic, answerable, build_topics, menu_groups
 from bot.brain.understand import (
@@ -757,13 +757,12 @@ class Brain:
         )
 
     def _decide(self, parsed: Parsed, mentioned: list[str]) -> Answer:
-        subject = parsed.subject
         if not any(ch.isalnum() for ch in parsed.text):
             return evolve(self._reply("not_understood"), rule="no_words")
-        if OFF_TOPIC in subject and not subject & {"deal", "sign"}:
-            return evolve(self._reply("off_topic"), rule="off_topic_words")
         ranked = tuple(rank(parsed, self.topic_index, self.lexicon))
         candidates = tuple(c for c in ranked if c.evidence >= CONFIG.min_evidence)
+        if self._declined(parsed, candidates):
+            return evolve(self._reply("off_topic"), rule="off_topic_words")
         if not candidates:
             answer = self._fallback(parsed)
             return evolve(answer, rule=f"no_topic:{answer.intent}")
@@ -779,6 +778,19 @@ class Brain:
             unknown=tuple(self._unexplained(parsed)),
         )
         return decide(case)
+
+    def _declined(self, parsed: Parsed, candidates: tuple[Candidate, ...]) -> bool:
+        """Words of what the bot does not cover decline a message ("what's the weather in
+        Islamabad?") that does not ask of the agreements; words that also read as the record's
+        ("how did Tokayev rate Pakistan as a partner?") only when its own specific words do
+        not outweigh them."""
+        subject = parsed.subject
+        if OFF_TOPIC not in subject or subject & {"deal", "sign"}:
+            return False
+        if not candidates or not self.lexicon.offtopic_also_record(parsed):
+            return True
+        specific = [c for c in candidates[0].matched if self.lexicon.is_specific(c)]
+        return len(specific) < CONFIG.record_outweighs
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -73,6 +73,7 @@ class Shape:
     contained_words: frozenset[str] = frozenset()
     self_words: frozenset[str] = frozenset()
     asker_words: frozenset[str] = frozenset()
+    offtopic_also_record: frozenset[str] = frozenset()
     asker_after: frozenset[str] = frozenset()
     asker_marks: frozenset[str] = frozenset()
     doubt_openers: frozenset[str] = frozenset()
@@ -1819,6 +1820,22 @@ class Lexicon:
         """The leader a country's concept stands for ("pakistan": Sharif), if it is one."""
         return self._country_people.get(concept)
 
+    def is_specific(self, concept: str) -> bool:
+        """One of the record's own words that says what a question is about ("partner",
+        "anthems"), not who or where it is set (its people and countries, its date and place)."""
+        info = self.info.get(concept)
+        setting = concept in self._people or self.country_of(concept) is not None
+        return bool(info and info.anchor and info.from_record) and not (
+            setting or self.implies_kind(concept)
+        )
+
+    def offtopic_also_record(self, parsed: Parsed) -> bool:
+        """Whether every word that makes the question off-topic also reads as the record's
+        ("how did Tokayev rate Pakistan as a partner?"), none only as something else."""
+        words = self.grammar.offtopic_also_record
+        said = [normalise(typed) for typed, concepts in parsed.spans if OFF_TOPIC in concepts]
+        return bool(said) and all(w in words for w in said)
+
     def from_record(self, concept: str) -> bool:
         info = self.info.get(concept)
         return bool(info and info.from_record)
@@ -2063,6 +2080,7 @@ def _shape(grammar: Grammar) -> Shape:
         contained_words=_plain(grammar.contained_words),
         self_words=_plain(grammar.self_words),
         asker_words=_stemmed(grammar.asker_words),
+        offtopic_also_record=_plain(grammar.offtopic_also_record),
         asker_after=_plain(grammar.asker_after),
         asker_marks=_plain(grammar.asker_marks),
         doubt_openers=_plain(grammar.doubt_openers),
