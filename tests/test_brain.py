@@ -393,6 +393,9 @@ def test_a_preamble_before_a_colon_sets_the_scene_and_is_no_missing_topic(brain:
     assert answer.answered and answer.text.startswith("37") and "wire" not in answer.text
     # a preamble that names the subject stays: the question after it has none of its own
     assert "Nishan" in brain.answer("Tokayev's award: when was it given?").text
+    # ... and so does one naming the area of a question that only asks whether a deal was signed
+    wheat = brain.answer("Wheat exports to Pakistan: any agreement signed?")
+    assert wheat.intent == "agreement_not_named" and wheat.topic == "agriculture"
 
 
 def test_a_short_clause_naming_the_asker_and_the_town_is_no_question(brain: Brain) -> None:

@@ -777,3 +777,22 @@ def test_a_repeated_question_word_with_the_agent_marker_asks_who(brain: Brain) -
 @pytest.mark.parametrize("message", ["ладно, хорошего дня", "ok gud nyt", "khudai pa amaan"])
 def test_everyday_partings_are_small_talk(brain: Brain, message: str) -> None:
     assert "bye" in brain.lexicon.parse(message).concepts
+
+
+def test_a_russian_or_roman_urdu_future_form_is_the_future(brain: Brain) -> None:
+    """A prefixed Russian verb in a non-past form ("пойдут", "запустят") and a Roman Urdu
+    verb with its future ending ("aayega", "banegi") or particle ("ban jaye gi") ask of the
+    future, which no date of the record answers; the past ("подписали") and English words
+    that only contain such an ending ("passenger") do not."""
+    future = (
+        "когда пойдут поезда",
+        "когда откроют границу",
+        "dollar kab neeche aayega",
+        "nayi line kab tak ban jaye gi",
+        "pipeline banegi kya",
+    )
+    for text in future:
+        assert "future_tense" in brain.lexicon.parse(text).concepts, text
+    for text in ("когда подписали соглашения", "my passenger says tokayev came"):
+        assert "future_tense" not in brain.lexicon.parse(text).concepts, text
+    assert brain.answer("Когда пойдут поезда?").intent == "not_in_record"

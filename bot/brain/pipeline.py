@@ -336,7 +336,16 @@ class Brain:
         asks_before = before.qtype is not None and before.qtype_at >= 0  # not "will ask this:"
         if asks_before or not self._asks(rest, rest) or not self._parse(rest).subject:
             return text
+        if self._names_what_the_rest_frames(before, self._parse(rest)):
+            return self._without_introduction(text)
         return rest
+
+    def _names_what_the_rest_frames(self, before: Parsed, rest: Parsed) -> bool:
+        """ "Wheat exports to Pakistan: any agreement signed?": the question after the colon
+        asks only whether there was a deal; the area it asks of is named before it."""
+        lexicon = self.lexicon
+        framing = {"deal", "sign"} | lexicon.agreement_words
+        return rest.subject <= framing and any(lexicon.is_area(c) for c in before.subject)
 
     def _without_introduction(self, text: str) -> str:
         """ "I work cabin crew on Islamabad routes. Was the visit to Lahore or Islamabad?",
