@@ -664,3 +664,15 @@ def test_only_the_records_own_words_about_what_is_asked_are_specific(tiny_brain:
     lexicon = tiny_brain.lexicon
     assert lexicon.is_specific("tourism")
     assert not any(lexicon.is_specific(c) for c in ("varga", "brel", "offtopic", "when_q"))
+
+
+def test_what_will_come_of_an_area_named_only_in_general_is_not_given(brain: Brain) -> None:
+    """ "Will they build a new railway line through Afghanistan?": the record says only that
+    a railway MoU was signed, so no "yes"; "will there be cooperation on railways?" asks of
+    the area itself, and "will they team up on digging minerals?" only names it again."""
+    built = brain.answer("will they build a new railway line through afghanistan?")
+    assert built.rule == "future_inside" and not built.answered and "railway" in built.text
+    assert not built.text.startswith("Yes")
+    assert brain.answer("will there be cooperation on railways?").text.startswith("Yes")
+    mining = brain.answer("Will they team up on digging minerals out of the ground and on oil?")
+    assert mining.answered and mining.rule != "future_inside"

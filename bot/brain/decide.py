@@ -203,6 +203,24 @@ def asks_contents(case: Case) -> Answer | None:
     return case.not_in_record([Line("no_specifics"), *compose.what_it_says(case.topic)])
 
 
+def future_inside(case: Case) -> Answer | None:
+    """ "Will they build a railway line through Afghanistan?", "is se Sukkur tak nayi train
+    chalegi?": what will come of an agreement the record names by its area alone, with
+    something besides the area. The record says only that the deal was signed: no "yes"."""
+    parsed, topic = case.parsed, case.topic
+    own = parsed.subject - parsed.borrowed
+    if parsed.qtype != "yes_no" or topic.kind != "area" or not FUTURE & own:
+        return None
+    # what the area's own words account for ("digging minerals" of mining) is the area
+    lexicon = case.brain.lexicon
+    besides = [c for c in own - topic.accounts_for if lexicon.is_anchor(c)]
+    if not (besides or case.unknown) or not lexicon.is_general(topic.id):
+        return None
+    if not _asked_inside(case, topic.id):
+        return None
+    return case.not_in_record([Line("no_specifics"), *compose.what_it_says(topic)])
+
+
 def _container(parsed: Parsed, lexicon: Lexicon) -> str | None:
     """The one area, named only by its area, whose contents a word of containing asks: in
     a wh-question ("what is included in the railway MoU?"); said before "cover" or meant by
@@ -1081,6 +1099,7 @@ RULES: tuple[Rule, ...] = (
     sibling_name,
     wrong_count,
     asks_contents,
+    future_inside,
     closed_list,
     same_words,
     misattributed,
