@@ -398,6 +398,20 @@ def test_a_preamble_before_a_colon_sets_the_scene_and_is_no_missing_topic(brain:
     assert wheat.intent == "agreement_not_named" and wheat.topic == "agriculture"
 
 
+def test_a_list_of_wanted_facts_asks_each_of_them(brain: Brain) -> None:
+    """ "Need quick facts: date, city, number of documents.": each fact listed is asked, not
+    the last alone; a sentence with commas and "and" is no such list, nor is a correction."""
+    facts = brain.answer(
+        "Need quick facts for tonight's bulletin: date, city, number of documents."
+    )
+    assert all(f in facts.text for f in ("4 February", "Islamabad", "37"))
+    assert brain.answer("jaldi batao: total MoUs, date, venue").intent == "multi"
+    trap = brain.answer("how to treat foot and mouth disease in cattle, exam tomorrow")
+    assert trap.intent == "off_topic"
+    # a list of agreement areas is one question naming them all
+    assert brain.answer("railway, maritime and mining?").rule == "several_areas"
+
+
 def test_a_short_clause_naming_the_asker_and_the_town_is_no_question(brain: Brain) -> None:
     """ "Bank clerk, Lahore.": who asks and where, before the question; "Lahore" is no
     place the visit is said to have gone."""

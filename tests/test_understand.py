@@ -309,6 +309,26 @@ def test_a_second_question_may_open_with_a_short_word() -> None:
     ]
 
 
+def test_the_items_of_a_list_are_what_commas_and_join_words_separate() -> None:
+    from bot.brain.understand import listed_items
+
+    shape = Shape(
+        question_starts=("how",),
+        join_words=frozenset({"and", "aur"}),
+        object_markers=frozenset(),
+        relative_words=frozenset(),
+        setting_words=frozenset(),
+        group_pronouns=frozenset(),
+    )
+    assert listed_items("date, place and number of agreements.", shape) == [
+        "date",
+        "place",
+        "number of agreements",
+    ]
+    assert listed_items("total MoUs, date aur venue?", shape) == ["total MoUs", "date", "venue"]
+    assert listed_items("the trade target", shape) == ["the trade target"]
+
+
 def test_a_question_word_at_the_end_asks(tiny_lexicon: Lexicon) -> None:
     """ "signed where?": nothing follows the word to make it a clause."""
     assert tiny_lexicon.parse("signed where").qtype == "where"
@@ -796,3 +816,10 @@ def test_a_russian_or_roman_urdu_future_form_is_the_future(brain: Brain) -> None
     for text in ("когда подписали соглашения", "my passenger says tokayev came"):
         assert "future_tense" not in brain.lexicon.parse(text).concepts, text
     assert brain.answer("Когда пойдут поезда?").intent == "not_in_record"
+
+
+def test_which_day_in_roman_urdu_asks_when(brain: Brain) -> None:
+    """ "kon sa din tha" (which day was it) asks for the date, as "kis din" does; "hafte ka
+    kon sa din" asks the day of the week, which the record does not give."""
+    assert brain.lexicon.parse("kazakh president aya tha kon sa din tha").qtype == "when"
+    assert brain.answer("hafte ka kon sa din tha").intent == "not_in_record"

@@ -31,6 +31,7 @@ class BrainConfig:
     max_words: int = 80  # words of a message that are read
     acknowledgement_words: int = 3  # "roger that", "cheers": this short and naming nothing
     asker_clause_words: int = 6  # "customs broker at Torkham here": a clause naming the asker
+    listed_fact_words: int = 4  # "date, place, number of agreements": an item this long
     heading_words: int = 7  # "under the port deal, which port?": a part naming the subject
     asker_town_words: int = 3  # "..., Islamabad.": the asker's town after it
     counted_figure_weight: float = 1.0  # "how many years": the record's figure in years

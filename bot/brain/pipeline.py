@@ -32,6 +32,7 @@ from bot.brain.understand import (
     SMALLTALK,
     Lexicon,
     Parsed,
+    listed_items,
     numbered,
     split_questions,
 )
@@ -52,6 +53,8 @@ SELF_WORDS_AT = 3  # "for my thesis", "AoA sir mera project": the asker named th
 GREETING = "greet"  # the language file's concept for "hi", "salam", "сәлем"
 SMALLTALK_FIRST = ("bye", "thanks", "greet", "help", "ok")  # "good, thanks": thanks
 PARTING = ("thanks", "bye")
+# what an item of a list of wanted facts may ask: "date", "number of MoUs", "kis shehar"
+FACT_KINDS = frozenset({None, "when", "where", "count", "how_much"})
 _PREAMBLE = re.compile(r"([^:?]{3,}):\s+")  # "For my thesis: ...": words, a colon, a space
 # "I teach in Larkana. ...", "for my essay — ...", "seller from Peshawar - ...", "trainee
 # here 👷 ...": a clause, up to . ! , ; a dash (or a spaced hyphen) or an emoji
@@ -309,6 +312,9 @@ class Brain:
         article only says Feb 4", "... asking for a friend") is not one of its own: it has
         no question word and no question mark. What comes before the first question stays:
         it often names the subject ("and Tokayev, what did he say?")."""
+        listed = self._listed_facts(text)
+        if listed is not None:
+            return listed
         text = self._without_preamble(text)
         parts = split_questions(text, self.lexicon.grammar)
         if len(parts) <= 1:
@@ -323,6 +329,46 @@ class Brain:
         asking = [self._asks(p, text) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
+
+    def _listed_facts(self, text: str) -> list[str] | None:
+        """ "Need the lede fast: date, place, number of agreements.": a list of the facts
+        wanted (three or more, or two after a colon), each a few words naming something and
+        asking nothing of its own, asks each of them; a list of agreement areas ("railway,
+        maritime and mining?") stays one question naming them all."""
+        found = _PREAMBLE.match(text)
+        items = listed_items(text[found.end() :] if found else text, self.lexicon.grammar)
+        if not self._may_be_a_list(text, items, found is not None):
+            return None
+        parsed = [self._parse(item) for item in items]
+        if not all(_asks_only_a_fact(p) for p in parsed):
+            return None
+        # an item naming nothing specific ("place", "KZ") is left out; one is, not more
+        named = [i for i, p in zip(items, parsed, strict=True) if self._names_a_fact(p)]
+        if len(named) < 2 or len(items) - len(named) > 1:
+            return None
+        lexicon = self.lexicon
+        if all(any(lexicon.is_area(c) for c in self._parse(i).subject) for i in named):
+            return None
+        return named
+
+    def _may_be_a_list(self, text: str, items: list[str], after_colon: bool) -> bool:
+        """Enough short items, a question mark only at the end, and no negation ("жоқ,
+        сомасы емес, мерзімі": a correction, not a list)."""
+        if len(items) < (2 if after_colon else 3) or "?" in text.rstrip(" ?"):
+            return False
+        if any(len(split_words(item)) > CONFIG.listed_fact_words for item in items):
+            return False
+        grammar = self.lexicon.grammar
+        negations = grammar.negations | grammar.negations_after
+        return not any(w in negations for w in split_words(normalise(text)))
+
+    def _names_a_fact(self, parsed: Parsed) -> bool:
+        """A kind of fact ("date", "number of MoUs") or a thing of its own ("trade target"),
+        not only someone or somewhere."""
+        lexicon = self.lexicon
+        return bool(parsed.qtype) or any(
+            lexicon.is_anchor(c) and not lexicon.is_setting(c) for c in parsed.subject
+        )
 
     def _without_preamble(self, text: str) -> str:
         """ "For my thesis: what was ...?", "Radio caller from Multan wants to know: was
@@ -952,6 +998,12 @@ def _word_before(text: str, part: str) -> str:
     """The word just before ``part`` in the message ("and" in "..., and how many ...")."""
     before = normalise(text[: max(text.find(part), 0)]).split()
     return before[-1] if before else ""
+
+
+def _asks_only_a_fact(parsed: Parsed) -> bool:
+    """An item of a list of facts asks nothing else: no off-topic word, no other kind of
+    question ("why sign more deals"), no question word inside ("nationals of which country")."""
+    return OFF_TOPIC not in parsed.subject and parsed.qtype in FACT_KINDS and parsed.qtype_at <= 0
 
 
 def _marked(text: str) -> bool:

@@ -1824,10 +1824,13 @@ class Lexicon:
         """One of the record's own words that says what a question is about ("partner",
         "anthems"), not who or where it is set (its people and countries, its date and place)."""
         info = self.info.get(concept)
-        setting = concept in self._people or self.country_of(concept) is not None
         return bool(info and info.anchor and info.from_record) and not (
-            setting or self.implies_kind(concept)
+            self.is_setting(concept) or self.implies_kind(concept)
         )
+
+    def is_setting(self, concept: str) -> bool:
+        """One of the record's people or countries: who or where, not what is asked."""
+        return concept in self._people or self.country_of(concept) is not None
 
     def offtopic_also_record(self, parsed: Parsed) -> bool:
         """Whether every word that makes the question off-topic also reads as the record's
@@ -2180,6 +2183,13 @@ def _joins(join_words: frozenset[str]) -> re.Pattern[str]:
     """What may join two questions: a comma, "&" or a join word (made once per language)."""
     words = "|".join(re.escape(w) for w in sorted(join_words, key=len, reverse=True))
     return re.compile(rf"(\s*(?:,|&|(?<!\w)(?:{words})(?!\w))\s+)", re.IGNORECASE)
+
+
+def listed_items(text: str, shape: Shape) -> list[str]:
+    """The items of a list ("date, place and number of agreements"): what commas, "&" and
+    join words separate."""
+    pieces = _joins(shape.join_words).split(text.strip(" .!?"))
+    return [p.strip(" ,") for p in pieces[::2] if p.strip(" ,")]
 
 
 def _may_start_question(head: str, starters: tuple[str, ...]) -> bool:
