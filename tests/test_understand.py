@@ -285,17 +285,23 @@ def test_only_inner_vowels_may_be_missing() -> None:
     assert not _is_cut_from("prtn", "protection")  # and every consonant
 
 
+def _shape_of(starts: tuple[str, ...], joins: set[str]) -> Shape:
+    """A grammar of question starts and join words only: how a message splits."""
+    empty: frozenset[str] = frozenset()
+    return Shape(
+        question_starts=starts,
+        join_words=frozenset(joins),
+        object_markers=empty,
+        relative_words=empty,
+        setting_words=empty,
+        group_pronouns=empty,
+    )
+
+
 def test_a_second_question_may_open_with_a_short_word() -> None:
     from bot.brain.understand import split_questions
 
-    shape = Shape(
-        question_starts=("how", "which", "where"),
-        join_words=frozenset({"and"}),
-        object_markers=frozenset(),
-        relative_words=frozenset(),
-        setting_words=frozenset(),
-        group_pronouns=frozenset(),
-    )
+    shape = _shape_of(("how", "which", "where"), {"and"})
     assert split_questions("how many deals were signed and in which city", shape) == [
         "how many deals were signed",
         "in which city",
@@ -312,14 +318,7 @@ def test_a_second_question_may_open_with_a_short_word() -> None:
 def test_the_items_of_a_list_are_what_commas_and_join_words_separate() -> None:
     from bot.brain.understand import listed_items
 
-    shape = Shape(
-        question_starts=("how",),
-        join_words=frozenset({"and", "aur"}),
-        object_markers=frozenset(),
-        relative_words=frozenset(),
-        setting_words=frozenset(),
-        group_pronouns=frozenset(),
-    )
+    shape = _shape_of(("how",), {"and", "aur"})
     assert listed_items("date, place and number of agreements.", shape) == [
         "date",
         "place",

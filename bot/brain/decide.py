@@ -319,7 +319,7 @@ def _asks_of_deals(case: Case, open_question: bool) -> bool:
     "do the documents say anything about truck routes?") asks for a mention, which the
     record lacks, not for an agreement area."""
     parsed, lexicon = case.parsed, case.brain.lexicon
-    framing = {"deal", "sign"} | (lexicon.agreement_words if open_question else set())
+    framing = DEAL_WORDS | (lexicon.agreement_words if open_question else set())
     concepts = set(parsed.concepts)
     if not framing & concepts or SAYING & concepts:
         return False

@@ -18,7 +18,7 @@ from bot.answer import Answer
 from bot.brain import cache, compose
 from bot.brain.config import CONFIG
 from bot.brain.context import AREA_FRAME, Context, Resolved, next_message, remember, resolve
-from bot.brain.decide import Case, View, decide, not_among_answer
+from bot.brain.decide import DEAL_WORDS, Case, View, decide, not_among_answer
 from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
 from bot.brain.languages import Detector
@@ -343,13 +343,12 @@ class Brain:
         if not all(_asks_only_a_fact(p) for p in parsed):
             return None
         # an item naming nothing specific ("place", "KZ") is left out; one is, not more
-        named = [i for i, p in zip(items, parsed, strict=True) if self._names_a_fact(p)]
+        named = [(i, p) for i, p in zip(items, parsed, strict=True) if self._names_a_fact(p)]
         if len(named) < 2 or len(items) - len(named) > 1:
             return None
-        lexicon = self.lexicon
-        if all(any(lexicon.is_area(c) for c in self._parse(i).subject) for i in named):
+        if all(any(self.lexicon.is_area(c) for c in p.subject) for _, p in named):
             return None
-        return named
+        return [item for item, _ in named]
 
     def _may_be_a_list(self, text: str, items: list[str], after_colon: bool) -> bool:
         """Enough short items, a question mark only at the end, and no negation ("жоқ,
@@ -390,8 +389,9 @@ class Brain:
         """ "Wheat exports to Pakistan: any agreement signed?": the question after the colon
         asks only whether there was a deal; the area it asks of is named before it."""
         lexicon = self.lexicon
-        framing = {"deal", "sign"} | lexicon.agreement_words
-        return rest.subject <= framing and any(lexicon.is_area(c) for c in before.subject)
+        return rest.subject <= DEAL_WORDS | lexicon.agreement_words and any(
+            lexicon.is_area(c) for c in before.subject
+        )
 
     def _without_introduction(self, text: str) -> str:
         """ "I work cabin crew on Islamabad routes. Was the visit to Lahore or Islamabad?",
@@ -840,7 +840,7 @@ class Brain:
         ("how did Tokayev rate Pakistan as a partner?") only when its own specific words do
         not outweigh them."""
         subject = parsed.subject
-        if OFF_TOPIC not in subject or subject & {"deal", "sign"}:
+        if OFF_TOPIC not in subject or subject & DEAL_WORDS:
             return False
         if not candidates or not self.lexicon.offtopic_also_record(parsed):
             return True
