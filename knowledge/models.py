@@ -193,6 +193,27 @@ class Grammar(Strict):
         "nothing and names none of the record's people or figures ('I work cabin crew on "
         "Islamabad routes.') says who asks, before the question: no missing topic",
     )
+    months: list[list[Word]] = Field(
+        default=[],
+        description="the twelve months' names, January first, in every language ('март*' a "
+        "stem): a date in a question that the record's date rules out ('the March 4 "
+        "signing') is corrected, not read as a word the record lacks",
+    )
+    months_also: list[Word] = Field(
+        default=[],
+        description="month names that are ordinary words too ('march', 'may', Kazakh 'май' "
+        "butter): a month only beside a day's number",
+    )
+
+    @field_validator("months")
+    @classmethod
+    def _twelve_months(cls, months: list[list[str]]) -> list[list[str]]:
+        if months and len(months) != 12:
+            raise ValueError(f"lists {len(months)} months, not 12 (January first)")
+        if any(not month for month in months):
+            raise ValueError("a month has no name")
+        return months
+
     offtopic_also_record: list[Word] = Field(
         default=[],
         description="off-topic words with a reading inside a record's subject ('how did "

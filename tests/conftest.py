@@ -96,6 +96,9 @@ grammar:
   yes_no_anywhere: [any]
   question_starts: [how, what, who, when, was, did]
   offtopic_also_record: [rate]
+  months: [[jan], [feb], [march, mar], [apr], [may], [jun], [jul], [aug], [sep], [oct], [nov],
+    [dec, "декабр*"]]
+  months_also: [march, may]
 pronouns: {person: [he, him], thing: [it, this]}
 ordinary_words: >-
   begin besides kindly useful

@@ -58,6 +58,20 @@ def test_a_wrong_number_of_documents_is_corrected_first(tiny_brain: Brain) -> No
     assert tiny_brain.answer("did they sign 5 agreements?").rule != "wrong_count"
 
 
+def test_a_date_the_record_rules_out_is_corrected_without_repeating_it(tiny_brain: Brain) -> None:
+    answer = tiny_brain.answer("why did they sign 5 agreements on 3 May?")
+    assert answer.rule == "wrong_date"
+    assert answer.text.startswith("The record gives the date as 12 March.")
+    assert "may" not in answer.text.lower()
+    assert answer.answered
+    for right in (
+        "why did they sign 5 agreements on 12 March?",
+        "did they march to sign 5 agreements?",
+    ):
+        assert tiny_brain.answer(right).rule != "wrong_date", right
+    assert tiny_brain.answer("will they sign agreements in december?").rule != "wrong_date"
+
+
 def test_who_said_a_figure_is_answered_by_the_reply_that_names_the_speaker(brain: Brain) -> None:
     """A tense inside the quoted claim ("will be") shifts dates and figures, never who."""
     answer = brain.answer("who said trade will be a billion?")

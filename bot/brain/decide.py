@@ -17,6 +17,7 @@ from bot.answer import Answer
 from bot.brain import compose
 from bot.brain.config import CONFIG
 from bot.brain.context import AREA_FRAME
+from bot.brain.dates import contradicts, dates_in, record_date
 from bot.brain.frozen import evolve
 from bot.brain.kinds import Slots
 from bot.brain.retrieve import Candidate
@@ -47,6 +48,7 @@ SPECIFICS = "specifics"  # the language file's concept for "exactly", "what kind
 ONSET = "onset"
 VISIT = "visit"  # the language file's concept for visiting, going to a place
 FUTURE = frozenset({"future_tense", "future", ONSET})
+DATE = "date"  # the language file's concept of an event's date ("date", "dated", "month")
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
 DEAL_WORDS = frozenset({"deal", "sign"})  # the language file's concepts for agreements, signing
 
@@ -1011,6 +1013,32 @@ def wrong_count(case: Case) -> Answer | None:
     return case.reply(reply, answered=True)
 
 
+def wrong_date(case: Case) -> Answer | None:
+    """ "The visit on March 4 - how many MoUs?", "the signing was on 5 February, right?": a
+    date that the record's own rules out is corrected first, without repeating it, then
+    what was asked is answered. A future ("will trains run by March?") or the date of a
+    gap (a birthday) is not the record's event."""
+    parsed, topic = case.parsed, case.topic
+    months = case.brain.lexicon.grammar.months
+    record = record_date(case.brain.record.visit.date, months)
+    if record is None or not topic.answered or FUTURE & parsed.concepts.keys():
+        return None
+    said = dates_in([t.surface for t in parsed.tokens], months)
+    if not any(contradicts(d, record) for d in said):
+        return None
+    dated = next((t for t in case.brain.topics.values() if _dates(t)), topic)
+    own = parsed.subject - parsed.borrowed - QTYPE_CONCEPTS
+    if _dates(topic) or (case.yes_asked and own <= dated.accounts_for):
+        # "the visit was on March 4, right?": the date was all it claimed
+        return case.reply([line("record_date")], intent=dated.intent, sources=list(dated.sources))
+    return case.reply([line("record_date"), Said(topic.id, bare=True)], answered=True)
+
+
+def _dates(topic: Topic) -> bool:
+    """The topic that answers when the record's event was."""
+    return topic.answered and any(DATE in group for group in topic.about)
+
+
 def corrected_premise(case: Case) -> Answer | None:
     """ "What did Imran Khan say while receiving Tokayev?", "why was the ceremony held in
     Lahore?": the question takes for granted someone or somewhere the record does not have
@@ -1098,6 +1126,7 @@ RULES: tuple[Rule, ...] = (
     corrected_premise,
     sibling_name,
     wrong_count,
+    wrong_date,
     asks_contents,
     future_inside,
     closed_list,

@@ -19,6 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.brain.config import CONFIG
+from bot.brain.dates import Months
 from bot.brain.languages import everyday_telling
 from bot.text import is_latin, normalise, number_value, stem
 
@@ -74,6 +75,7 @@ class Shape:
     self_words: frozenset[str] = frozenset()
     asker_words: frozenset[str] = frozenset()
     offtopic_also_record: frozenset[str] = frozenset()
+    months: Months = field(default_factory=Months)
     asker_after: frozenset[str] = frozenset()
     asker_marks: frozenset[str] = frozenset()
     doubt_openers: frozenset[str] = frozenset()
@@ -2084,6 +2086,7 @@ def _shape(grammar: Grammar) -> Shape:
         self_words=_plain(grammar.self_words),
         asker_words=_stemmed(grammar.asker_words),
         offtopic_also_record=_plain(grammar.offtopic_also_record),
+        months=Months.of(grammar.months, grammar.months_also),
         asker_after=_plain(grammar.asker_after),
         asker_marks=_plain(grammar.asker_marks),
         doubt_openers=_plain(grammar.doubt_openers),
