@@ -72,6 +72,22 @@ def test_a_date_the_record_rules_out_is_corrected_without_repeating_it(tiny_brai
     assert tiny_brain.answer("will they sign agreements in december?").rule != "wrong_date"
 
 
+def test_a_future_or_a_figure_of_an_unnamed_area_is_not_said(tiny_brain: Brain) -> None:
+    """The tiny record does not name railways among its agreements."""
+    for question in ("will railways start?", "trains will start?"):
+        answer = tiny_brain.answer(question)
+        assert answer.rule == "unnamed_detail" and not answer.answered, question
+        assert answer.text.startswith("The record does not say that. Railways is not among")
+    for question in (
+        "was there a deal on railways?",
+        "railways?",
+        "will they sign a railway deal?",
+    ):
+        answer = tiny_brain.answer(question)
+        assert answer.rule != "unnamed_detail" and answer.answered, question
+        assert answer.text.startswith("Railways is not among"), question
+
+
 def test_who_said_a_figure_is_answered_by_the_reply_that_names_the_speaker(brain: Brain) -> None:
     """A tense inside the quoted claim ("will be") shifts dates and figures, never who."""
     answer = brain.answer("who said trade will be a billion?")
@@ -690,3 +706,11 @@ def test_what_will_come_of_an_area_named_only_in_general_is_not_given(brain: Bra
     assert brain.answer("will there be cooperation on railways?").text.startswith("Yes")
     mining = brain.answer("Will they team up on digging minerals out of the ground and on oil?")
     assert mining.answered and mining.rule != "future_inside"
+
+
+def test_what_will_come_of_an_unnamed_area_is_not_said(brain: Brain) -> None:
+    context = Context()
+    brain.answer("Was there a trade deal?", context)
+    answer = brain.answer("will pakistan buy our wheat now?", context)
+    assert answer.rule == "unnamed_detail" and not answer.answered
+    assert answer.text.startswith("The record does not say that. Agriculture is not among")

@@ -48,6 +48,7 @@ SPECIFICS = "specifics"  # the language file's concept for "exactly", "what kind
 ONSET = "onset"
 VISIT = "visit"  # the language file's concept for visiting, going to a place
 FUTURE = frozenset({"future_tense", "future", ONSET})
+COUNT_WORD = "count_word"  # the language file's "number", "total", "tadaad"
 DATE = "date"  # the language file's concept of an event's date ("date", "dated", "month")
 FRAME = frozenset({"deal", "sign", "discuss"})  # with the record's agreement words: asks of deals
 DEAL_WORDS = frozenset({"deal", "sign"})  # the language file's concepts for agreements, signing
@@ -274,6 +275,25 @@ def _asked_inside(case: Case, area: str) -> bool:
         if w not in parsed.denied and not named_at.issuperset(parsed.where.get(w, []))
     ]
     return bool(inside or unknown)
+
+
+def unnamed_detail(case: Case) -> Answer | None:
+    """ "will pakistan buy our wheat now?", "any scholarship numbers?", "customs duty kam
+    hogi?": what will come of, or a figure of, an area the record does not name. The record
+    does not say it (no answer), and its list of the areas it names follows (with its
+    figures: so "does not say that", never "does not say how many")."""
+    parsed, topic = case.parsed, case.topic
+    if topic.kind != "unnamed":
+        return None
+    own = parsed.subject - parsed.borrowed
+    if DEAL_WORDS & own:  # "any tourism MoU so Kazakh groups start coming?": whether signed
+        return None
+    # its own kind of question: "and textiles?" after "how many?" asks whether, not how many
+    asked = None if parsed.borrowed_kind else parsed.qtype
+    counted = asked in ("count", "how_much") or COUNT_WORD in own
+    if not (counted or FUTURE & own):
+        return None
+    return case.not_in_record([Line("no_detail.other"), Said(topic.id)])
 
 
 def closed_list(case: Case) -> Answer | None:
@@ -1151,6 +1171,7 @@ RULES: tuple[Rule, ...] = (
     area_with_unknown_name,
     several_areas,
     about_now,
+    unnamed_detail,
 )
 
 
