@@ -110,6 +110,17 @@ class Grammar(Strict):
         "(Russian 'не' is Kazakh 'what') that show it negates: 'не про X', 'не X, а Y'; "
         "without one it asks",
     )
+    absence_words: list[Word] = Field(
+        default=[],
+        description="'nothing', 'no', 'koi nahi', 'ничего', 'жоқ': a follow-up with one ('and "
+        "nothing on UN peacekeeping?', 'carpets ka koi MoU nahi?') asks whether there is "
+        "none, not what the last question asked",
+    )
+    choice_words: list[Word] = Field(
+        default=[],
+        description="'or', 'ya', 'или': an absence word after one offers a choice ('deal yes "
+        "or no', 'hua ya nahi'), it does not ask for none",
+    )
     additive_words: list[Word] = Field(
         default=[],
         description="'also', 'too': a question about one more event, not a claim to correct",

@@ -99,6 +99,8 @@ grammar:
   months: [[jan], [feb], [march, mar], [apr], [may], [jun], [jul], [aug], [sep], [oct], [nov],
     [dec, "декабр*"]]
   months_also: [march, may]
+  absence_words: [nothing, "no"]
+  choice_words: [or]
 pronouns: {person: [he, him], thing: [it, this]}
 ordinary_words: >-
   begin besides kindly useful

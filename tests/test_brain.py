@@ -556,3 +556,21 @@ def test_an_emoji_or_a_spaced_hyphen_ends_the_askers_clause(brain: Brain, messag
 def test_should_i_asks_advice_on_the_askers_own_matter(brain: Brain) -> None:
     """ "should i trade gold or dollars?": advice the record cannot give, whatever its words."""
     assert brain.answer("should i trade rice or wheat this season").intent == "off_topic"
+
+
+def test_a_follow_up_after_a_question_is_a_question_without_its_mark(brain: Brain) -> None:
+    """ "is there a railway mou? what about maritime": the second part names the record's
+    own thing, so it is asked; a remark naming nothing of it is not."""
+    answer = brain.answer("is there a railway mou? what about maritime")
+    assert "railway" in answer.text.lower() and "maritime" in answer.text.lower()
+    assert brain._questions_in("how many agreements were signed? and thanks a lot") == [
+        "how many agreements were signed"
+    ]
+
+
+def test_asked_whether_there_is_none_no_yes_comes_first(brain: Brain) -> None:
+    context = Context()
+    brain.answer("how many agreements were signed?", context)
+    answer = brain.answer("and nothing on UN peacekeeping?", context)
+    assert answer.answered and "peacekeeping" in answer.text
+    assert not answer.text.startswith("Yes")

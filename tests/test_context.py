@@ -405,3 +405,33 @@ def test_a_follow_up_of_another_kind_leaves_the_last_kind_word_behind(
     alone = _after(tiny_lexicon, "the cost")
     kept = resolve(tiny_lexicon.parse("who?"), alone, tiny_lexicon, PEOPLE, _never_alone)
     assert "value" in kept.parsed.concepts
+
+
+def test_a_follow_up_asking_for_none_asks_whether_not_the_last_kind(tiny_lexicon: Lexicon) -> None:
+    """ "and nothing on tourism?" after "how much was the fisheries deal worth?": whether
+    there is a tourism deal, not its worth; "and tourism?" asks the same kind again."""
+    context = _after(tiny_lexicon, "how much was the fisheries deal worth")
+    context.last_qtype = "how_much"
+    same = resolve(tiny_lexicon.parse("and tourism?"), context, tiny_lexicon, PEOPLE, _never_alone)
+    assert same.parsed.qtype == "how_much" and "value" in same.parsed.concepts
+    none = resolve(
+        tiny_lexicon.parse("and nothing on tourism?"), context, tiny_lexicon, PEOPLE, _never_alone
+    )
+    assert none.parsed.qtype is None and "value" not in none.parsed.concepts
+    assert "deal" in none.parsed.concepts
+
+
+@pytest.mark.parametrize(
+    ("message", "asks"),
+    [
+        ("and nothing on tourism?", True),
+        ("no deal on tourism?", True),
+        ("no, the other leader", False),  # an answer to the bot, not a question of absence
+        ("why is there nothing on tourism?", False),
+        ("and tourism?", False),
+        ("tourism deal yes or no", False),  # a choice offered
+        ("we have no coast, so was there anything at all on fisheries?", False),  # a remark
+    ],
+)
+def test_what_asks_for_none(tiny_lexicon: Lexicon, message: str, asks: bool) -> None:
+    assert tiny_lexicon.asks_for_none(tiny_lexicon.parse(message)) is asks

@@ -202,6 +202,8 @@ def _inherit(
         concepts[f"{qtype}_q"] = 1.0
     if parsed.follow_up or pointing:  # "and railway?", "was there one on IT?": the frame too
         frame = _frame(previous, lexicon, context.last_topic)
+        if lexicon.asks_for_none(parsed):  # of the deals, not of their worth
+            frame = {c: w for c, w in frame.items() if c == AREA_FRAME}
         _borrow(concepts, {c: w * CONFIG.inherited_weight for c, w in frame.items()})
     lent = frozenset(concepts) - frozenset(parsed.concepts)
     _country_speaker(parsed, concepts, lent, lexicon)
@@ -294,7 +296,8 @@ def _borrows_kind(parsed: Parsed, context: Context, lexicon: Lexicon) -> bool:
         # "are you sure?", "really? I heard 40": the last question, again ("I heard they
         # signed one on transit, is that right?" asks its own)
         return not _names_its_subject(parsed, lexicon)
-    if not parsed.follow_up or parsed.qtype:
+    # "and nothing on UN peacekeeping?": whether, not the last kind or detail (its worth)
+    if not parsed.follow_up or parsed.qtype or lexicon.asks_for_none(parsed):
         return False
     wide = context.last_qtype in RECORD_WIDE
     return not (wide and any(lexicon.is_area(c) for c in parsed.subject))

@@ -93,7 +93,8 @@ class Case:
     def yes_asked(self) -> bool:
         """ "Was there a railway deal?" is answered "Yes. ..."; "which one is about trains?"
         by the deal alone: an answer opens with yes only when yes or no was asked."""
-        return self.parsed.qtype in (*CHECKING, "yes_no")
+        asked = self.parsed.qtype in (*CHECKING, "yes_no")
+        return asked and not self.brain.lexicon.asks_for_none(self.parsed)
 
     def others(self) -> list[Candidate]:
         """The candidates but the best's topic, best first (a redirect may have moved it,

@@ -326,9 +326,16 @@ class Brain:
         parts = self._without_guesses(parts)  # "which mines? coal?": one question
         if numbered(text):
             return parts
-        asking = [self._asks(p, text) for p in parts]
+        asking = [self._asks(p, text) or self._asks_of_more(p) for p in parts]
         # a question word of its own (not one a word like "Feb" implies), or a question mark
         return [p for i, p in enumerate(parts) if asking[i] or not any(asking[:i])]
+
+    def _asks_of_more(self, part: str) -> bool:
+        """ "is there a railway mou? what about maritime": a part opening as a follow-up does
+        ("what about", "and") that names one of the record's own things asks of it, with no
+        question mark; "... and I need it for class" names none."""
+        parsed = self._parse(part)
+        return parsed.follow_up and any(self.lexicon.is_specific(c) for c in parsed.subject)
 
     def _listed_facts(self, text: str) -> list[str] | None:
         """ "Need the lede fast: date, place, number of agreements.": a list of the facts

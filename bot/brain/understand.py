@@ -23,6 +23,10 @@ from bot.brain.dates import Months
 from bot.brain.languages import everyday_telling
 from bot.text import is_latin, normalise, number_value, stem
 
+_ANSWERING = re.compile(
+    r"^\W*\w+\s*[,.!;:\u2014\u060c-]"
+)  # "no, the other one": a reply to the bot
+
 if TYPE_CHECKING:
     from knowledge.basics import Knowledge
     from knowledge.models import (
@@ -88,6 +92,8 @@ class Shape:
     negations: frozenset[str] = frozenset()
     negations_after: frozenset[str] = frozenset()
     negation_cues: frozenset[str] = frozenset()
+    absence_words: frozenset[str] = frozenset()
+    choice_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -1830,6 +1836,24 @@ class Lexicon:
             self.is_setting(concept) or self.implies_kind(concept)
         )
 
+    def asks_for_none(self, parsed: Parsed) -> bool:
+        """ "and nothing on UN peacekeeping?", "carpets ka koi MoU nahi?": whether there is
+        none; answered without "Yes." (which would say there is none). Not a question word's
+        ("why is there no ...?"), not a long message's ("Kazakhstan has no coast, so ..."),
+        and not "no, the other leader": that answers the bot."""
+        tokens, grammar = parsed.tokens, self.grammar
+        if parsed.qtype not in (None, "yes_no") or len(tokens) > CONFIG.absence_question_words:
+            return False
+        found = [
+            i
+            for i, t in enumerate(tokens)
+            if (t.word in grammar.absence_words or t.surface in grammar.absence_words)
+            # "deal yes or no", "hua ya nahi": a choice offered
+            and (i == 0 or tokens[i - 1].word not in grammar.choice_words)
+        ]
+        answering = _ANSWERING.match(parsed.text) is not None
+        return any(i > 0 or not answering for i in found)
+
     def is_setting(self, concept: str) -> bool:
         """One of the record's people or countries: who or where, not what is asked."""
         return concept in self._people or self.country_of(concept) is not None
@@ -2080,6 +2104,8 @@ def _shape(grammar: Grammar) -> Shape:
         negations=_plain(grammar.negations),
         negations_after=_plain(grammar.negations_after),
         negation_cues=_plain(grammar.negation_cues),
+        absence_words=_plain(grammar.absence_words),
+        choice_words=_plain(grammar.choice_words),
         arithmetic_words=_plain(grammar.arithmetic_words),
         containing_words=_plain(grammar.containing_words),
         contained_words=_plain(grammar.contained_words),
