@@ -435,3 +435,18 @@ def test_a_follow_up_asking_for_none_asks_whether_not_the_last_kind(tiny_lexicon
 )
 def test_what_asks_for_none(tiny_lexicon: Lexicon, message: str, asks: bool) -> None:
     assert tiny_lexicon.asks_for_none(tiny_lexicon.parse(message)) is asks
+
+
+def test_asking_for_none_of_a_thing_leans_on_the_deals_just_discussed(
+    tiny_lexicon: Lexicon,
+) -> None:
+    """ "dairy ka koi nahi?" after a deal: none among the deals, though it opens with no
+    follow-up word; a bare "no" names nothing (as "koi baat nahi", never mind, does not)."""
+    context = _after(tiny_lexicon, "was there a deal on fisheries")
+    none = resolve(
+        tiny_lexicon.parse("pearls nothing?"), context, tiny_lexicon, PEOPLE, _never_alone
+    )
+    assert none.leaned_back and "deal" in none.parsed.concepts
+    assert not resolve(
+        tiny_lexicon.parse("no"), context, tiny_lexicon, PEOPLE, _never_alone
+    ).leaned_back

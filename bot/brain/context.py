@@ -169,6 +169,8 @@ def _leans_back(
         return False
     if parsed.follow_up or parsed.thing_pronoun or parsed.group_pronoun:
         return True
+    if _none_of_something(parsed, own_subject, lexicon):
+        return True  # "dairy ka koi nahi?": none among the last ones
     if _doubts(parsed, lexicon):  # "really? I heard 40", "are you sure?": of the last answer
         return not own_subject
     if CORRECTING in parsed.concepts:  # "no, I meant the deadline": of the target just
@@ -200,9 +202,10 @@ def _inherit(
         # "and railway?", "what about Sharif?": same question, new subject
         qtype = context.last_qtype
         concepts[f"{qtype}_q"] = 1.0
-    if parsed.follow_up or pointing:  # "and railway?", "was there one on IT?": the frame too
+    absent = lexicon.asks_for_none(parsed) and CORRECTING not in parsed.concepts
+    if parsed.follow_up or pointing or absent:  # "and railway?", "was there one on IT?": the frame
         frame = _frame(previous, lexicon, context.last_topic)
-        if lexicon.asks_for_none(parsed):  # of the deals, not of their worth
+        if absent:  # "dairy ka koi nahi?": of the deals, not of their worth
             frame = {c: w for c, w in frame.items() if c == AREA_FRAME}
         _borrow(concepts, {c: w * CONFIG.inherited_weight for c, w in frame.items()})
     lent = frozenset(concepts) - frozenset(parsed.concepts)
@@ -301,6 +304,14 @@ def _borrows_kind(parsed: Parsed, context: Context, lexicon: Lexicon) -> bool:
         return False
     wide = context.last_qtype in RECORD_WIDE
     return not (wide and any(lexicon.is_area(c) for c in parsed.subject))
+
+
+def _none_of_something(parsed: Parsed, own_subject: bool, lexicon: Lexicon) -> bool:
+    """ "dairy ka alag se koi nahi?", "bijli ka koi nahi?": whether there is none of a thing
+    it names, among what was just discussed; not "koi baat nahi" (never mind), and not "no
+    i meant the target" (a correction)."""
+    named = own_subject or bool(parsed.unknown)
+    return named and CORRECTING not in parsed.concepts and lexicon.asks_for_none(parsed)
 
 
 def _asks_of_it(parsed: Parsed) -> bool:
