@@ -714,3 +714,10 @@ def test_what_will_come_of_an_unnamed_area_is_not_said(brain: Brain) -> None:
     answer = brain.answer("will pakistan buy our wheat now?", context)
     assert answer.rule == "unnamed_detail" and not answer.answered
     assert answer.text.startswith("The record does not say that. Agriculture is not among")
+
+
+def test_which_agreement_asks_of_the_deals_though_countries_stand_between(brain: Brain) -> None:
+    """ "Which Pakistan-Kazakhstan agreement covers petroleum?": the countries only set the
+    agreement asked for; the area that covers it answers, not "no details"."""
+    answer = brain.answer("Which Pakistan-Kazakhstan agreement covers petroleum?")
+    assert answer.answered and answer.text.startswith("Mining and petroleum cooperation")

@@ -704,8 +704,12 @@ def _asks_which_deal(parsed: Parsed, lexicon: Lexicon) -> bool:
     deals, not of a thing ("which minister signed the railway memorandum?")."""
     if parsed.qtype != "list":
         return False
-    after = sorted(
-        (i, c) for c in parsed.subject for i in parsed.where.get(c, []) if i > parsed.qtype_at
+    after = sorted(  # "which Pakistan-Kazakhstan agreement ...": the countries only set it
+        (i, c)
+        for c in parsed.subject
+        if not lexicon.is_setting(c)
+        for i in parsed.where.get(c, [])
+        if i > parsed.qtype_at
     )
     # what "which" asks of comes first: "which of the agreements ...", not "which minister
     # signed the railway memorandum?"
