@@ -5,7 +5,8 @@ word the record does not mention. The month names are the language file's."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.text import normalise, number_value
 
@@ -19,6 +20,21 @@ class Months:
 
     names: tuple[tuple[str, ...], ...] = ()
     also: frozenset[str] = frozenset()
+    # made once from ``names``: every question's every word is looked up
+    _exact: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _stems: dict[str, tuple[tuple[str, int], ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        stems: dict[str, list[tuple[str, int]]] = {}
+        for number, forms in enumerate(self.names, start=1):
+            for form in forms:
+                if form.endswith("*"):
+                    stems.setdefault(form[:1], []).append((form[:-1], number))
+                else:
+                    self._exact.setdefault(form, number)
+        self._stems.update({first: tuple(found) for first, found in stems.items()})
 
     @classmethod
     def of(cls, names: Sequence[Sequence[str]], also: Sequence[str]) -> Months:
@@ -31,11 +47,10 @@ class Months:
 
     def month(self, word: str) -> int | None:
         """1 for "january", "января" or "جنوری": a name ending in "*" is a stem."""
-        for number, forms in enumerate(self.names, start=1):
-            for form in forms:
-                if word == form or (form.endswith("*") and word.startswith(form[:-1])):
-                    return number
-        return None
+        number = self._exact.get(word)
+        if number is not None:
+            return number
+        return next((n for stem, n in self._stems.get(word[:1], ()) if word.startswith(stem)), None)
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,7 @@ def contradicts(said: Date, record: Date) -> bool:
     return said.day is not None and record.day is not None and said.day != record.day
 
 
+@lru_cache(maxsize=16)
 def record_date(text: str, months: Months) -> Date | None:
     """The record's "4 February" as a date; None when it names no month."""
     dates = dates_in(normalise(text).split(), months)
