@@ -202,7 +202,7 @@ def _inherit(
         # "and railway?", "what about Sharif?": same question, new subject
         qtype = context.last_qtype
         concepts[f"{qtype}_q"] = 1.0
-    absent = lexicon.asks_for_none(parsed) and CORRECTING not in parsed.concepts
+    absent = _asks_for_none(parsed, lexicon)
     if parsed.follow_up or pointing or absent:  # "and railway?", "was there one on IT?": the frame
         frame = _frame(previous, lexicon, context.last_topic)
         if absent:  # "dairy ka koi nahi?": of the deals, not of their worth
@@ -310,8 +310,12 @@ def _none_of_something(parsed: Parsed, own_subject: bool, lexicon: Lexicon) -> b
     """ "dairy ka alag se koi nahi?", "bijli ka koi nahi?": whether there is none of a thing
     it names, among what was just discussed; not "koi baat nahi" (never mind), and not "no
     i meant the target" (a correction)."""
-    named = own_subject or bool(parsed.unknown)
-    return named and CORRECTING not in parsed.concepts and lexicon.asks_for_none(parsed)
+    return (own_subject or bool(parsed.unknown)) and _asks_for_none(parsed, lexicon)
+
+
+def _asks_for_none(parsed: Parsed, lexicon: Lexicon) -> bool:
+    """Whether there is none ("and nothing on IT?"), unless it corrects the last turn."""
+    return CORRECTING not in parsed.concepts and lexicon.asks_for_none(parsed)
 
 
 def _asks_of_it(parsed: Parsed) -> bool:

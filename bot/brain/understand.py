@@ -23,9 +23,8 @@ from bot.brain.dates import Months
 from bot.brain.languages import everyday_telling
 from bot.text import is_latin, normalise, number_value, stem
 
-_ANSWERING = re.compile(
-    r"^\W*\w+\s*[,.!;:\u2014\u060c-]"
-)  # "no, the other one": a reply to the bot
+# "no, the other one": a first word set off by punctuation answers the bot
+_ANSWERING = re.compile(r"^\W*\w+\s*[,.!;:\u2014\u060c-]")
 
 if TYPE_CHECKING:
     from knowledge.basics import Knowledge
