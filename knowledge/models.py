@@ -147,6 +147,11 @@ class Grammar(Strict):
     stand_ins: list[Word] = Field(
         default=[], description="'which one is about ships?': a word standing for a noun left out"
     )
+    international_words: list[Word] = Field(
+        default=[],
+        description="'ok', 'MoU': words the speakers of every language type as their own; "
+        "they tell no language, so a message of them alone keeps the chat's",
+    )
     plain_letters: dict[str, str] = Field(
         default={},
         description="a letter of one language -> the letter people type for it on a phone "

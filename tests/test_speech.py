@@ -136,7 +136,22 @@ def test_a_message_that_does_not_tell_gets_the_chats_language_if_its_script_fits
     # a sentence in Latin letters in an Urdu-script or Cyrillic chat: the asker switched
     assert detector.choose("how was the visit", "ur") == "en"
     assert detector.choose("how was the visit", "kk") == "en"
-    assert detector.choose("the visit?", "ur") == "ur"  # a word or two tells nothing
+    assert detector.choose("the visit?", "ur") == "en"  # two words, in another script
+
+
+def test_a_latin_message_in_a_chat_of_another_script_switches_unless_it_only_names() -> None:
+    """ "thanks bro", "and petroleum?" in an Urdu-script or Cyrillic chat are English; a
+    name ("Tokayev?"), a word every language types ("ok") or one letter of the chat's own
+    script ("ok thanks یار") is not a switch."""
+    detector = Detector(PROFILES, usual=["thanks", "bro", "petroleum", "and", "e"])
+    assert detector.choose("thanks bro", "ur") == "en"
+    assert detector.choose("and petroleum?", "kk") == "en"
+    assert detector.choose("kya hua?", "ur") == "ur-Latn"  # the language it tells
+    assert detector.choose("Tokayev?", "ru") == "ru"
+    assert detector.choose("Nishan-e-Pakistan?", "ur") == "ur"  # a letter is no word
+    assert detector.choose("ok", "ur") == "ur"  # not one of the usual words
+    assert detector.choose("ok thanks یار", "ur") == "ur"
+    assert detector.choose("thanks bro", "ur-Latn") == "ur-Latn"  # the same script: no switch
 
 
 def test_a_message_telling_only_a_less_usual_language_of_latin_letters_leaves_the_chats() -> None:

@@ -26,7 +26,6 @@ SCRIPTS = {  # Unicode blocks of the scripts profiles may name
 }
 CLEAR_LEAD = 2  # telling words (a letter of its own counts 2) to leave the chat's language
 NAMES_SCRIPT = "latin"  # names of people and places are typed in it whatever the language
-SENTENCE_WORDS = 3  # in the names' script, this many words with one telling word are a switch
 # beside letters of another script, the names' letters count this much: Urdu and Russian
 # messages carry English nouns ("Maritime sector میں Kazakhstan کے ساتھ کوئی MoU ہوا؟"), English
 # ones hardly ever Urdu or Cyrillic words
@@ -100,12 +99,16 @@ class Detector:
         plain: Mapping[str, str] | None = None,
         everyday: Mapping[str, Iterable[str]] | None = None,
         common: Iterable[str] = (),
+        usual: Iterable[str] = (),
     ) -> None:
         """``plain``: a language's own letters as typed without them (Kazakh "қ" as "к"):
         its words count in both spellings. ``everyday``: a language's everyday words by code
         (Roman Urdu "pe", "koi"), which tell it too, except the ``common`` words of the
-        default language that look the same ("is", "to", "the")."""
+        default language that look the same ("is", "to", "the"). ``usual``: the default
+        language's own words ("thanks", "bye", "date"; not "ok" or a name), which in a chat
+        of another script tell that it switched to the names' script's usual language."""
         self.profiles = tuple(profiles)
+        self._usual_words = frozenset(w.casefold() for w in usual)
         extra = everyday_telling(everyday or {}, common)
         words = {
             p.code: _both_spellings([*p.words, *extra.get(p.code, ())], plain or {})
@@ -171,8 +174,9 @@ class Detector:
         clearly tell another ("ok", "great, thx" in a Roman Urdu chat: still Roman Urdu)."""
         if pref is None or found.script not in (None, pref.script, NAMES_SCRIPT):
             return None
-        if self._switched_to_names_script(text, found, pref):
-            return found.lang
+        switched = self._switched_to_names_script(text, found, pref)
+        if switched is not None:
+            return switched
         if found.lang is not None and (found.lead >= CLEAR_LEAD or self._only(found)):
             return found.lang
         return pref.code
@@ -186,11 +190,21 @@ class Detector:
         usual = profile is None or profile.default_for_script
         return found.alone and found.script == NAMES_SCRIPT and not usual
 
-    @staticmethod
-    def _switched_to_names_script(text: str, found: Detected, pref: LanguageProfile) -> bool:
-        """ "thanks a lot" in an Urdu-script chat: a sentence typed in the names' script that
-        tells its language is a switch to it; a name or a word or two ("Tokayev?",
-        "award?") is not."""
-        if found.lang is None or found.script != NAMES_SCRIPT or pref.script == NAMES_SCRIPT:
-            return False
-        return len(split_words(text)) >= SENTENCE_WORDS
+    def _switched_to_names_script(
+        self, text: str, found: Detected, pref: LanguageProfile
+    ) -> str | None:
+        """ "thanks bro", "and petroleum?" in an Urdu-script or Cyrillic chat: a message
+        typed all in the names' script is a switch to the language it tells, or else to
+        that script's usual one if it has a word of it; names and words every language
+        types ("Tokayev?", "ok") are not a switch, nor is a message with a word in the
+        chat's own script ("ok thanks یار")."""
+        if found.script != NAMES_SCRIPT or pref.script == NAMES_SCRIPT:
+            return None
+        if _SCRIPT_LETTERS[pref.script].search(text):
+            return None
+        if found.lang is not None:
+            return found.lang
+        if not any(len(w) > 1 and w in self._usual_words for w in split_words(text.casefold())):
+            return None
+        usual = [p.code for p in self.profiles if p.script == NAMES_SCRIPT and p.default_for_script]
+        return usual[0] if usual else None

@@ -106,6 +106,7 @@ class Brain:
                 *language.common_nouns.split(),
                 *split_words(knowledge.source_text.casefold()),
             ],
+            _usual_words(knowledge),
         )
         # a suggestion button in any language names its topic
         self.topic_of_ask = {
@@ -999,6 +1000,18 @@ def _telling_words(knowledge: Knowledge) -> dict[str, list[str]]:
         words = [w for text in written for w in split_words(text.casefold()) if len(w) > 2]
         everyday.setdefault(code, []).extend(words)
     return everyday
+
+
+def _usual_words(knowledge: Knowledge) -> set[str]:
+    """The default language's own everyday words, which no other language's everyday words
+    list ("bhai", "ji" are in English's stopwords for matching, but tell Roman Urdu) and
+    none every language types ("ok")."""
+    language = knowledge.language
+    words = {*language.ordinary_words.split(), *language.common_nouns.split()}
+    words |= {str(w) for w in language.stopwords} | set(language.shorthand)
+    for others in language.everyday_words.values():
+        words -= set(others.split())
+    return words - {str(w) for w in language.grammar.international_words}
 
 
 def _word_before(text: str, part: str) -> str:
