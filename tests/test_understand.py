@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.brain import Brain, Context
-from bot.brain.understand import Lexicon, Shape, capitalised_names
+from bot.brain.understand import Lexicon, Shape, _breaks_a_cluster, _cut_start, capitalised_names
 
 
 def test_an_ordinary_word_is_ignored_not_a_missing_topic(tiny_lexicon: Lexicon) -> None:
@@ -234,6 +234,30 @@ def test_a_slip_inside_a_long_stem_of_another_script_is_forgiven(brain: Brain) -
     assert {"deal", "sign"} <= set(concepts)
     # a letter left out or added is not forgiven: "прездиенту" (president) is no "приезд"
     assert "visit" not in brain.lexicon.parse("прездиенту").concepts
+
+
+def test_kazakh_typed_without_its_vowels_is_read_as_the_word_it_was_cut_from(
+    brain: Brain,
+) -> None:
+    """Kazakh typed fast keeps the consonants: "келсм" is "келісім" (a stem alias),
+    "дейн" is "дейін"; a letter left out of a very long stem is forgiven too."""
+    assert "deal" in brain.lexicon.parse("келсм бар ма").concepts
+    assert "deal" in brain.lexicon.parse("мемрандумдар канша").concepts
+    assert brain.lexicon.correct("дейн") in ("дейін", "дейин")
+    # Russian inflects by its vowels: a word one vowel short at the end or beside another
+    # vowel is another form, not a cut ("срок" is no "сроки", "стол" no "стоили")
+    assert brain.lexicon.correct("срок") == "срок"
+    assert brain.lexicon.correct("стол") == "стол"
+    assert brain.lexicon.correct("бірге") == "бірге"  # a word of the Kazakh profile
+
+
+def test_a_cut_start_needs_two_vowels_gone_or_one_letter_of_a_very_long_stem() -> None:
+    assert _cut_start("келсм", "келісім")
+    assert not _cut_start("прездиенту", "приезд")  # one vowel: a slip, not a cut
+    assert _cut_start("мемрандумдар", "меморандум")  # one letter of ten
+    assert not _cut_start("кмр", "келісім")  # too little kept
+    assert _breaks_a_cluster("кандй", "кандай")
+    assert not _breaks_a_cluster("срок", "сроки")
 
 
 def test_a_question_word_is_never_a_form_of_a_stem_alias(brain: Brain) -> None:

@@ -39,6 +39,8 @@ class BrainConfig:
     counted_reach: int = 3  # "how many new railway deals": the nouns counted after "how many"
     everyday_slip_min: int = 5  # a word this long one slip from an everyday word is that word
     fuzzy_stem_min: int = 6  # a stem alias this long forgives one slip in a word of another script
+    fuzzy_dropped_min: int = 8  # ... and one letter left out, this long
+    fuzzy_cut_min: int = 4  # a Cyrillic word typed without vowels keeps at least this many
     sound_alike_min: int = 5  # vocabulary words this long are corrected towards by sound
     spoken_slip_edits: int = 1  # a word this near a record word by ear is a slip of it
     sound_alike_edits: int = 2  # ... from a typed word at most this many letters different

@@ -416,6 +416,7 @@ class Lexicon:
         self.max_phrase = max(len(k) for k in [*self._phrases, *self._qtypes, *self._titles])
         self._document_stems = {stem(w) for w in _all_words(knowledge.source_text.splitlines())}
         vocabulary = self._vocabulary(knowledge)
+        self._profile_words = self._words_of_profiles(knowledge)
         # Correction targets: words people mean. Alias words first, so ties go to them.
         alias_words = {w for key in [*self._phrases, *self._titles] for w in key}
         self._known_stems = {stem(w) for w in vocabulary} | alias_words
@@ -446,6 +447,12 @@ class Lexicon:
         self._load_corrections(vocabulary, alias_words)
         self._arabic_words = {w for w in vocabulary | self._ordinary if ARABIC_WORD.match(w)}
         self._splits: dict[str, tuple[str, ...]] = {}
+
+    def _words_of_profiles(self, knowledge: Knowledge) -> frozenset[str]:
+        """The words each language's profile lists ("бірге"): real words, never slips."""
+        profiles = [pack.profile for pack in knowledge.languages.values()]
+        words = (w.casefold() for p in profiles for w in p.words)
+        return frozenset(self._with_plain_letters(words))
 
     def _load_corrections(self, vocabulary: set[str], alias_words: set[str]) -> None:
         """What a mistyped word is corrected towards (see ``correct``)."""
@@ -588,11 +595,42 @@ class Lexicon:
         short = self._shorthand.get(word)
         if short is not None:  # "ppl", "thr": how phones shorten a word
             return short
+        if is_cyrillic(word) and len(word) >= CONFIG.fuzzy_cut_min:
+            return self._cut_cyrillic(word)
         if not is_latin(word) or len(word) < 2 or stem(word) in self._known_stems:
             return word
         if self._listed(word):  # "head" is a word, not a slip for "heard"
             return word
         return self._slipped(word)
+
+    def _cut_cyrillic(self, word: str) -> str:
+        """ "дейн", "кандй", "болд": a Kazakh (or Russian) word typed without its vowels is
+        the known word it was cut from; other slips in Cyrillic are left to the stems
+        (see ``_near_prefix``), which forgive them inside a word's inflections."""
+        cached = self._corrections.get(word)
+        if cached is None:
+            if self._a_cyrillic_word(word):
+                self._corrections[word] = word
+                return word
+            cut = [
+                candidate
+                for candidate in self._skeletons.get(_skeleton(word), ())
+                if len(candidate) > len(word)
+                and _is_cut_from(word, candidate)
+                and _breaks_a_cluster(word, candidate)
+            ]
+            # one word it may be cut from (as typed with or without its own letters)
+            plain = self._plain or {}
+            cached = cut[0] if len({c.translate(plain) for c in cut}) == 1 else word
+            self._corrections[word] = cached
+        return cached
+
+    def _a_cyrillic_word(self, word: str) -> bool:
+        """Known as it is: a word of the vocabulary, of a language's profile ("бірге"), or
+        a form of a stem alias ("пакистан" of "пакистан*")."""
+        if word in self._known_stems or word in self._profile_words:
+            return True
+        return any(word[:n] in self._stems_of for n in range(1, len(word) + 1))
 
     def _slipped(self, word: str) -> str:
         """The vocabulary word a slip of ``word`` comes from, or the word itself."""
@@ -1664,17 +1702,18 @@ class Lexicon:
         """ "саглашений", "падписали": one slip (a letter wrong, or two swapped) inside the
         start a stem alias names. Only long stems, and the first letter must be right, as
         for Latin typos: a letter left out or added would let "прездиенту" (president) pass
-        for "приезд" (arrival)."""
+        for "приезд" (arrival); but see ``_cut_start`` for vowels and long stems."""
         cached = self._near_prefixes.get(word)
         if cached is not None:
             return cached
         found: set[str] = set()
-        if len(word) >= CONFIG.fuzzy_stem_min:
+        slip = len(word) >= CONFIG.fuzzy_stem_min
+        if len(word) >= CONFIG.fuzzy_cut_min:
             for prefix, concept in self._prefixes.get(word[:1], []):
-                n = len(prefix)
-                if n < CONFIG.fuzzy_stem_min or concept in found:
+                if len(prefix) < CONFIG.fuzzy_stem_min or concept in found:
                     continue
-                if OSA.distance(word[:n], prefix, score_cutoff=1) <= 1:
+                near = slip and OSA.distance(word[: len(prefix)], prefix, score_cutoff=1) <= 1
+                if near or _cut_start(word, prefix):
                     found.add(concept)
         self._near_prefixes[word] = found
         return found
@@ -1929,7 +1968,15 @@ def _may_start(starts: Starts, tokens: list[Token]) -> bool:
     return False
 
 
-_VOWELS = frozenset("aeiou")
+# Russian and Kazakh too: Kazakh is often typed without its vowels ("келсм" for "келісім")
+_VOWELS = frozenset("aeiouаәеёиіоөуұүыэюя")
+_CYRILLIC_WORD = re.compile("^[а-яёәғқңөұүһі]+$")
+
+
+def is_cyrillic(word: str) -> bool:
+    return bool(_CYRILLIC_WORD.match(word))
+
+
 # a letter typed again: "agreeement" keeps two of it, then "gaaza" one
 _REPEATS = ((re.compile(r"(\w)\1{2,}"), r"\1\1"), (re.compile(r"(\w)\1+"), r"\1"))
 
@@ -1965,6 +2012,37 @@ def _outside_phrases(tokens: list[Token], matches: list[Match]) -> list[Token]:
     return [t for i, t in enumerate(tokens) if i not in inside]
 
 
+def _breaks_a_cluster(typed: str, word: str) -> bool:
+    """``typed`` (a cut of ``word``) lost a vowel between two consonants ("дейн", "кандй"),
+    which no word of the language is spelled with; a vowel lost at the end or beside
+    another is how the language inflects ("срок" is no "сроки", "стол" no "стоили")."""
+    at = 0
+    for i, letter in enumerate(word):
+        if at < len(typed) and typed[at] == letter:
+            at += 1
+        elif 0 < i < len(word) - 1 and not {word[i - 1], word[i + 1]} & _VOWELS:
+            return True
+    return False
+
+
+def _cut_start(typed: str, prefix: str) -> bool:
+    """ "келсм", "мемрандумдар", "инвестцияга": ``typed`` starts with a stem with two or
+    more of its vowels left out (Kazakh typed fast), or with one letter of a very long one
+    left out; not one letter of a short stem, where "прездиенту" would pass for "приезд"."""
+    if len(prefix) >= CONFIG.fuzzy_dropped_min and (
+        OSA.distance(typed[: len(prefix) - 1], prefix, score_cutoff=1) <= 1
+    ):
+        return True
+    at = 0
+    for letter in prefix:
+        if at < len(typed) and typed[at] == letter:
+            at += 1
+        elif letter not in _VOWELS or at == 0:
+            return False
+    # two vowels gone at least: one is a slip ("прездиенту" is no "приезд")
+    return len(prefix) - at >= 2 and at >= CONFIG.fuzzy_cut_min
+
+
 def _skeleton(word: str) -> str:
     """The first letter and the consonants after it: what a word typed without vowels keeps."""
     return word[:1] + "".join(c for c in word[1:] if c not in _VOWELS)
@@ -1976,6 +2054,8 @@ def _is_cut_from(typed: str, word: str) -> bool:
     "e" goes as the others do ("trd", "exchng", "ppl")."""
     if word.endswith("e") and len(word) > len(typed) + 1 and typed[-1:] == word[-2:-1]:
         word = word[:-1]
+    elif is_cyrillic(word) and word[-1] in _VOWELS and typed[-1:] == word[-2:-1]:
+        word = word[:-1]  # "болд", "канш": Kazakh typed fast loses its last vowel too
     if typed[:1] != word[:1] or typed[-1:] != word[-1:]:
         return False
     at = 0
@@ -1990,15 +2070,17 @@ def _is_cut_from(typed: str, word: str) -> bool:
 def _skeletons(
     vocabulary: Iterable[str], function_stems: set[str], alias_words: set[str]
 ) -> dict[str, tuple[str, ...]]:
-    """Latin vocabulary words by skeleton: function words, then alias words, then the rest,
-    shorter first within each, so an ambiguous skeleton ("thr") resolves harmlessly."""
+    """Latin and Cyrillic vocabulary words by skeleton: function words, then alias words,
+    then the rest, shorter first within each, so an ambiguous skeleton ("thr") resolves
+    harmlessly."""
 
     def rank(word: str) -> tuple[int, int, str]:
         kind = 0 if stem(word) in function_stems else 1 if stem(word) in alias_words else 2
         return (kind, len(word), word)
 
     table: dict[str, list[str]] = {}
-    for word in sorted((w for w in vocabulary if is_latin(w) and len(w) >= 2), key=rank):
+    words = (w for w in vocabulary if (is_latin(w) or is_cyrillic(w)) and len(w) >= 2)
+    for word in sorted(words, key=rank):
         table.setdefault(_skeleton(word), []).append(word)
     return {k: tuple(v) for k, v in table.items()}
 
