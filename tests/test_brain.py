@@ -241,6 +241,20 @@ def test_the_same_word_pointing_at_two_things_asks_did_you_mean(brain: Brain) ->
         assert ask(brain, option).answered
 
 
+def test_a_bare_wh_follow_up_is_no_did_you_mean_between_topics_of_another_kind(
+    brain: Brain,
+) -> None:
+    """ "where was this?" after the count ties the count and the list, neither of which
+    gives a place: the place answers; after who welcomed him, the place ties the welcome
+    on borrowed words, and the place is the topic whose signals name "where"."""
+    context = Context()
+    ask(brain, "а сколько всего соглашений подписали?", context)
+    assert ask(brain, "where was this", context).topic == "visit_place"
+    context = Context()
+    ask(brain, "Could you tell me who welcomed him when he arrived?", context)
+    assert ask(brain, "Where was that exactly?", context).topic == "visit_place"
+
+
 def test_every_suggested_question_is_one_the_brain_answers_as_meant(brain: Brain) -> None:
     """Buttons send a topic's canonical question: it must land on that topic."""
     for topic in brain.topics.values():

@@ -355,7 +355,9 @@ def same_words(case: Case) -> Answer | None:
     if not options:
         return None
     if not alike:
-        return compose.clarify(options, case.brain.speech)
+        # which of two topics that cannot answer the kind asked is no question ("where
+        # was this?" after the count): the rules after this one find one that can
+        return compose.clarify(options, case.brain.speech) if case.best.type_ok else None
     sources = [s for t in options for s in t.sources]
     return case.reply(compose.combined(options), sources=sources)
 
@@ -1219,6 +1221,11 @@ def positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:
     )
 
 
+def _asked(candidate: Candidate, parsed: Parsed) -> bool:
+    """The candidate's signals name the kind asked ("where" for the place)."""
+    return f"{parsed.qtype}_q" in candidate.matched
+
+
 def about_positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:
     """The words that make a candidate a candidate (its ``about`` concepts)."""
     about = {c for g in candidate.topic.about for c in g} & candidate.matched
@@ -1226,7 +1233,9 @@ def about_positions(candidate: Candidate, parsed: Parsed) -> frozenset[int]:
 
 
 def ambiguity(case: Case) -> tuple[list[Topic], bool]:
-    """Topics the very same words point to, and whether they are alike (same intent)."""
+    """Topics the very same words point to, and whether they are alike (same intent). The
+    question word counts as a word of the topic whose signals name it ("where was that?"
+    after who welcomed him: the place, not the welcome) when the topics differ in kind."""
     best, parsed = case.best, case.parsed
     options = [best.topic]
     alike = True
@@ -1235,6 +1244,9 @@ def ambiguity(case: Case) -> tuple[list[Topic], bool]:
         if best.score - other.score > CONFIG.tie or best.score >= CONFIG.strong:
             break
         if other.type_ok != best.type_ok or positions(other, parsed) != words:
+            continue
+        kind = other.topic.intent == best.topic.intent
+        if not kind and _asked(other, parsed) != _asked(best, parsed):
             continue
         options.append(other.topic)
         alike = alike and other.topic.intent == best.topic.intent
