@@ -260,6 +260,12 @@ def test_a_cut_start_needs_two_vowels_gone_or_one_letter_of_a_very_long_stem() -
     assert not _breaks_a_cluster("срок", "сроки")
 
 
+def test_the_person_a_little_after_a_word_of_saying_is_the_one_spoken_of(brain: Brain) -> None:
+    # "himself" between "about" and the name: Sharif is still whom he spoke of
+    assert brain.lexicon.parse("А что он сказал о самом Шарифе").spoken_of == "sharif"
+    assert brain.lexicon.parse("что он сказал").spoken_of is None
+
+
 def test_a_question_word_is_never_a_form_of_a_stem_alias(brain: Brain) -> None:
     # "қала*" (city) would swallow "қалай" (how)
     assert "place" not in brain.lexicon.parse("қалай").concepts

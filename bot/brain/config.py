@@ -56,6 +56,7 @@ class BrainConfig:
     fields_in_a_list: int = 2  # a statement naming this many fields lists where to cooperate
     doubt_reach: int = 0  # "really? I heard 40": a doubt opens the message
     absence_question_words: int = 8  # "so there was no deal on railways?": up to this long
+    said_of_reach: int = 3  # "что он сказал о самом Шарифе": a person this near after "said"
     pronoun_question_words: int = 7  # "who signed it?": up to this long, "it" is the subject
     frame_reach: int = (
         4  # "which of the agreements ...": a deal word this near "which" asks of deals

@@ -1460,11 +1460,12 @@ class Lexicon:
         return None
 
     def _said_of(self, tokens: list[Token], where: dict[str, list[int]], i: int) -> bool:
-        """ "How did Tokayev describe the PM?", "what did he call Sharif?": the person just
-        after a word of saying, with someone (or "he") before it, is the one spoken of; so is
-        one just before it after "he", where the verb comes last ("ол Шарифті қалай атады?",
-        "انہوں نے شہباز شریف کو کیا کہا؟": he called Sharif how?)."""
-        said = [s for s in where.get("say", []) if 0 < i - s <= 2]
+        """ "How did Tokayev describe the PM?", "what did he call Sharif?", "что он сказал о
+        самом Шарифе?": the person just after a word of saying, with someone (or "he") before
+        it, is the one spoken of; so is one just before it after "he", where the verb comes
+        last ("ол Шарифті қалай атады?", "انہوں نے شہباز شریف کو کیا کہا؟": he called Sharif
+        how?)."""
+        said = [s for s in where.get("say", []) if 0 < i - s <= CONFIG.said_of_reach]
         if said:
             before = [j for p in self._people for j in where.get(p, []) if j < said[0]]
             return bool(before) or self._he_before(tokens, said[0])
