@@ -255,6 +255,16 @@ def test_a_bare_wh_follow_up_is_no_did_you_mean_between_topics_of_another_kind(
     assert ask(brain, "Where was that exactly?", context).topic == "visit_place"
 
 
+def test_roman_urdu_he_is_the_last_person_and_whom_he_spoke_of_is_no_speaker(
+    brain: Brain,
+) -> None:
+    """ "unhon ne" is "he (did)": after Tokayev, "aur unhon ne Shehbaz ko kya kaha?" asks
+    what Tokayev said of Sharif, not what Sharif said."""
+    context = Context()
+    ask(brain, "Tokayev ne Pakistan ke baare mein kya kaha?", context)
+    assert ask(brain, "aur unhon ne Shehbaz ko kya kaha?", context).topic == "visionary_leader"
+
+
 def test_every_suggested_question_is_one_the_brain_answers_as_meant(brain: Brain) -> None:
     """Buttons send a topic's canonical question: it must land on that topic."""
     for topic in brain.topics.values():

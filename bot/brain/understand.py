@@ -1469,7 +1469,7 @@ class Lexicon:
         if said:
             before = [j for p in self._people for j in where.get(p, []) if j < said[0]]
             return bool(before) or self._he_before(tokens, said[0])
-        said_after = [s for s in where.get("say", []) if 0 < s - i <= 2]
+        said_after = [s for s in where.get("say", []) if 0 < s - i <= CONFIG.said_of_reach]
         return bool(said_after) and self._he_before(tokens, i)
 
     def _he_before(self, tokens: list[Token], at: int) -> bool:
