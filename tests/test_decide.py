@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.brain import Brain, Context
+from bot.brain.compose import not_among, not_mentioned
 from bot.brain.decide import Case, Redirect, _asked_details, _inside, decide
 from bot.brain.retrieve import rank
 from knowledge.loading import load_files
@@ -721,3 +722,9 @@ def test_which_agreement_asks_of_the_deals_though_countries_stand_between(brain:
     agreement asked for; the area that covers it answers, not "no details"."""
     answer = brain.answer("Which Pakistan-Kazakhstan agreement covers petroleum?")
     assert answer.answered and answer.text.startswith("Mining and petroleum cooperation")
+
+
+def test_a_thing_not_mentioned_names_each_of_its_words_once() -> None:
+    """ "software house ... software exports": the reply quotes "software", not twice."""
+    assert ("thing", "software") in not_mentioned(["software", "software"])[0].params
+    assert ("thing", "gold mining") in not_among(["gold", "mining", "gold"], 37, 7)[0].params

@@ -150,12 +150,17 @@ def what_it_says(topic: Topic, *, bare: bool = True) -> list[Piece]:
 
 
 def not_mentioned(words: Sequence[str], then: Sequence[Piece] = ()) -> list[Piece]:
-    return [line("not_mentioned", thing=" ".join(words)), *then]
+    return [line("not_mentioned", thing=_each_once(words)), *then]
+
+
+def _each_once(words: Sequence[str]) -> str:
+    """ "software house ... software exports": the thing named, each word once."""
+    return " ".join(dict.fromkeys(words))
 
 
 def not_among(words: Sequence[str], total: int, named: int) -> list[Piece]:
     """The closed-list answer: the record names some areas of the documents, not all."""
-    thing = " ".join(words)
+    thing = _each_once(words)
     capital = thing[:1].upper() + thing[1:]
     return [line("not_among_named", thing=thing, Thing=capital, total=total, named=named)]
 
