@@ -266,6 +266,12 @@ def test_the_person_a_little_after_a_word_of_saying_is_the_one_spoken_of(brain: 
     assert brain.lexicon.parse("что он сказал").spoken_of is None
 
 
+def test_small_talk_is_said_in_set_words_not_their_stems(brain: Brain) -> None:
+    """ "Regards." signs off; "regarding peace" shares its stem and is no goodbye."""
+    assert set(brain.lexicon.parse("Regards.").concepts) == {"bye"}
+    assert "bye" not in brain.lexicon.parse("and regarding regional peace?").concepts
+
+
 def test_a_question_word_is_never_a_form_of_a_stem_alias(brain: Brain) -> None:
     # "қала*" (city) would swallow "қалай" (how)
     assert "place" not in brain.lexicon.parse("қалай").concepts

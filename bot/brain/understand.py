@@ -1131,21 +1131,28 @@ class Lexicon:
         )
         if title_length > length:  # "president", but not "president of pakistan"
             return title_length, title, True
-        exact = self._exact.get(tokens[i].word) if length == 1 else None
-        if length == 1 and not exact and tokens[i].word in self._foreign_everyday:
-            length, concepts = 0, set()  # "mil" (Roman Urdu) is not a form of "miles"
-        if exact:
-            # The word as written is someone's alias: a record concept that only shares its
-            # stem is another word ("goods" for "good", "goals" for "goal"); language concepts
-            # keep their inflections ("discussed" is still "discuss").
-            concepts = set(exact) | {c for c in concepts if not self.from_record(c)}
-            if set(exact) <= SMALLTALK:
-                concepts = set(exact)
+        if length == 1:
+            length, concepts = self._one_word(tokens[i].word, concepts)
         if not length:
             length, concepts = self._match_prefix_phrase(tokens, i)
         if not length:
             length, concepts = 1, self._match_word(tokens[i])
         return length, concepts, False
+
+    def _one_word(self, word: str, concepts: set[str]) -> tuple[int, set[str]]:
+        """What one word names, as written or only by its stem."""
+        exact = self._exact.get(word)
+        if exact:
+            # The word as written is someone's alias: a record concept that only shares its
+            # stem is another word ("goods" for "good", "goals" for "goal"); language concepts
+            # keep their inflections ("discussed" is still "discuss").
+            if set(exact) <= SMALLTALK:
+                return 1, set(exact)
+            return 1, set(exact) | {c for c in concepts if not self.from_record(c)}
+        if word in self._foreign_everyday:
+            return 0, set()  # "mil" (Roman Urdu) is not a form of "miles"
+        # small talk is said in set words: "regarding" is no "regards" (goodbye)
+        return 1, {c for c in concepts if c not in SMALLTALK}
 
     def _weights(self, said: list[Match]) -> dict[str, float]:
         """Concepts in the order said; the ones that only set the scene ("during the visit")
