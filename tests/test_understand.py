@@ -272,6 +272,11 @@ def test_small_talk_is_said_in_set_words_not_their_stems(brain: Brain) -> None:
     assert "bye" not in brain.lexicon.parse("and regarding regional peace?").concepts
 
 
+def test_two_slips_in_a_long_word_keep_its_first_two_letters(brain: Brain) -> None:
+    assert brain.lexicon.correct("agrremnts") == "agreements"
+    assert brain.lexicon.correct("blinking") != "banking"  # a real word, not two slips
+
+
 def test_a_question_word_is_never_a_form_of_a_stem_alias(brain: Brain) -> None:
     # "қала*" (city) would swallow "қалай" (how)
     assert "place" not in brain.lexicon.parse("қалай").concepts

@@ -690,12 +690,13 @@ class Lexicon:
         # Best first (fewest edits, then a swap before a letter left out or added, then alias
         # words: the targets are in that order), keeping
         # only plausible slips: same first letter; 4 letters only by a swap or a left-out one.
+        # two slips keep the first two letters: "blinking" is no "banking"
         plausible = [
             candidate
-            for candidate, _, _ in sorted(
+            for candidate, edits, _ in sorted(
                 found, key=lambda f: (f[1], abs(len(f[0]) - len(word)), f[2])
             )
-            if candidate[0] == word[0]
+            if candidate[: 1 + (edits > 1)] == word[: 1 + (edits > 1)]
             and (len(word) > 4 or sorted(candidate) == sorted(word) or len(candidate) == 5)
         ]
         return plausible[0] if plausible else word
