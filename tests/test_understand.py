@@ -277,6 +277,11 @@ def test_two_slips_in_a_long_word_keep_its_first_two_letters(brain: Brain) -> No
     assert brain.lexicon.correct("blinking") != "banking"  # a real word, not two slips
 
 
+def test_urdu_typed_without_a_letters_mark_or_dots_is_still_read(brain: Brain) -> None:
+    assert "award" in brain.lexicon.parse("ایوارد ملا").concepts  # ڈ typed as د
+    assert "sharif" in brain.lexicon.parse("سہباز سریف نے کیا کہا").concepts  # ش as س
+
+
 def test_a_question_word_is_never_a_form_of_a_stem_alias(brain: Brain) -> None:
     # "қала*" (city) would swallow "қалай" (how)
     assert "place" not in brain.lexicon.parse("қалай").concepts
