@@ -14,6 +14,7 @@ _APOSTROPHES = "'\u2019\u2018`\u00b4"  # dropped, not spaced: "don't" reads "don
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])(?!(?:st|nd|rd|th)\b)|(?<=[a-z])(?=\d)")
 _NOT_WORD = re.compile(r"[^\w$]+|_+")
 _LATIN = re.compile(r"^[a-z]+$")
+_CYRILLIC = re.compile("^[а-яёәғқңөұүһі]+$")  # Russian and Kazakh letters
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # terminal colour codes pasted along
 
 
@@ -59,6 +60,10 @@ def words(text: str) -> list[str]:
 
 def is_latin(word: str) -> bool:
     return bool(_LATIN.match(word))
+
+
+def is_cyrillic(word: str) -> bool:
+    return bool(_CYRILLIC.match(word))
 
 
 # (suffix, the shortest word it is cut from, what replaces it): the first that fits wins

@@ -1245,11 +1245,11 @@ def ambiguity(case: Case) -> tuple[list[Topic], bool]:
             break
         if other.type_ok != best.type_ok or positions(other, parsed) != words:
             continue
-        kind = other.topic.intent == best.topic.intent
-        if not kind and _asked(other, parsed) != _asked(best, parsed):
+        same_intent = other.topic.intent == best.topic.intent
+        if not same_intent and _asked(other, parsed) != _asked(best, parsed):
             continue
         options.append(other.topic)
-        alike = alike and other.topic.intent == best.topic.intent
+        alike = alike and same_intent
     return (options, alike) if len(options) > 1 else ([], True)
 
 

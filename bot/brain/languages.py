@@ -166,8 +166,7 @@ class Detector:
             return kept
         if found.lang is not None:
             return found.lang
-        usual = [p.code for p in self.profiles if p.script == found.script and p.default_for_script]
-        return usual[0] if usual else self.profiles[0].code
+        return self._usual_for(found.script) or self.profiles[0].code
 
     def _chats_own(self, text: str, found: Detected, pref: LanguageProfile | None) -> str | None:
         """The chat's language where the message's script fits it and the message does not
@@ -206,5 +205,10 @@ class Detector:
             return found.lang
         if not any(len(w) > 1 and w in self._usual_words for w in split_words(text.casefold())):
             return None
-        usual = [p.code for p in self.profiles if p.script == NAMES_SCRIPT and p.default_for_script]
-        return usual[0] if usual else None
+        return self._usual_for(NAMES_SCRIPT)
+
+    def _usual_for(self, script: str | None) -> str | None:
+        """The code of the language usual for a script (English for Latin letters)."""
+        return next(
+            (p.code for p in self.profiles if p.script == script and p.default_for_script), None
+        )

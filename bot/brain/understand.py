@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 from bot.brain.config import CONFIG
 from bot.brain.dates import Months
 from bot.brain.languages import everyday_telling
-from bot.text import is_latin, normalise, number_value, stem
+from bot.text import is_cyrillic, is_latin, normalise, number_value, stem
 
 # "no, the other one": a first word set off by punctuation answers the bot
 _ANSWERING = re.compile(r"^\W*\w+\s*[,.!;:\u2014\u060c-]")
@@ -612,13 +612,7 @@ class Lexicon:
             if self._a_cyrillic_word(word):
                 self._corrections[word] = word
                 return word
-            cut = [
-                candidate
-                for candidate in self._skeletons.get(_skeleton(word), ())
-                if len(candidate) > len(word)
-                and _is_cut_from(word, candidate)
-                and _breaks_a_cluster(word, candidate)
-            ]
+            cut = [c for c in self._cut_from(word) if _breaks_a_cluster(word, c)]
             # one word it may be cut from (as typed with or without its own letters)
             plain = self._plain or {}
             cached = cut[0] if len({c.translate(plain) for c in cut}) == 1 else word
@@ -630,7 +624,7 @@ class Lexicon:
         a form of a stem alias ("пакистан" of "пакистан*")."""
         if word in self._known_stems or word in self._profile_words:
             return True
-        return any(word[:n] in self._stems_of for n in range(1, len(word) + 1))
+        return bool(self._stem_aliases_in(word))
 
     def _slipped(self, word: str) -> str:
         """The vocabulary word a slip of ``word`` comes from, or the word itself."""
@@ -663,10 +657,13 @@ class Lexicon:
     def _with_vowels(self, word: str) -> str:
         """ "hw mny yrs", "plnt protectn": a word typed without (some of) its vowels, as
         phones are typed, is the known word it was cut from; function words first."""
+        return next(self._cut_from(word), word)
+
+    def _cut_from(self, word: str) -> Iterator[str]:
+        """The vocabulary words ``word`` may be cut from, function words first."""
         for candidate in self._skeletons.get(_skeleton(word), ()):
             if len(candidate) > len(word) and _is_cut_from(word, candidate):
-                return candidate
-        return word
+                yield candidate
 
     def _other_ending(self, word: str) -> str:
         """ "kisnay" is "kisne": the same word with an ending typed the other usual way."""
@@ -1697,7 +1694,7 @@ class Lexicon:
         found = self._word_matches.get(word)  # kept, as the words read are (see tokens)
         if found is not None:
             return found
-        stems = [n for n in range(1, len(word) + 1) if word[:n] in self._stems_of]
+        stems = self._stem_aliases_in(word)
         found = {c for n in stems for c in self._stems_of[word[:n]]}
         found |= self._pattern_matches(word, max(stems, default=0))
         if not found and not is_latin(token.word) and token.stem not in self._quiet_stems:
@@ -1706,6 +1703,10 @@ class Lexicon:
             self._word_matches.clear()
         self._word_matches[word] = found
         return found
+
+    def _stem_aliases_in(self, word: str) -> list[int]:
+        """The lengths of the starts of ``word`` that a stem alias names ("пакистан*")."""
+        return [n for n in range(1, len(word) + 1) if word[:n] in self._stems_of]
 
     def _near_prefix(self, word: str) -> set[str]:
         """ "саглашений", "падписали": one slip (a letter wrong, or two swapped) inside the
@@ -1979,12 +1980,6 @@ def _may_start(starts: Starts, tokens: list[Token]) -> bool:
 
 # Russian and Kazakh too: Kazakh is often typed without its vowels ("келсм" for "келісім")
 _VOWELS = frozenset("aeiouаәеёиіоөуұүыэюя")
-_CYRILLIC_WORD = re.compile("^[а-яёәғқңөұүһі]+$")
-
-
-def is_cyrillic(word: str) -> bool:
-    return bool(_CYRILLIC_WORD.match(word))
-
 
 # a letter typed again: "agreeement" keeps two of it, then "gaaza" one
 _REPEATS = ((re.compile(r"(\w)\1{2,}"), r"\1\1"), (re.compile(r"(\w)\1+"), r"\1"))
