@@ -412,10 +412,13 @@ class Brain:
             self._introduces(found.group(1)) or (dropped and self._a_town(found.group(1)))
         ):
             rest, dropped = rest[found.end() :], True
-        if not dropped or not self._asks(rest, rest):
+        if not dropped:
             return text
-        anchored = any(self.lexicon.is_anchor(c) for c in self._parse(rest).subject)
-        return rest if anchored else text
+        # read as its questions are, which the message's own parts then reuse
+        parsed = [self._parse(p) for p in split_questions(rest, self.lexicon.grammar)]
+        asks = any(self._asks(p.text, rest) for p in parsed)
+        anchored = any(self.lexicon.is_anchor(c) for p in parsed for c in p.subject)
+        return rest if asks and anchored else text
 
     def _names_the_asker(self, words: list[str]) -> bool:
         """ "Parliamentary staffer", "Truck dispatcher at Torkham", "retired colonel here":
