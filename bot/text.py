@@ -73,6 +73,30 @@ _SUFFIXES: tuple[tuple[str, int, str], ...] = (
     ("ed", 5, ""),
     ("es", 5, ""),
 )
+# Words that look inflected but are words of their own (as Porter2 lists its exceptional
+# forms): "medical training" is no train, "news" nothing new, "evening" not "even"
+_OWN_WORDS = frozenset(
+    [
+        "training",
+        "trained",
+        "evening",
+        "morning",
+        "during",
+        "wedding",
+        "ceiling",
+        "spring",
+        "string",
+        "news",
+        "outing",
+        "inning",
+        "herring",
+        "proceed",
+        "exceed",
+        "succeed",
+        "bias",
+        "atlas",
+    ]
+)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -82,7 +106,7 @@ def stem(word: str) -> str:
     Applied identically to aliases and questions, so it only has to be consistent, not
     linguistically right ("trade", "trades", "trading", "traded" all become "trad").
     """
-    if not is_latin(word) or len(word) <= 3:
+    if not is_latin(word) or len(word) <= 3 or word in _OWN_WORDS:
         return word
     word = _without_suffix(word)
     if len(word) > 3 and word.endswith("e"):

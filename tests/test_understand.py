@@ -868,3 +868,12 @@ def test_which_day_in_roman_urdu_asks_when(brain: Brain) -> None:
     kon sa din" asks the day of the week, which the record does not give."""
     assert brain.lexicon.parse("kazakh president aya tha kon sa din tha").qtype == "when"
     assert brain.answer("hafte ka kon sa din tha").intent == "not_in_record"
+
+
+def test_a_word_of_its_own_is_not_stemmed_into_another() -> None:
+    from bot.text import stem
+
+    assert stem("trains") == stem("train")  # a plural is its noun
+    assert stem("training") != stem("train")  # "medical training" is no railway
+    assert stem("news") != stem("new")
+    assert stem("trading") == stem("trade")  # (other -ing forms still are their verb)
