@@ -577,6 +577,16 @@ def test_an_emoji_or_a_spaced_hyphen_ends_the_askers_clause(brain: Brain, messag
     assert answer.intent == "statement" and "reliable" in answer.text
 
 
+def test_a_noun_from_a_capitalised_place_says_who_asks(brain: Brain) -> None:
+    """ "orchard pest inspector from Upper Swat - ...": a noun no list knows (or a word for
+    who asks), "from"/"at" and a capitalised place close the asker's clause; an area word
+    in it qualifies the asker, so the question after it is asked alone."""
+    asked = "what did Tokayev call Pakistan"
+    answer = brain.answer(f"orchard pest inspector from Upper Swat - {asked}?")
+    assert answer.intent == "statement" and "reliable" in answer.text
+    assert brain._questions_in(f"railway deal from Upper Swat - {asked}?") != [asked]
+
+
 def test_should_i_asks_advice_on_the_askers_own_matter(brain: Brain) -> None:
     """ "should i trade gold or dollars?": advice the record cannot give, whatever its words."""
     assert brain.answer("should i trade rice or wheat this season").intent == "off_topic"

@@ -454,7 +454,8 @@ class Brain:
         # closes it; only those words are read. "Kokshetau journalist": a short clause
         # headed by a word for who asks does the same
         edges = [*plain[:SELF_WORDS_AT], *plain[-1:]]
-        opens = bool(set(edges) & selfish) or self._names_the_asker(plain)
+        placed = self._placed_asker(words, plain)
+        opens = bool(set(edges) & selfish) or placed or self._names_the_asker(plain)
         if not opens and len(words) > GREETING_WORDS:
             return False  # neither: no parse needed (most messages)
         parsed = self._parse(clause)
@@ -462,8 +463,24 @@ class Brain:
             return True
         named = set(self.people_ids) & set(parsed.concepts) or SAYING & parsed.subject
         figure = any(t.word[:1].isdigit() for t in parsed.tokens)
-        areas = self._names_an_area(parsed, plain)
+        areas = not placed and self._names_an_area(parsed, plain)
         return opens and parsed.qtype_at < 0 and not named and not areas and not figure
+
+    def _placed_asker(self, words: list[str], plain: list[str]) -> bool:
+        """ "agri dept inspector from Sahiwal", "software house owner at Arfa Tower Lahore":
+        a few words ending in a noun the record does not know (or a word for who asks),
+        then "from"/"at" and a capitalised place, and nothing more, say who asks and where;
+        an area word in them ("agri", "software") qualifies the asker, it asks nothing."""
+        after = self.lexicon.grammar.asker_after
+        at = next((i for i, w in enumerate(plain) if w in after), -1)
+        if not 0 < at <= CONFIG.asker_clause_words:
+            return False
+        place = words[at + 1 :]
+        if not 0 < len(place) <= CONFIG.asker_town_words or not all(w[:1].isupper() for w in place):
+            return False
+        noun = plain[at - 1]
+        asker = stem(noun) in self.lexicon.grammar.asker_words
+        return asker or (noun.isalpha() and not self._word_concepts(noun))
 
     def _names_an_area(self, parsed: Parsed, plain: list[str]) -> bool:
         """ "I check livestock" names the subject; "power plant trainee here" (a clause
