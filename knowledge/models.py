@@ -198,6 +198,11 @@ class Grammar(Strict):
         description="'sectors', 'fields', 'areas': asked for ('which sectors?'), they ask how "
         "the record's own things divide, never for a thing the record lacks",
     )
+    duration_verbs: list[Word] = Field(
+        default=[],
+        description="'last': after 'did/does/will' and ending its clause, a verb of lasting "
+        "('how long did the visit last?'), not the word for the previous one ('the last visit')",
+    )
     past_auxiliaries: list[Word] = Field(
         default=[],
         description="'did', 'was': a question with one asks of the past, so a word of "

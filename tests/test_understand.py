@@ -877,3 +877,13 @@ def test_a_word_of_its_own_is_not_stemmed_into_another() -> None:
     assert stem("training") != stem("train")  # "medical training" is no railway
     assert stem("news") != stem("new")
     assert stem("trading") == stem("trade")  # (other -ing forms still are their verb)
+
+
+def test_a_duration_verb_ending_a_question_of_time_is_no_word_of_the_past(brain: Brain) -> None:
+    """ "how long did the visit last?" asks how long it lasted, not of "the last visit";
+    "when did one visit last?" and "how long since the last visit?" still ask of the past."""
+    lexicon = brain.lexicon
+    assert "past" not in lexicon.parse("how long did the visit last?").concepts
+    assert "past" not in lexicon.parse("how many days did the trip last in total?").concepts
+    assert "past" in lexicon.parse("how long since the last visit?").concepts
+    assert "past" in lexicon.parse("when did a kazakh president visit last?").concepts

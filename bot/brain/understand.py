@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     )
 
 GENERIC_QTYPES = frozenset({"what", "how", "yes_no"})
+DURATION_KINDS = frozenset({"how_long", "count"})  # "how long", "how many days" did it last
 OFF_TOPIC = "offtopic"  # the language file's concept for what the bot does not cover
 SIBLING_WORDS = 3  # a name this long, one word changed, names a thing of the same kind
 SAYING_VERBS = frozenset({"say", "discuss"})  # "does it say which ...": the kind asked follows
@@ -83,6 +84,7 @@ class Shape:
     asker_marks: frozenset[str] = frozenset()
     doubt_openers: frozenset[str] = frozenset()
     past_auxiliaries: frozenset[str] = frozenset()
+    duration_verbs: frozenset[str] = frozenset()
     of_words: frozenset[str] = frozenset()
     category_words: frozenset[str] = frozenset()
     separable_particles: frozenset[str] = frozenset()
@@ -810,6 +812,7 @@ class Lexicon:
         kind = self._find_qtype(stems, start, negations)
         sums = self._sums(tokens)  # "17 times 23": no figures of the record
         askers = self._askers(tokens)  # "my students want to know": who asks, no topic
+        askers |= self._lasting(tokens, kind.qtype)  # "how long did it last": no "last visit"
         matches = self._matches(
             tokens, start, kind.phrases | negations | sums | askers, kind.heads, kind.phrases
         )
@@ -1407,6 +1410,21 @@ class Lexicon:
             i
             for i in range(1, len(tokens))
             if tokens[i].stem in grammar.asker_words and tokens[i - 1].surface in grammar.self_words
+        }
+
+    def _lasting(self, tokens: list[Token], qtype: str | None) -> set[int]:
+        """ "how long did the visit last (in total)?", "how many days did it last?": in a
+        question of time, a duration verb after an auxiliary, ending its clause or before a
+        function word, is the verb, not "the last visit" ("when did one visit last?" is)."""
+        grammar = self.grammar
+        if qtype not in DURATION_KINDS or not grammar.duration_verbs:
+            return set()
+        return {
+            i
+            for i, token in enumerate(tokens)
+            if token.word in grammar.duration_verbs
+            and (i + 1 == len(tokens) or tokens[i + 1].stem in self._stopwords)
+            and any(t.word in grammar.past_auxiliaries for t in tokens[:i])
         }
 
     def _sums(self, tokens: list[Token]) -> set[int]:
@@ -2202,6 +2220,7 @@ def _shape(grammar: Grammar) -> Shape:
         asker_marks=_plain(grammar.asker_marks),
         doubt_openers=_plain(grammar.doubt_openers),
         past_auxiliaries=_plain(grammar.past_auxiliaries),
+        duration_verbs=_plain(grammar.duration_verbs),
         of_words=_plain(grammar.of_words),
         category_words=_plain(grammar.category_words),
         separable_particles=_plain(grammar.separable_particles),
