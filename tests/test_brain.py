@@ -608,3 +608,20 @@ def test_asked_whether_there_is_none_no_yes_comes_first(brain: Brain) -> None:
     answer = brain.answer("and nothing on UN peacekeeping?", context)
     assert answer.answered and "peacekeeping" in answer.text
     assert not answer.text.startswith("Yes")
+
+
+def test_a_follow_up_borrows_the_last_kind_only_when_its_own_topic_answers_it(
+    brain: Brain,
+) -> None:
+    """ "by whom?", then "and the anthems?": the anthems tell no who, so what they name is
+    asked, not the last question's kind; "and the target?" after "when?" keeps the kind,
+    which the target answers (by next year)."""
+    context = Context()
+    brain.answer("where exactly was Tokayev received?", context)
+    brain.answer("by whom?", context)
+    anthems = brain.answer("and the anthems?", context)
+    assert anthems.intent == "ceremony" and "anthem" in anthems.text
+    context = Context()
+    brain.answer("when did the visit happen?", context)
+    target = brain.answer("and the trade target?", context)
+    assert target.intent == "trade_target" and "next year" in target.text

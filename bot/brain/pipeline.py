@@ -706,7 +706,7 @@ class Brain:
 
     def _resolve(self, parsed: Parsed, context: Context) -> Resolved:
         """The conversation stage, with what it asks of the brain."""
-        return resolve(
+        resolved = resolve(
             parsed,
             context,
             self.lexicon,
@@ -715,6 +715,20 @@ class Brain:
             self._echoes,
             self._owner,
         )
+        lent, kind = resolved.parsed, resolved.parsed.qtype
+        if not lent.borrowed_kind or kind is None or self._own_topic_answers(parsed, kind):
+            return resolved
+        # "by whom?", then "and the anthems?": the anthems' topic tells no who; what they
+        # name is asked, not the last question's kind
+        concepts = {c: w for c, w in lent.concepts.items() if c != f"{kind}_q"}
+        unasked = evolve(lent, qtype=parsed.qtype, concepts=concepts, borrowed_kind=False)
+        return Resolved(unasked, resolved.mentioned, resolved.leaned_back)
+
+    def _own_topic_answers(self, parsed: Parsed, kind: str) -> bool:
+        """Whether the best topic of a message's own words (if any) answers ``kind``."""
+        ranked = rank(parsed, self.topic_index, self.lexicon)
+        own = next((c.topic for c in ranked if c.evidence >= CONFIG.min_evidence), None)
+        return own is None or kind in GENERIC_QTYPES or kind in own.answers
 
     def _parse(self, text: str) -> Parsed:
         """``lexicon.parse``, once per text while one message is answered: a message of
