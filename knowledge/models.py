@@ -274,6 +274,12 @@ class Grammar(Strict):
         description="'times', 'plus': between two numbers, a sum to work out ('what is 17 "
         "times 23?'), which the bot does not do; those numbers are no figures of the record",
     )
+    asked_inside: list[Word] = Field(
+        default=[],
+        description="'kab', 'kis', 'қашан': question words of a language that asks where the "
+        "word stands, not first ('date kya thi aur ye sab kis shehar mein hua?'); two clauses "
+        "joined by 'and' that each hold one are two questions",
+    )
     what_inside: list[Word] = Field(
         default=[],
         description="yes/no words that ask 'what' inside a sentence, neither first nor last "

@@ -887,3 +887,16 @@ def test_a_duration_verb_ending_a_question_of_time_is_no_word_of_the_past(brain:
     assert "past" not in lexicon.parse("how many days did the trip last in total?").concepts
     assert "past" in lexicon.parse("how long since the last visit?").concepts
     assert "past" in lexicon.parse("when did a kazakh president visit last?").concepts
+
+
+def test_two_clauses_that_each_ask_inside_are_two_questions(brain: Brain) -> None:
+    """Urdu and Kazakh ask where the question word stands: "date kya thi aur ye sab kis
+    shehar mein hua" is two questions; "Pakistan aur Kazakhstan ne kitne MoU sign kiye" one."""
+    from bot.brain.understand import split_questions
+
+    grammar = brain.lexicon.grammar
+    assert len(split_questions("date kya thi aur ye sab kis shehar mein hua?", grammar)) == 2
+    assert (
+        len(split_questions("Тоқаевқа қандай орден берілді, бұл неше жылдағы сапар?", grammar)) == 2
+    )
+    assert len(split_questions("Pakistan aur Kazakhstan ne kitne MoU sign kiye?", grammar)) == 1

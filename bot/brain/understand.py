@@ -71,6 +71,7 @@ class Shape:
     stand_ins: frozenset[str] = frozenset()
     yes_no_anywhere: frozenset[str] = frozenset()
     what_inside: frozenset[str] = frozenset()
+    asked_inside: frozenset[str] = frozenset()
     counted_generic: frozenset[str] = frozenset()
     indefinite_after: frozenset[str] = frozenset()
     arithmetic_words: frozenset[str] = frozenset()
@@ -2200,6 +2201,7 @@ def _shape(grammar: Grammar) -> Shape:
         stand_ins=_plain(grammar.stand_ins),
         yes_no_anywhere=_stemmed(grammar.yes_no_anywhere),
         what_inside=_stemmed(grammar.what_inside),
+        asked_inside=_plain(grammar.asked_inside),
         counted_generic=_stemmed(grammar.counted_generic),
         indefinite_after=_stemmed(grammar.indefinite_after),
         markers_after=_plain(grammar.markers_after),
@@ -2325,6 +2327,14 @@ def listed_items(text: str, shape: Shape) -> list[str]:
     return [p.strip(" ,") for p in pieces[::2] if p.strip(" ,")]
 
 
+def _both_ask_inside(head: str, before: str, inside: frozenset[str]) -> bool:
+    """ "date kya thi aur ye sab kis shehar mein hua": in a language that asks where its
+    question word stands, each side of "aur" holding one is a question of its own."""
+    if not inside or not head:
+        return False
+    return not inside.isdisjoint(head.split()) and not inside.isdisjoint(normalise(before).split())
+
+
 def _may_start_question(head: str, starters: tuple[str, ...]) -> bool:
     """What ``_starts_question`` needs of ``head`` before it looks at what went before."""
     return bool(head) and (head.startswith(starters) or _after_short_word(head, starters))
@@ -2353,9 +2363,11 @@ def split_questions(text: str, shape: Shape) -> list[str]:
         current = pieces[0]
         for sep, piece in zip(pieces[1::2], pieces[2::2], strict=True):
             head = normalise(piece)
-            if _may_start_question(head, starters) and _starts_question(
-                head, normalise(current), starters
-            ):  # (what went before is read only when what follows may start a question)
+            if (
+                _may_start_question(head, starters)
+                and _starts_question(head, normalise(current), starters)
+            ) or _both_ask_inside(head, current, shape.asked_inside):
+                # (what went before is read only when what follows may start a question)
                 parts.append(current)
                 current = piece
             else:
