@@ -900,3 +900,13 @@ def test_two_clauses_that_each_ask_inside_are_two_questions(brain: Brain) -> Non
         len(split_questions("Тоқаевқа қандай орден берілді, бұл неше жылдағы сапар?", grammar)) == 2
     )
     assert len(split_questions("Pakistan aur Kazakhstan ne kitne MoU sign kiye?", grammar)) == 1
+
+
+def test_an_acronym_is_a_name_no_spelling_slip(brain: Brain) -> None:
+    """ "KSE 100 closing today?": an acronym, even first in the message, is no slip for a
+    word of the language ("kaise"); a message all in capitals is shouting, not names."""
+    from bot.brain.understand import latin_names
+
+    assert "kse" in latin_names("KSE 100 closing today?")
+    assert latin_names("HOW MANY MOUS SIGNED") == frozenset()
+    assert "kse" in brain.lexicon.parse("KSE 100 closing today?").unknown

@@ -127,12 +127,14 @@ def capitalised_names(text: str) -> frozenset[str]:
 # A Latin word with a capital letter after the start of its sentence ("visit Kaghan valley",
 # "a company in Istanbul"): the name of something, kept as typed
 _LATIN_CAPITALISED = re.compile(r"(?<=[^\s.!?…])\s+[\"'(]?([A-Z][a-z]{2,})\b")
+_LATIN_ACRONYM = re.compile(r"\b([A-Z]{2,5})(?:\d+)?\b")  # "KSE", "PSX", "IMF": anywhere
 
 
 def latin_names(text: str) -> frozenset[str]:
     """The normalised Latin words written as names inside a sentence (see
-    ``capitalised_names``): a spelling slip is never corrected out of a name."""
-    found = _LATIN_CAPITALISED.findall(text)
+    ``capitalised_names``), and acronyms anywhere ("KSE 100 closing?" is no "kaise"): a
+    spelling slip is never corrected out of a name."""
+    found = _LATIN_CAPITALISED.findall(text) + _LATIN_ACRONYM.findall(text)
     if not found or 2 * len(found) >= len(text.split()):
         return frozenset()
     return frozenset(normalise(w) for w in found)
