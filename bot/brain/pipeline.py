@@ -320,7 +320,7 @@ class Brain:
         parts = split_questions(text, self.lexicon.grammar)
         if len(parts) <= 1:
             return parts
-        if self._excludes_areas(text):
+        if self._excludes_areas(text, parts):
             return [text]  # "besides railway and transit, what else?" is one question
         parts = self._without_denials(parts)  # "Not Gaza. What..."
         parts = self._with_tags_joined(parts, text)  # "..., didn't he?": one claim to check
@@ -387,17 +387,26 @@ class Brain:
             return self._without_introduction(text)
         before, rest = self._parse(found.group(1)), text[found.end() :]
         asks_before = before.qtype is not None and before.qtype_at >= 0  # not "will ask this:"
-        if asks_before or not self._asks(rest, rest) or not self._parse(rest).subject:
+        asks, subject = self._read_as_questions(rest)
+        if asks_before or not asks or not subject:
             return text
-        if self._names_what_the_rest_frames(before, self._parse(rest)):
+        if self._names_what_the_rest_frames(before, subject):
             return self._without_introduction(text)
         return rest
 
-    def _names_what_the_rest_frames(self, before: Parsed, rest: Parsed) -> bool:
+    def _read_as_questions(self, rest: str) -> tuple[bool, frozenset[str]]:
+        """Whether the rest of a message asks, and what its questions name: read as its
+        questions are (each parsed once, and reused when they are answered), not once more
+        as a whole."""
+        parsed = [self._parse(p) for p in split_questions(rest, self.lexicon.grammar)]
+        asks = any(self._asks(p.text, rest) for p in parsed)
+        return asks, frozenset(c for p in parsed for c in p.subject)
+
+    def _names_what_the_rest_frames(self, before: Parsed, subject: frozenset[str]) -> bool:
         """ "Wheat exports to Pakistan: any agreement signed?": the question after the colon
         asks only whether there was a deal; the area it asks of is named before it."""
         lexicon = self.lexicon
-        return rest.subject <= DEAL_WORDS | lexicon.agreement_words and any(
+        return subject <= DEAL_WORDS | lexicon.agreement_words and any(
             lexicon.is_area(c) for c in before.subject
         )
 
@@ -414,10 +423,8 @@ class Brain:
             rest, dropped = rest[found.end() :], True
         if not dropped:
             return text
-        # read as its questions are, which the message's own parts then reuse
-        parsed = [self._parse(p) for p in split_questions(rest, self.lexicon.grammar)]
-        asks = any(self._asks(p.text, rest) for p in parsed)
-        anchored = any(self.lexicon.is_anchor(c) for p in parsed for c in p.subject)
+        asks, subject = self._read_as_questions(rest)
+        anchored = any(self.lexicon.is_anchor(c) for c in subject)
         return rest if asks and anchored else text
 
     def _names_the_asker(self, words: list[str]) -> bool:
@@ -576,12 +583,13 @@ class Brain:
             at += 1
         return at
 
-    def _excludes_areas(self, text: str) -> bool:
+    def _excludes_areas(self, text: str, parts: list[str]) -> bool:
+        """ "besides railway and transit, what else?": one question, whatever its parts."""
         tokens = self.lexicon.tokens(text)
         if not self.lexicon.may_name("besides", tokens) or not self.lexicon.may_name_area(tokens):
             return False  # no word that may say "besides", or name an area: no need to parse
-        whole = self._parse(text).concepts
-        return "besides" in whole and any(self.lexicon.is_area(c) for c in whole)
+        named = {c for p in parts for c in self._parse(p).concepts}
+        return "besides" in named and any(self.lexicon.is_area(c) for c in named)
 
     def answer_topic(
         self, topic_id: str, context: Context | None = None, lang: str | None = None
