@@ -124,6 +124,8 @@ SETS = [
     "questions_blind95.yaml",
     "questions_blind96.yaml",  # round 49 first looks 91.9% and 93.1%
     "questions_blind97.yaml",
+    "questions_blind98.yaml",  # round 50 first looks 96.2% and 92.5%
+    "questions_blind99.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -223,6 +225,8 @@ FLOORS = {
     "questions_blind95.yaml": 0.97,
     "questions_blind96.yaml": 0.91,
     "questions_blind97.yaml": 0.93,
+    "questions_blind98.yaml": 0.96,
+    "questions_blind99.yaml": 0.92,
 }
 
 
@@ -248,61 +252,63 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law", "UN
-    peacekeeping jobs", "railways in India"); today 46 of 1237 get a record fact (47 at
-    round 49's first look, which added "my wifi router keeps blinking red, fix?":
-    "blinking" was corrected to "banking"), and 46 of the 1213 before it: round 48's
-    first look added two ("Trade licence renewal in Punjab, what documents do I need?",
-    "list maritime engineering universities in pakistan"), and 44 of the 1189 before
-    it: round 47's first look added one ("who won the nobel peace award last year",
-    word for word a trap already counted), and 43 of the 1165 before it: round 46's
-    first look added none, and 43 of the 1141 before it: round 41's first look added
-    none, and 43 of the 1117 before it: round 40's first look added two ("how to
-    register for an import export trade license in pakistan, what documents for NTN",
-    "who won the nobel peace award last year"), and 41 of the 1093 before it (42 at its
-    first look): round 39's first look added four ("give me a short history of the Gaza
-    strip before 1948", "explain the whole history of the gaza conflict since 1948
-    pls", "petroleum prices kab kam hongay? petrol is so expensive now", "trade licence
-    renewal fee at almaty akimat?"), and 38 of the 1069 before it (41 at its first
-    look): round 38's first look added three ("who won the Nobel peace award last
-    year", "Who won the Ballon d'Or award this year?", "should i trade gold or dollars
-    this month"), and 38 of the 1045 before it: round 37's first look added one ("Can
-    you explain the history of the Gaza Strip since 1948?"), and 37 of the 1021 before
-    it: round 36's first look added one ("how do I get a mining job in Australia?"),
-    and 36 of the 997 before it (38 before that session's changes): round 35's first
-    look added two ("how to start forex trade with small money", "bus route 23
-    timings"), and "the best X" as a request took five of the 41 of 973 before it:
-    round 34's first look added one ("who won the Nobel peace award this year", the
-    award); 40 of 949 before it, round 31's first look added none; 40 of 925 before it
-    (48 before the language file's requests for help, "how do you say", "should i buy",
-    "suggest a", were declined as off topic): round 30's first look added one ("best
-    petroleum engineering universities in pakistan?"), and 47 of the 901 before it:
-    round 29's first look added three ("best month to visit Kaghan valley with
-    family?", "how do you say 'good night' in Kazakh", registering a freight company in
-    Istanbul), and 44 of the 877 before it: round 28's first look added three (a Gaza
-    relief donation, a Dubai trade licence, "babar azam last 5 innings avg?"), and 41
-    of the 853 before it: round 27's first look added none, and 41 of the 829 before
-    it: round 26's first look added one ("suggest a good motion for an inter-university
-    debate final"), and 40 of the 805 before it: round 25's first look added one ("how
-    should I address an ambassador in a formal letter?"), and 39 of the 781 before it:
-    round 24's first look added two ("kazakhstan visa fee for pakistani passport
-    holders?", "what papers do I need to ship halal lamb from Shymkent to Dubai"), and
-    37 of the 757 before it (39 before "what documents do I need?" beside a declined
-    visa request was declined too): round 23's first look added four ("What's the
-    latest on Pakistan's IMF programme?", a work visa, importing paracetamol, rice for
-    salty soil), and 35 of the 733 before it (36 before "what a text contains" moved to
-    the language file; sums such as "what is 17 times 23" are declined now: 41 before
-    that; round 21's first look added two, "How do I apply for a student visa to
-    Kazakhstan, what documents do I need?" and "any good shops for pointe shoes in
-    Lahore?"; 39 of 709 before it; round 20's first look added one, "best biryani in
-    islamabad?", which gets the visit's place; 38 of 685 before it; round 18's first
-    look added one, "what is 17 times 23", word for word a trap already counted; 37 of
-    661 before it, round 17's first look added none; 36 of the 613 before round 16,
-    whose first look added one: a debate speech on climate change; 35 of the 589 before
-    round 15, whose first look added one: a quiz on the solar system; 32 of the 367
-    that were here before rounds 6 to 8, down from 34). Never more."""
+    peacekeeping jobs", "railways in India"); today 45 of 1261 get a record fact (round
+    50's first look added one, "tips for the maritime law paper in LLB part 3?"), and
+    44 of the 1237 before it (46 before this session's changes; 47 at round 49's first
+    look, which added "my wifi router keeps blinking red, fix?": "blinking" was
+    corrected to "banking"), and 46 of the 1213 before it: round 48's first look added
+    two ("Trade licence renewal in Punjab, what documents do I need?", "list maritime
+    engineering universities in pakistan"), and 44 of the 1189 before it: round 47's
+    first look added one ("who won the nobel peace award last year", word for word a
+    trap already counted), and 43 of the 1165 before it: round 46's first look added
+    none, and 43 of the 1141 before it: round 41's first look added none, and 43 of the
+    1117 before it: round 40's first look added two ("how to register for an import
+    export trade license in pakistan, what documents for NTN", "who won the nobel peace
+    award last year"), and 41 of the 1093 before it (42 at its first look): round 39's
+    first look added four ("give me a short history of the Gaza strip before 1948",
+    "explain the whole history of the gaza conflict since 1948 pls", "petroleum prices
+    kab kam hongay? petrol is so expensive now", "trade licence renewal fee at almaty
+    akimat?"), and 38 of the 1069 before it (41 at its first look): round 38's first
+    look added three ("who won the Nobel peace award last year", "Who won the Ballon
+    d'Or award this year?", "should i trade gold or dollars this month"), and 38 of the
+    1045 before it: round 37's first look added one ("Can you explain the history of
+    the Gaza Strip since 1948?"), and 37 of the 1021 before it: round 36's first look
+    added one ("how do I get a mining job in Australia?"), and 36 of the 997 before it
+    (38 before that session's changes): round 35's first look added two ("how to start
+    forex trade with small money", "bus route 23 timings"), and "the best X" as a
+    request took five of the 41 of 973 before it: round 34's first look added one ("who
+    won the Nobel peace award this year", the award); 40 of 949 before it, round 31's
+    first look added none; 40 of 925 before it (48 before the language file's requests
+    for help, "how do you say", "should i buy", "suggest a", were declined as off
+    topic): round 30's first look added one ("best petroleum engineering universities
+    in pakistan?"), and 47 of the 901 before it: round 29's first look added three
+    ("best month to visit Kaghan valley with family?", "how do you say 'good night' in
+    Kazakh", registering a freight company in Istanbul), and 44 of the 877 before it:
+    round 28's first look added three (a Gaza relief donation, a Dubai trade licence,
+    "babar azam last 5 innings avg?"), and 41 of the 853 before it: round 27's first
+    look added none, and 41 of the 829 before it: round 26's first look added one
+    ("suggest a good motion for an inter-university debate final"), and 40 of the 805
+    before it: round 25's first look added one ("how should I address an ambassador in
+    a formal letter?"), and 39 of the 781 before it: round 24's first look added two
+    ("kazakhstan visa fee for pakistani passport holders?", "what papers do I need to
+    ship halal lamb from Shymkent to Dubai"), and 37 of the 757 before it (39 before
+    "what documents do I need?" beside a declined visa request was declined too): round
+    23's first look added four ("What's the latest on Pakistan's IMF programme?", a
+    work visa, importing paracetamol, rice for salty soil), and 35 of the 733 before it
+    (36 before "what a text contains" moved to the language file; sums such as "what is
+    17 times 23" are declined now: 41 before that; round 21's first look added two,
+    "How do I apply for a student visa to Kazakhstan, what documents do I need?" and
+    "any good shops for pointe shoes in Lahore?"; 39 of 709 before it; round 20's first
+    look added one, "best biryani in islamabad?", which gets the visit's place; 38 of
+    685 before it; round 18's first look added one, "what is 17 times 23", word for
+    word a trap already counted; 37 of 661 before it, round 17's first look added none;
+    36 of the 613 before round 16, whose first look added one: a debate speech on
+    climate change; 35 of the 589 before round 15, whose first look added one: a quiz
+    on the solar system; 32 of the 367 that were here before rounds 6 to 8, down from
+    34). Never more."""
     total, answered = _answered_off_topic(brain, sorted(FLOORS))
     assert total >= 95
-    assert len(answered) <= 46, answered
+    assert len(answered) <= 45, answered
 
 
 def test_grading_can_fail(brain: Brain) -> None:
@@ -392,6 +398,8 @@ CONVERSATIONS = {
     "conversations75.yaml": 0.94,  # round 48: 94.1% (271/288) on first look
     "conversations76.yaml": 0.92,  # round 49: 92.0% (265/288) on first look
     "conversations77.yaml": 0.90,  # round 49: 90.6% (261/288) on first look
+    "conversations78.yaml": 0.93,  # round 50: 93.8% (270/288) on first look
+    "conversations79.yaml": 0.93,  # round 50: 93.8% (270/288) on first look
 }
 
 
