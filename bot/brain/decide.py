@@ -1011,7 +1011,9 @@ def sibling_name(case: Case) -> Answer | None:
     if not named or not case.topic.answered:
         return None
     holders: list[Piece] = [  # "the Uzbek president": the record's own holder of the title
-        line("another_holder", who=Term(f"person.{c}")) for c in named if c in people
+        line("another_holder", who=Term(f"person.{c}"), role=Term(f"role.{c}"))
+        for c in named
+        if c in people
     ]
     return case.reply([*holders[:1], Said(case.topic.id)], answered=True, intent="false_premise")
 
