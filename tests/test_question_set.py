@@ -126,6 +126,8 @@ SETS = [
     "questions_blind97.yaml",
     "questions_blind98.yaml",  # round 50 first looks 96.2% and 92.5%
     "questions_blind99.yaml",
+    "questions_blind100.yaml",  # round 51 first looks 96.9% and 96.2%
+    "questions_blind101.yaml",
 ]
 # Sets measured after the rebuild began: floors just under today's level, so a change that
 # generalises worse fails; the 95% bar stays for the sets that were tuned on before.
@@ -227,6 +229,8 @@ FLOORS = {
     "questions_blind97.yaml": 0.93,
     "questions_blind98.yaml": 0.96,
     "questions_blind99.yaml": 0.92,
+    "questions_blind100.yaml": 0.96,
+    "questions_blind101.yaml": 0.96,
 }
 
 
@@ -252,22 +256,23 @@ def test_no_off_topic_question_gets_an_answer(brain: Brain) -> None:
 
 def test_off_topic_traps_of_the_new_sets_stay_few(brain: Brain) -> None:
     """The rebuild round's sets have traps that share a record word ("maritime law", "UN
-    peacekeeping jobs", "railways in India"); today 45 of 1261 get a record fact (round
-    50's first look added one, "tips for the maritime law paper in LLB part 3?"), and
-    44 of the 1237 before it (46 before this session's changes; 47 at round 49's first
-    look, which added "my wifi router keeps blinking red, fix?": "blinking" was
-    corrected to "banking"), and 46 of the 1213 before it: round 48's first look added
-    two ("Trade licence renewal in Punjab, what documents do I need?", "list maritime
-    engineering universities in pakistan"), and 44 of the 1189 before it: round 47's
-    first look added one ("who won the nobel peace award last year", word for word a
-    trap already counted), and 43 of the 1165 before it: round 46's first look added
-    none, and 43 of the 1141 before it: round 41's first look added none, and 43 of the
-    1117 before it: round 40's first look added two ("how to register for an import
-    export trade license in pakistan, what documents for NTN", "who won the nobel peace
-    award last year"), and 41 of the 1093 before it (42 at its first look): round 39's
-    first look added four ("give me a short history of the Gaza strip before 1948",
-    "explain the whole history of the gaza conflict since 1948 pls", "petroleum prices
-    kab kam hongay? petrol is so expensive now", "trade licence renewal fee at almaty
+    peacekeeping jobs", "railways in India"); today 45 of 1285 get a record fact (round
+    51's first look added none), and 45 of the 1261 before it (round 50's first look
+    added one, "tips for the maritime law paper in LLB part 3?"), and 44 of the 1237
+    before it (46 before this session's changes; 47 at round 49's first look, which
+    added "my wifi router keeps blinking red, fix?": "blinking" was corrected to
+    "banking"), and 46 of the 1213 before it: round 48's first look added two ("Trade
+    licence renewal in Punjab, what documents do I need?", "list maritime engineering
+    universities in pakistan"), and 44 of the 1189 before it: round 47's first look
+    added one ("who won the nobel peace award last year", word for word a trap already
+    counted), and 43 of the 1165 before it: round 46's first look added none, and 43 of
+    the 1141 before it: round 41's first look added none, and 43 of the 1117 before it:
+    round 40's first look added two ("how to register for an import export trade
+    license in pakistan, what documents for NTN", "who won the nobel peace award last
+    year"), and 41 of the 1093 before it (42 at its first look): round 39's first look
+    added four ("give me a short history of the Gaza strip before 1948", "explain the
+    whole history of the gaza conflict since 1948 pls", "petroleum prices kab kam
+    hongay? petrol is so expensive now", "trade licence renewal fee at almaty
     akimat?"), and 38 of the 1069 before it (41 at its first look): round 38's first
     look added three ("who won the Nobel peace award last year", "Who won the Ballon
     d'Or award this year?", "should i trade gold or dollars this month"), and 38 of the
@@ -400,6 +405,8 @@ CONVERSATIONS = {
     "conversations77.yaml": 0.90,  # round 49: 90.6% (261/288) on first look
     "conversations78.yaml": 0.93,  # round 50: 93.8% (270/288) on first look
     "conversations79.yaml": 0.93,  # round 50: 93.8% (270/288) on first look
+    "conversations80.yaml": 0.95,  # round 51: 95.5% (275/288) on first look
+    "conversations81.yaml": 0.95,  # round 51: 95.1% (274/288) on first look
 }
 
 
