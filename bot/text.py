@@ -54,6 +54,13 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1 << 14)
+def normalise_word(word: str) -> str:
+    """``normalise`` of one typed word, kept: words repeat across messages where whole
+    texts do not (and ``normalise`` keeps only the last few texts)."""
+    return normalise(word)
+
+
 def words(text: str) -> list[str]:
     return normalise(text).split()
 

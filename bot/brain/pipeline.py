@@ -36,7 +36,7 @@ from bot.brain.understand import (
     numbered,
     split_questions,
 )
-from bot.text import clean, normalise, stem
+from bot.text import clean, normalise, normalise_word, stem
 from bot.text import words as split_words
 from knowledge.basics import normalise_quotes, split_sentences
 
@@ -320,7 +320,7 @@ class Brain:
         parts = split_questions(text, self.lexicon.grammar)
         if len(parts) <= 1:
             return parts
-        if self._excludes_areas(text, parts):
+        if self._excludes_areas(parts):
             return [text]  # "besides railway and transit, what else?" is one question
         parts = self._without_denials(parts)  # "Not Gaza. What..."
         parts = self._with_tags_joined(parts, text)  # "..., didn't he?": one claim to check
@@ -455,7 +455,7 @@ class Brain:
         """A greeting ("Hi!", "Assalam o alaikum bhai,"), or words about the asker."""
         selfish = self.lexicon.grammar.self_words
         words = clause.split()
-        plain = [normalise(w) for w in words]
+        plain = [normalise_word(w) for w in words]
         # "I teach in Larkana", "for my essay", "Skardu se hotel wala hun": the asker opens
         # the clause (in its first few words) or, in a language whose verb comes last,
         # closes it; only those words are read. "Kokshetau journalist": a short clause
@@ -583,11 +583,9 @@ class Brain:
             at += 1
         return at
 
-    def _excludes_areas(self, text: str, parts: list[str]) -> bool:
-        """ "besides railway and transit, what else?": one question, whatever its parts."""
-        tokens = self.lexicon.tokens(text)
-        if not self.lexicon.may_name("besides", tokens) or not self.lexicon.may_name_area(tokens):
-            return False  # no word that may say "besides", or name an area: no need to parse
+    def _excludes_areas(self, parts: list[str]) -> bool:
+        """ "besides railway and transit, what else?": one question, whatever its parts
+        (read as they are, which the next stages reuse)."""
         named = {c for p in parts for c in self._parse(p).concepts}
         return "besides" in named and any(self.lexicon.is_area(c) for c in named)
 
