@@ -819,7 +819,7 @@ class Lexicon:
         matches = self._matches(
             tokens, start, kind.phrases | negations | sums | askers, kind.heads, kind.phrases
         )
-        negated, denied = self._denial(tokens, matches)  # "not the award, what did he say?"
+        negated, denied = self._denial(tokens, matches, negations)  # "not the award, ..."
         said = [m for m in matches if not m.title and m.at not in negated]
         concepts = self._weights(said)
         if sums:
@@ -1254,11 +1254,11 @@ class Lexicon:
                 concepts[concept] = self.info[concept].weight
 
     def _denial(
-        self, tokens: list[Token], matches: list[Match]
+        self, tokens: list[Token], matches: list[Match], negations: set[int]
     ) -> tuple[frozenset[int], frozenset[str]]:
         """Where the denied phrase stands and the concepts denied; none when the message
         has nothing else to ask about ("not the city, the house" still asks of the place)."""
-        negated = self._negated(tokens, matches)
+        negated = self._negated(tokens, matches, negations)
         kinds = self.grammar.category_words  # "not even the health sector?": no other thing
         rest = {
             c
@@ -1271,11 +1271,13 @@ class Lexicon:
         denied = frozenset(c for m in matches if m.at in negated for c in m.concepts) - rest
         return negated, denied
 
-    def _negated(self, tokens: list[Token], matches: list[Match]) -> frozenset[int]:
+    def _negated(
+        self, tokens: list[Token], matches: list[Match], negations: set[int]
+    ) -> frozenset[int]:
         """Where the phrase stands that a negation opening the message denies: the first one
         within reach after "not" ("not the award, what did he say?"), or the last one before
         "nahi", "емес" ("railway nahi, ...")."""
-        for i in sorted(self.negation_words(tokens)):
+        for i in sorted(negations):  # (``negation_words``, read once per parse)
             if tokens[i].word in self.grammar.negations:
                 after = [m.at for m in matches if i < m.at <= i + CONFIG.negation_reach]
                 return frozenset(after[:1])
@@ -1289,9 +1291,11 @@ class Lexicon:
         message, a negation right after one named thing denies the next one ("the"); not a
         negation that is also a question word (Kazakh "не": what) with no cue after it."""
         ends = {m.at + m.length for m in matches}
+        negations = self.grammar.negations
         for i, token in enumerate(tokens):
-            asks = token.stem in self._qtype_reach and not self._cued(tokens, i)
-            if token.word in self.grammar.negations and i in ends and not asks:
+            if token.word not in negations or i not in ends:
+                continue  # (most words: no negation, or none right after a named thing)
+            if not (token.stem in self._qtype_reach and not self._cued(tokens, i)):
                 after = [m.at for m in matches if i < m.at <= i + 2]
                 if after:
                     return frozenset(after[:1])
