@@ -985,8 +985,12 @@ class Lexicon:
         gave; ``asking`` are the question phrase's words)."""
         stems = [t.stem for t in tokens]
         found: list[Match] = []
+        starts_nothing = self._starts_nothing
         i = start
         while i < len(tokens):
+            if starts_nothing(tokens[i]):  # no phrase starts here (most words): none found
+                i += 1
+                continue
             match = self._match_from(tokens, stems, i, (skip, heads, asking))
             if match is None:
                 i += 1
